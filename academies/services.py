@@ -1,0 +1,108 @@
+"""Writes with business rules for the academy hierarchy."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from academies.models import AcademyUnitPage
+
+# Academy admins may create, edit, publish and unpublish inside their unit but not
+# delete it wholesale; deletion stays with headquarters and site admins.
+ADMIN_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+ADMIN_COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+)
+LECTURER_COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+)
+
+
+ADMIN_GROUP_NAME = gettext_noop("%(unit)s administrators")
+LECTURER_GROUP_NAME = gettext_noop("%(unit)s lecturers")
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _group_name(template: str, page: Page) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        name = gettext(template) % {"unit": page.title}
+    taken = Group.objects.filter(name=name).exists()
+    return f"{name} #{page.pk}" if taken else name
+
+
+def _ensure_group(current: Group | None, template: str, page: Page) -> Group:
+    if current is not None:
+        return current
+    return Group.objects.create(name=_group_name(template, page))
+
+
+def _ensure_collection(page: AcademyUnitPage) -> Collection:
+    parent = page.get_parent().specific
+    parent_collection = (
+        parent.collection
+        if isinstance(parent, AcademyUnitPage) and parent.collection_id
+        else Collection.get_first_root_node()
+    )
+    if page.collection_id:
+        collection = page.collection
+        if collection.name != page.title:
+            collection.name = page.title
+            collection.save(update_fields=["name"])
+        return collection
+    return parent_collection.add_child(name=page.title)
+
+
+def _grant(group: Group, collection: Collection, permissions) -> None:
+    for app_label, codename in permissions:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=_permission(app_label, codename)
+        )
+
+
+@transaction.atomic
+def unit_provision(*, page: AcademyUnitPage) -> None:
+    """Give a unit its collection, admin group and lecturer group, with permissions on
+    its own subtree and collection only. Idempotent: safe to call on every save."""
+    given, page = page, type(page).objects.select_for_update().get(pk=page.pk)
+    collection = _ensure_collection(page)
+    admin_group = _ensure_group(page.admin_group, ADMIN_GROUP_NAME, page)
+    lecturer_group = _ensure_group(page.lecturer_group, LECTURER_GROUP_NAME, page)
+
+    access_admin = _permission("wagtailadmin", "access_admin")
+    for group in (admin_group, lecturer_group):
+        group.permissions.add(access_admin)
+    for codename in ADMIN_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=admin_group, page=page, permission=_permission("wagtailcore", codename)
+        )
+    _grant(admin_group, collection, ADMIN_COLLECTION_PERMISSIONS)
+    _grant(lecturer_group, collection, LECTURER_COLLECTION_PERMISSIONS)
+
+    provisioned = {
+        "collection": collection,
+        "admin_group": admin_group,
+        "lecturer_group": lecturer_group,
+    }
+    changed = {
+        name: value
+        for name, value in provisioned.items()
+        if getattr(page, f"{name}_id") != value.pk
+    }
+    if changed:
+        # A queryset update: no new revision, no recursion into this handler.
+        type(page).objects.filter(pk=page.pk).update(**changed)
+    for name, value in provisioned.items():
+        setattr(given, name, value)

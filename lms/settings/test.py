@@ -1,0 +1,20 @@
+"""Test settings: fast hashing, media in a throw-away directory, tasks run inline."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DATA_DIR = Path(os.environ.get("LMS_TEST_DATA_DIR") or tempfile.mkdtemp(prefix="lms-test-"))
+MEDIA_ROOT = DATA_DIR / "media"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
+AXES_ENABLED = False
