@@ -1,0 +1,134 @@
+"""Build the single ffmpeg command that turns one source into a whole HLS ladder.
+
+The source is decoded once; the video is deinterlaced and made constant-frame-rate once,
+then split and scaled to every rung. All rungs share one AAC rendition group.
+"""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+
+import ffmpeg
+
+from .ladder import AudioRendition, Rung, output_fps
+from .probe import INPUT_OPTIONS, ProbeResult, file_url
+
+MASTER_NAME = "master.m3u8"
+AUDIO_NAME = "audio"
+AUDIO_GROUP = "aud"
+KEYFRAME_SECONDS = 2
+SEGMENT_SECONDS = 4
+X264_PRESET = "veryfast"  # the best quality per second of CPU on a 2-core worker
+X264_CRF = 23
+GLOBAL_ARGS = (
+    "-hide_banner",
+    "-nostdin",
+    "-loglevel",
+    "warning",
+    "-progress",
+    "pipe:1",
+    "-nostats",
+)
+
+
+def rendition_uri(name: str) -> str:
+    """Playlist of one rendition, relative to the output directory."""
+    return f"{name}/index.m3u8"
+
+
+def build_command(
+    src: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    probe: ProbeResult,
+    rungs: list[Rung],
+    audio: AudioRendition | None,
+) -> list[str]:
+    """Argument list for one ffmpeg process writing ``master.m3u8`` and renditions."""
+    source = ffmpeg.input(file_url(src), **INPUT_OPTIONS)
+    streams, options = [], {}
+    if audio:
+        streams.append(_audio_chain(source, probe, audio))
+        options |= _audio_args(audio)
+    if rungs:
+        fps = output_fps(probe)
+        streams += _video_chains(source, probe, rungs, fps)
+        options |= _video_args(rungs, fps)
+    options |= _hls_args(os.fspath(out_dir), rungs, audio)
+    output = ffmpeg.output(*streams, os.path.join(out_dir, rendition_uri("%v")), **options)
+    return output.global_args(*GLOBAL_ARGS).overwrite_output().compile()
+
+
+def _video_chains(source, probe: ProbeResult, rungs: list[Rung], fps: Fraction) -> list:
+    # ffmpeg autorotates decoded frames, so portrait phone video stays portrait and the
+    # encoded renditions carry no rotation side data.
+    video = source[str(probe.video_index)]
+    if probe.interlaced:
+        video = video.filter("bwdif", mode="send_frame")
+    video = video.filter("fps", fps=str(fps)).filter("format", "yuv420p")
+    branches = video.filter_multi_output("split", len(rungs)) if len(rungs) > 1 else None
+    return [
+        (branches[i] if branches else video)
+        .filter("scale", rung.width, rung.height)
+        .filter("setsar", 1)
+        for i, rung in enumerate(rungs)
+    ]
+
+
+def _audio_chain(source, probe: ProbeResult, audio: AudioRendition):
+    # async/first_pts fill gaps and a late start with silence instead of drifting.
+    stream = source[str(probe.audio_index)].filter(
+        "aresample", audio.sample_rate, **{"async": 1, "first_pts": 0}
+    )
+    if probe.kind == "video":
+        # Audio and video renditions must end together, whatever the source tracks do.
+        stream = stream.filter("apad", whole_dur=probe.duration).filter(
+            "atrim", duration=probe.duration
+        )
+    return stream
+
+
+def _video_args(rungs: list[Rung], fps: Fraction) -> dict:
+    gop = round(fps * KEYFRAME_SECONDS)
+    args = {
+        "c:v": "libx264",
+        "preset": X264_PRESET,
+        "profile:v": "high",
+        "crf": X264_CRF,
+        "g": gop,
+        "keyint_min": gop,
+        "sc_threshold": 0,
+        # Same timestamps in every rung, so keyframes and segment cuts line up for ABR.
+        "force_key_frames": f"expr:gte(t,n_forced*{KEYFRAME_SECONDS})",
+    }
+    for index, rung in enumerate(rungs):
+        args[f"maxrate:v:{index}"] = rung.maxrate
+        args[f"bufsize:v:{index}"] = rung.bufsize
+    return args
+
+
+def _audio_args(audio: AudioRendition) -> dict:
+    return {"c:a": "aac", "b:a": audio.bitrate, "ac": audio.channels}
+
+
+def _hls_args(out_dir: str, rungs: list[Rung], audio: AudioRendition | None) -> dict:
+    return {
+        "map_metadata": -1,  # phone uploads carry GPS positions and device names
+        "map_chapters": -1,
+        "f": "hls",
+        "hls_time": SEGMENT_SECONDS,
+        "hls_playlist_type": "vod",
+        "hls_segment_type": "fmp4",
+        "hls_flags": "independent_segments",
+        "hls_fmp4_init_filename": "init.mp4",
+        "hls_segment_filename": os.path.join(out_dir, "%v", "%05d.m4s"),
+        "master_pl_name": MASTER_NAME,
+        "var_stream_map": _var_stream_map(rungs, audio),
+    }
+
+
+def _var_stream_map(rungs: list[Rung], audio: AudioRendition | None) -> str:
+    group = f",agroup:{AUDIO_GROUP}" if audio and rungs else ""
+    entries = [f"a:0{group},name:{AUDIO_NAME}"] if audio else []
+    entries += [f"v:{index}{group},name:{rung.name}" for index, rung in enumerate(rungs)]
+    return " ".join(entries)
