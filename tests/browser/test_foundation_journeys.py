@@ -64,7 +64,9 @@ def test_academy_admin_publishes_a_base_in_own_academy_only(live_server, demo, b
     page.goto(live_server.url + base.url)
     expect(page.get_by_role("heading", name="光伏发电实训基地")).to_be_visible()
 
-    response = page.goto(f"{live_server.url}/admin/pages/add/academies/trainingbasepage/{other.pk}/")
+    response = page.goto(
+        f"{live_server.url}/admin/pages/add/academies/trainingbasepage/{other.pk}/"
+    )
     assert "/admin/pages/add/" not in page.url or response.status == 403
     assert not TrainingBasePage.objects.child_of(other).exists()
     context.close()

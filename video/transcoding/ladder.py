@@ -71,13 +71,14 @@ def output_fps(probe: ProbeResult) -> Fraction:
 
 
 def _rung(size: int, short: int, long: int, portrait: bool) -> Rung:
-    scaled_long = min(_even_round(size * long / short), _even_floor(long))
+    scaled_long = min(even_round(size * long / short), _even_floor(long))
     width, height = (size, scaled_long) if portrait else (scaled_long, size)
     bitrate = BITRATES.get(size, BITRATES[min(BITRATES)])
     return Rung(name=f"{size}p", width=width, height=height, bitrate=bitrate)
 
 
-def _even_round(value: float) -> int:
+def even_round(value: float) -> int:
+    """Nearest even number of pixels (libx264 with 4:2:0 needs even sizes), at least 2."""
     return max(2, round(value / 2) * 2)
 
 

@@ -19,8 +19,9 @@ STALL_SECONDS = 120.0
 STDERR_LINES = 40
 _POLL_SECONDS = 0.5
 _EOF = None
+_DISK_FULL = "No space left on device"
 
-_NO_SPACE = "服务器存储空间不足,系统稍后会自动重试。"
+NO_SPACE_MESSAGE = "服务器存储空间不足,系统稍后会自动重试。"
 _KILLED = "转码进程被系统中断,系统稍后会自动重试。"
 _STALLED = "转码长时间没有进展,已中止,系统稍后会自动重试。"
 _TIMED_OUT = "视频处理时间超过上限,已中止。请剪短视频或分段后重新上传。"
@@ -68,8 +69,10 @@ def run(
     finally:
         for pump in pumps:
             pump.join()
-    if proc.returncode != 0:
-        raise _failure(proc.returncode, "\n".join(stderr_tail))
+    stderr = "\n".join(stderr_tail)
+    # ffmpeg 5.1 can exit 0 after failing to write to a full disk.
+    if proc.returncode != 0 or _DISK_FULL in stderr:
+        raise _failure(proc.returncode, stderr)
 
 
 def kill_group(proc: subprocess.Popen) -> None:
@@ -133,8 +136,8 @@ def _follow(proc, lines: queue.Queue, report, timeout, stall_timeout) -> None:
 
 def _failure(returncode: int, stderr: str) -> TranscodeError:
     detail = f"ffmpeg exited with {returncode}: {stderr}"
-    if "No space left on device" in stderr:
-        return TranscodeError(_NO_SPACE, transient=True, detail=detail)
+    if _DISK_FULL in stderr:
+        return TranscodeError(NO_SPACE_MESSAGE, transient=True, detail=detail)
     # ffmpeg turns SIGTERM/SIGINT into exit code 255 after logging the signal.
     if returncode < 0 or "received signal" in stderr:
         return TranscodeError(_KILLED, transient=True, detail=detail)
