@@ -1,32 +1,30 @@
+from importlib import import_module
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from tqdm import tqdm
 
-from academies import demo as academies_demo
 from lms.demo import DEMO_PASSWORD
+
+# Each module's steps() yields (label, callable); a step that returns accounts
+# (a list of (username, role)) has them printed at the end.
+DEMO_MODULES = ["academies.demo"]
 
 
 class Command(BaseCommand):
-    help = (
-        "Load the demo content (academies, bases, users). Safe to run again: it duplicates nothing."
-    )
+    help = "Load the demo content. Safe to run again: it duplicates nothing."
 
     def handle(self, *args, **options):
-        steps = list(academies_demo.steps())
+        steps = [step for name in DEMO_MODULES for step in import_module(name).steps()]
         accounts = []
-        with tqdm(
-            steps,
-            desc="seed_demo",
-            unit="step",
-            file=self.stderr,
-            disable=options["verbosity"] == 0,
-        ) as bar:
+        quiet = options["verbosity"] == 0
+        with tqdm(steps, desc="seed_demo", unit="step", file=self.stderr, disable=quiet) as bar:
             for label, step in bar:
                 bar.set_postfix_str(label[:24])
                 with transaction.atomic():
                     result = step()
                 if label == "users":
-                    accounts = result
+                    accounts.extend(result)
         self.stdout.write(self.style.SUCCESS("演示内容已就绪 / demo content ready"))
         self.stdout.write(f"演示账号密码 / demo password: {DEMO_PASSWORD}")
         for username, role in accounts:
