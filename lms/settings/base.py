@@ -42,6 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("LMS_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "lms",
     "academies",
+    "video",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -174,6 +175,15 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+# Video library. Files go under LMS_DATA_DIR/video/ unless LMS_VIDEO_ROOT says otherwise;
+# nginx serves LMS_VIDEO_ROOT/hls with the secure_link settings described in the README.
+VIDEO_ROOT = os.environ.get("LMS_VIDEO_ROOT", "")
+VIDEO_UPLOAD_MAX_BYTES = int(os.environ.get("LMS_VIDEO_UPLOAD_MAX_BYTES", str(8 * 1024**3)))
+VIDEO_UPLOAD_EXPIRY_SECONDS = int(os.environ.get("LMS_VIDEO_UPLOAD_EXPIRY_SECONDS", "86400"))
+VIDEO_STREAM_URL = os.environ.get("LMS_VIDEO_STREAM_URL", "/hls/")
+VIDEO_STREAM_SECRET = os.environ.get("LMS_VIDEO_STREAM_SECRET", "")
+VIDEO_STREAM_TTL_SECONDS = int(os.environ.get("LMS_VIDEO_STREAM_TTL_SECONDS", str(6 * 3600)))
 
 WAGTAIL_SITE_NAME = "吉林省工匠学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("LMS_BASE_URL", "http://127.0.0.1:8000")

@@ -22,3 +22,4 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not ":memory:": browser tests talk to a live server thread, which must
     # see the same data through its own connection.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -60,9 +60,15 @@ def plan_audio(probe: ProbeResult) -> AudioRendition | None:
 
 
 def output_fps(probe: ProbeResult) -> Fraction:
-    """Constant output frame rate: the source's average rate, capped at :data:`MAX_FPS`."""
+    """Constant output frame rate: the source's average rate, capped at :data:`MAX_FPS`.
+
+    A variable-rate source's average is rounded up to whole frames per second.
+    """
     if probe.fps <= 0:
         return Fraction(MAX_FPS)
+    if probe.is_vfr:
+        # No regular cadence to keep: a whole number of frames per second will do.
+        return Fraction(min(math.ceil(probe.fps), MAX_FPS))
     fps = Fraction(probe.fps).limit_denominator(1001)
     if fps <= MAX_FPS:
         return fps

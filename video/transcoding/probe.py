@@ -198,7 +198,7 @@ def _duration(url: str, fmt: dict, stream: dict) -> float:
     duration = (end or 0.0) - _number(stream.get("start_time"))
     if duration <= 0:
         raise invalid("truncated")
-    return duration
+    return round(duration, 3)
 
 
 def _check_complete(url: str, stream: dict, duration: float) -> None:

@@ -92,6 +92,12 @@ def test_frame_rate_is_capped_at_30(fps, expected):
     assert output_fps(video(1280, 720, fps=fps)) == expected
 
 
+def test_variable_frame_rate_gets_a_whole_constant_rate():
+    assert output_fps(video(1280, 720, fps=17.8, is_vfr=True)) == 18
+    assert output_fps(video(1280, 720, fps=29.4, is_vfr=True)) == 30
+    assert output_fps(video(1280, 720, fps=58.7, is_vfr=True)) == 30
+
+
 def test_one_shared_aac_rendition():
     stereo = plan_audio(video(1280, 720, audio_channels=6))
     assert (stereo.channels, stereo.bitrate, stereo.sample_rate) == (2, 96_000, 48_000)

@@ -23,9 +23,11 @@ def test_rotated_phone_video_is_reported_as_displayed(clip):
     assert result.is_portrait
 
 
-def test_odd_dimensions_are_kept(clip):
-    result = probe(clip("odd.mp4"))
+def test_browser_recording_without_duration_and_with_odd_size(clip):
+    result = probe(clip("screen.webm"))
     assert (result.width, result.height) == (641, 361)
+    assert result.video_codec == "vp9"
+    assert result.duration == pytest.approx(4, abs=0.05)  # measured from the packets
 
 
 def test_variable_frame_rate_is_detected(clip):
