@@ -12,7 +12,7 @@ from academies.models import (
     PartnerKind,
     TrainingBasePage,
 )
-from lms.demo import ensure_child_page, ensure_user
+from lms.demo import DEMO_LEARNER_PHONE, ensure_child_page, ensure_user
 from lms.models import HomePage
 
 
@@ -232,6 +232,6 @@ def seed_users() -> list[tuple[str, str]]:
     new_energy = IndustryAcademyPage.objects.get(slug="new-energy")
     ensure_user("lecturer", groups=[new_energy.lecturer_group], first_name="王", last_name="师傅")
     accounts.append(("lecturer", f"{new_energy.title} 讲师"))
-    ensure_user("learner", first_name="李", last_name="学员")
-    accounts.append(("learner", "学员 / learner"))
+    ensure_user(DEMO_LEARNER_PHONE, first_name="李学员")
+    accounts.append((DEMO_LEARNER_PHONE, "学员 / learner"))
     return accounts

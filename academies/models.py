@@ -15,6 +15,9 @@ from wagtail.search import index
 
 from lms.blocks import BodyBlock
 
+# What every unit may hold besides sub-units: its courses, their listing, its faculty.
+COURSE_PAGE_TYPES = ["courses.CoursePage", "courses.CourseIndexPage", "courses.LecturerIndexPage"]
+
 
 class PartnerKind(models.TextChoices):
     UNIVERSITY = "university", _("University or college")
@@ -132,7 +135,11 @@ class HeadquartersPage(AcademyUnitPage):
     """吉林省工匠学院总部: the "1". Exactly one per site, directly under the home page."""
 
     parent_page_types = ["lms.HomePage"]
-    subpage_types = ["academies.IndustryAcademyPage", "academies.TrainingBasePage"]
+    subpage_types = [
+        "academies.IndustryAcademyPage",
+        "academies.TrainingBasePage",
+        *COURSE_PAGE_TYPES,
+    ]
     max_count_per_parent = 1
 
     class Meta:
@@ -158,7 +165,7 @@ class IndustryAcademyPage(AcademyUnitPage):
     ]
     search_fields = [*AcademyUnitPage.search_fields, index.SearchField("industry")]
     parent_page_types = ["academies.HeadquartersPage"]
-    subpage_types = ["academies.TrainingBasePage"]
+    subpage_types = ["academies.TrainingBasePage", *COURSE_PAGE_TYPES]
 
     class Meta:
         verbose_name = _("Industry academy")
@@ -193,7 +200,7 @@ class TrainingBasePage(AcademyUnitPage):
     ]
     search_fields = [*AcademyUnitPage.search_fields, index.SearchField("city")]
     parent_page_types = ["academies.HeadquartersPage", "academies.IndustryAcademyPage"]
-    subpage_types = []
+    subpage_types = COURSE_PAGE_TYPES
 
     class Meta:
         verbose_name = _("Training base")

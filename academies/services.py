@@ -19,12 +19,17 @@ ADMIN_COLLECTION_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
+    ("video", "add_video"),
+    ("video", "change_video"),
+    ("video", "choose_video"),
 )
 LECTURER_COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
     ("wagtailimages", "choose_image"),
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "choose_document"),
+    ("video", "add_video"),
+    ("video", "choose_video"),
 )
 
 

@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from wagtail.models import Page
 
 DEMO_PASSWORD = "gongjiang2026"
+# The demo learner logs in with a mobile number, as every learner does.
+DEMO_LEARNER_PHONE = "13800138000"
 
 
 def ensure_child_page(parent: Page, model: type[Page], *, slug: str, **fields) -> Page:

@@ -42,8 +42,12 @@ CSRF_TRUSTED_ORIGINS = env_list("LMS_CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "lms",
     "academies",
+    "learning",
     "video",
+    "courses",
+    "search",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -131,7 +135,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "courses:login"
+LOGIN_REDIRECT_URL = "courses:profile"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -175,6 +180,10 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# The alias searches go through; a rebuild builds a new index behind it and swaps.
+ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "lms-courses")
+# bigram (any stock node), cjk (analysis-common), smartcn or ik (their plugins)
+ELASTICSEARCH_CHINESE_ANALYSIS = os.environ.get("ELASTICSEARCH_CHINESE_ANALYSIS", "bigram")
 
 # Video library. Files go under LMS_DATA_DIR/video/ unless LMS_VIDEO_ROOT says otherwise;
 # nginx serves LMS_VIDEO_ROOT/hls with the secure_link settings described in the README.
@@ -184,6 +193,9 @@ VIDEO_UPLOAD_EXPIRY_SECONDS = int(os.environ.get("LMS_VIDEO_UPLOAD_EXPIRY_SECOND
 VIDEO_STREAM_URL = os.environ.get("LMS_VIDEO_STREAM_URL", "/hls/")
 VIDEO_STREAM_SECRET = os.environ.get("LMS_VIDEO_STREAM_SECRET", "")
 VIDEO_STREAM_TTL_SECONDS = int(os.environ.get("LMS_VIDEO_STREAM_TTL_SECONDS", str(6 * 3600)))
+VIDEO_UPLOAD_CHUNK_BYTES = int(os.environ.get("LMS_VIDEO_UPLOAD_CHUNK_BYTES", str(8 * 1024**2)))
+VIDEO_MIN_FREE_BYTES = int(os.environ.get("LMS_VIDEO_MIN_FREE_BYTES", str(1024**3)))
+VIDEO_HEARTBEAT_STALE_SECONDS = int(os.environ.get("LMS_VIDEO_HEARTBEAT_STALE_SECONDS", "300"))
 
 WAGTAIL_SITE_NAME = "吉林省工匠学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("LMS_BASE_URL", "http://127.0.0.1:8000")
@@ -194,6 +206,13 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "t
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "courses/account/locked.html"
+
+# Where codes for learners (password reset) go: a class with send(*, phone, text).
+# The console backend prints them; plug an SMS gateway's backend in production.
+LEARNER_MESSAGE_BACKEND = os.environ.get(
+    "LMS_LEARNER_MESSAGE_BACKEND", "courses.messaging.ConsoleBackend"
+)
 
 LOGGING = {
     "version": 1,
@@ -206,3 +225,4 @@ LOGGING = {
         name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "axes", "django_q")
     },
 }
+CERTIFICATE_FONT = os.environ.get("LMS_CERTIFICATE_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -110,7 +110,9 @@ def make_sprite(
     tile_height = even_round(SPRITE_TILE_WIDTH * height / width)
     stream = (
         ffmpeg.input(file_url(rendition), skip_frame="nokey", **_RENDITION_INPUT)
-        .video.filter("fps", f"1/{interval}")
+        # One keyframe per interval. Not the fps filter: it drops the last tile when the
+        # final keyframe sits near the end of the video.
+        .video.filter("select", f"isnan(prev_selected_t)+gte(t-prev_selected_t,{interval - 1})")
         .filter("scale", SPRITE_TILE_WIDTH, tile_height)
         .filter("tile", f"{columns}x{rows}")
     )

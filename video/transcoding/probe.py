@@ -113,7 +113,7 @@ def input_args() -> list[str]:
     return [arg for key, value in INPUT_OPTIONS.items() for arg in (f"-{key}", value)]
 
 
-def invalid(code: str) -> InvalidMedia:
+def _invalid(code: str) -> InvalidMedia:
     return InvalidMedia(code, *_MESSAGES[code])
 
 
@@ -122,7 +122,7 @@ def probe(path: str | os.PathLike) -> ProbeResult:
     path = os.fspath(path)
     size = os.path.getsize(path)
     if size == 0:
-        raise invalid("empty")
+        raise _invalid("empty")
     with open(path, "rb") as fh:
         head = fh.read(64)
     try:
@@ -135,10 +135,10 @@ def probe(path: str | os.PathLike) -> ProbeResult:
 def _explain(head: bytes, stderr: str) -> InvalidMedia:
     if "not on whitelist" in stderr:
         playlist = any(f"[{name} @" in stderr for name in ("hls", "concat"))
-        return invalid("playlist" if playlist else "unsupported_format")
+        return _invalid("playlist" if playlist else "unsupported_format")
     if head[4:8] in _ISO_BOXES:
-        return invalid("truncated")
-    return invalid("not_media")
+        return _invalid("truncated")
+    return _invalid("not_media")
 
 
 def _classify(path: str, size: int, info: dict) -> ProbeResult:
@@ -148,7 +148,7 @@ def _classify(path: str, size: int, info: dict) -> ProbeResult:
     audio = _pick([s for s in streams if s.get("codec_type") == "audio"])
     main = video or audio
     if main is None:
-        raise invalid("no_streams")
+        raise _invalid("no_streams")
     url = file_url(path)
     duration = _duration(url, fmt, main)
     if any(name in fmt.get("format_name", "") for name in ("mov", "matroska")):
@@ -197,7 +197,7 @@ def _duration(url: str, fmt: dict, stream: dict) -> float:
     end = _packets_end(url, stream["index"])
     duration = (end or 0.0) - _number(stream.get("start_time"))
     if duration <= 0:
-        raise invalid("truncated")
+        raise _invalid("truncated")
     return round(duration, 3)
 
 
@@ -206,7 +206,7 @@ def _check_complete(url: str, stream: dict, duration: float) -> None:
     start = _number(stream.get("start_time"))
     end = _packets_end(url, stream["index"], since=start + duration - TAIL_SECONDS)
     if end is None or end < start + duration - max(1.0, 0.02 * duration):
-        raise invalid("truncated")
+        raise _invalid("truncated")
 
 
 def _packets_end(url: str, index: int, since: float = 0.0) -> float | None:

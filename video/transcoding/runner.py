@@ -18,6 +18,7 @@ from .progress import Progress, ProgressParser, Throttle
 STALL_SECONDS = 120.0
 STDERR_LINES = 40
 _POLL_SECONDS = 0.5
+_JOIN_SECONDS = 5.0
 _EOF = None
 _DISK_FULL = "No space left on device"
 
@@ -64,22 +65,22 @@ def run(
             on_start(proc.pid)
         _follow(proc, lines, report, timeout, stall_timeout)
     except BaseException:
-        kill_group(proc)
+        kill_group(proc.pid)
+        proc.wait()
         raise
     finally:
         for pump in pumps:
-            pump.join()
+            pump.join(timeout=_JOIN_SECONDS)
     stderr = "\n".join(stderr_tail)
     # ffmpeg 5.1 can exit 0 after failing to write to a full disk.
     if proc.returncode != 0 or _DISK_FULL in stderr:
         raise _failure(proc.returncode, stderr)
 
 
-def kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL ffmpeg's whole process group and reap it."""
+def kill_group(pid: int) -> None:
+    """SIGKILL the process group led by ``pid`` (as passed to ``on_start``), if any is left."""
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _pump(stream, sink: Callable, on_eof: Callable | None = None) -> threading.Thread:
@@ -95,7 +96,7 @@ def _pump(stream, sink: Callable, on_eof: Callable | None = None) -> threading.T
     return thread
 
 
-def _reporter(on_progress, duration) -> Callable[[str], None]:
+def _reporter(on_progress, duration) -> Callable[[str], bool]:
     """Line handler that returns whether the output time advanced."""
     parser = ProgressParser(duration or 0.0)
     throttle = Throttle(on_progress) if on_progress else None

@@ -1,0 +1,162 @@
+"""Forms: input checks only; the rules live in courses.services."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Category, Level, Mode, normalize_phone, phone_validator
+
+PHONE_WIDGET = forms.TextInput(
+    attrs={"autocomplete": "tel", "inputmode": "numeric", "placeholder": "13800138000"}
+)
+
+
+class PhoneField(forms.CharField):
+    default_validators = [phone_validator]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("widget", PHONE_WIDGET)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return normalize_phone(super().to_python(value))
+
+
+class RegistrationForm(forms.Form):
+    phone = PhoneField(help_text=_("Your mobile number is your account; you log in with it."))
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    real_name = forms.CharField(
+        label=_("Real name"), max_length=30, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    work_unit = forms.CharField(
+        label=_("Work unit"),
+        max_length=120,
+        help_text=_("Your employer, e.g. 国网吉林省电力有限公司长春供电公司."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    union_card_number = forms.CharField(
+        label=_("Union membership card number"),
+        max_length=30,
+        required=False,
+        help_text=_("Optional."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return cleaned
+
+
+class PhoneLoginForm(AuthenticationForm):
+    """Log in with the mobile number. Staff accounts with other usernames work too."""
+
+    username = forms.CharField(label=_("Mobile number"), max_length=150, widget=PHONE_WIDGET)
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The mobile number or the password is not right. Check both, or reset the password."
+        ),
+    }
+
+    def clean_username(self):
+        value = self.cleaned_data["username"]
+        phone = normalize_phone(value)
+        return phone if phone.isdigit() and len(phone) == 11 else value.strip()
+
+
+class ProfileForm(forms.Form):
+    real_name = forms.CharField(label=_("Real name"), max_length=30)
+    work_unit = forms.CharField(label=_("Work unit"), max_length=120)
+    union_card_number = forms.CharField(
+        label=_("Union membership card number"), max_length=30, required=False
+    )
+
+
+class PasswordResetRequestForm(forms.Form):
+    phone = PhoneField(help_text=_("We send a 6-digit code to this number."))
+
+
+class PasswordResetConfirmForm(forms.Form):
+    phone = PhoneField()
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return cleaned
+
+
+class CourseFilterForm(forms.Form):
+    category = forms.ModelChoiceField(
+        Category.objects.all(), required=False, label=_("Category"), empty_label=_("All")
+    )
+    level = forms.ChoiceField(
+        choices=[("", _("All")), *Level.choices], required=False, label=_("Level")
+    )
+    mode = forms.ChoiceField(
+        choices=[("", _("All")), *Mode.choices], required=False, label=_("Mode")
+    )
+    tag = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+
+    def filters(self) -> dict:
+        """The valid filters, for courses.selectors.course_listing; a bad value (an old
+        link to a deleted category) is left out rather than refusing the listing."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class CatalogueUploadForm(forms.Form):
+    unit = forms.TypedChoiceField(label=_("Import into"), coerce=int)
+    file = forms.FileField(
+        label=_("Spreadsheet"),
+        help_text=_("A .csv or .xlsx file; the first row names the columns."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(unit.pk, unit.title) for unit in units]
+
+
+class BulkEnrolForm(forms.Form):
+    file = forms.FileField(
+        label=_("Mobile numbers"),
+        help_text=_(
+            "A .csv or .xlsx file with one mobile number per row, in the first column "
+            "(or a column headed 手机号)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class RejectForm(forms.Form):
+    note = forms.CharField(label=_("Reason (shown to the learner)"), max_length=200, required=False)

@@ -1,0 +1,48 @@
+"""Courses, lecturers, learners and enrolment. See the submodules for each part."""
+
+from courses.models.catalogue import Category, EnrolmentPolicy, Level, Mode
+from courses.models.enrolment import Enrolment, EnrolmentSource, EnrolmentStatus
+from courses.models.learners import (
+    Follow,
+    LearnerProfile,
+    VerificationCode,
+    VerificationPurpose,
+    mask_phone,
+    normalize_phone,
+    phone_validator,
+)
+from courses.models.lecturers import Honour, LecturerIndexPage, LecturerPage
+from courses.models.pages import (
+    Chapter,
+    CourseIndexPage,
+    CourseLecturer,
+    CoursePage,
+    CourseTag,
+    Lesson,
+)
+
+__all__ = [
+    "Category",
+    "Chapter",
+    "CourseIndexPage",
+    "CourseLecturer",
+    "CoursePage",
+    "CourseTag",
+    "Enrolment",
+    "EnrolmentPolicy",
+    "EnrolmentSource",
+    "EnrolmentStatus",
+    "Follow",
+    "Honour",
+    "LearnerProfile",
+    "LecturerIndexPage",
+    "LecturerPage",
+    "Lesson",
+    "Level",
+    "Mode",
+    "VerificationCode",
+    "VerificationPurpose",
+    "mask_phone",
+    "normalize_phone",
+    "phone_validator",
+]

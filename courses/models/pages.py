@@ -1,0 +1,324 @@
+"""Course pages and their outline (chapters → lessons), and the course listing page."""
+
+import uuid
+from collections import Counter
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from taggit.models import TaggedItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from courses.blocks import LessonBodyBlock
+from courses.models.catalogue import Category, EnrolmentPolicy, Level, Mode
+from lms.blocks import BodyBlock
+
+UNIT_PAGE_TYPES = [
+    "academies.HeadquartersPage",
+    "academies.IndustryAcademyPage",
+    "academies.TrainingBasePage",
+]
+
+
+class CourseIndexPage(Page):
+    """The course listing of a unit: every live course below the unit that holds it.
+
+    Under the headquarters it is the whole province's catalogue. Filters (category,
+    level, mode, tag) come from the query string, so a category's listing is this
+    page with ``?category=<id>``.
+    """
+
+    introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("introduction")]
+    parent_page_types = UNIT_PAGE_TYPES
+    subpage_types = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("Course listing")
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+        from courses.forms import CourseFilterForm
+
+        context = super().get_context(request, *args, **kwargs)
+        unit = self.get_parent().specific
+        form = CourseFilterForm(request.GET)
+        context["unit"] = unit
+        context["filter_form"] = form
+        context["listing"] = selectors.course_listing(
+            within=unit,
+            user=request.user,
+            page_number=request.GET.get("page"),
+            **form.filters(),
+        )
+        context["is_following"] = selectors.is_following(user=request.user, page=unit)
+        return context
+
+
+class CourseTag(TaggedItemBase):
+    """An industry or skill tag: the competition events (焊工, 人工智能训练师 …) and more."""
+
+    content_object = ParentalKey(
+        "courses.CoursePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = _("course tag")
+        verbose_name_plural = _("course tags")
+
+
+class CoursePageForm(WagtailAdminPageForm):
+    def save(self, commit=True):
+        page = super().save(commit=False)
+        page.ensure_lesson_keys()
+        if commit:
+            page.save()
+        return page
+
+
+class CoursePage(RoutablePageMixin, Page):
+    """A course of an academy, training base or the headquarters.
+
+    The outline (chapters → lessons) is edited on the page and kept in its revisions.
+    Progress and ledger records refer to a lesson by its ``key``, which stays the same
+    across edits and publishing, unlike the lesson row's id.
+    """
+
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences shown in listings.")
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+    description = StreamField(BodyBlock(), blank=True, verbose_name=_("description"))
+    category = models.ForeignKey(
+        Category,
+        null=True,
+        blank=False,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("category"),
+    )
+    tags = ClusterTaggableManager(
+        through=CourseTag,
+        blank=True,
+        verbose_name=_("industry and skill tags"),
+        help_text=_("e.g. 焊工, 人工智能训练师, 新能源锂电保护"),
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, default=Level.BEGINNER
+    )
+    learning_hours = models.DecimalField(
+        _("learning hours"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("999.9"))],
+        help_text=_("学时 recorded for a learner who completes the course."),
+    )
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ONLINE)
+    enrolment_policy = models.CharField(
+        _("enrolment"),
+        max_length=20,
+        choices=EnrolmentPolicy.choices,
+        default=EnrolmentPolicy.OPEN,
+    )
+    seat_limit = models.PositiveIntegerField(
+        _("seats"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Only for limited seats: how many learners may be enrolled at once."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        FieldPanel("cover_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("category"),
+                FieldPanel("tags"),
+                FieldRowPanel([FieldPanel("level"), FieldPanel("learning_hours")]),
+                FieldPanel("mode"),
+            ],
+            heading=_("Catalogue"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("enrolment_policy"), FieldPanel("seat_limit")], heading=_("Enrolment")
+        ),
+        InlinePanel("course_lecturers", heading=_("Lecturers"), label=_("Lecturer")),
+        FieldPanel("description"),
+        InlinePanel("chapters", heading=_("Outline"), label=_("Chapter")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.RelatedFields("category", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("level"),
+        index.FilterField("mode"),
+        index.FilterField("category"),
+    ]
+    base_form_class = CoursePageForm
+    parent_page_types = UNIT_PAGE_TYPES
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("Course")
+
+    def clean(self):
+        super().clean()
+        if self.enrolment_policy == EnrolmentPolicy.LIMITED and not self.seat_limit:
+            raise ValidationError(
+                {"seat_limit": _("A course with limited seats needs the number of seats.")}
+            )
+
+    @property
+    def is_limited(self) -> bool:
+        return self.enrolment_policy == EnrolmentPolicy.LIMITED
+
+    @property
+    def lecturers(self):
+        return [link.lecturer for link in self.course_lecturers.all() if link.lecturer]
+
+    def lessons(self) -> list["Lesson"]:
+        return [lesson for chapter in self.chapters.all() for lesson in chapter.lessons.all()]
+
+    def lesson_by_key(self, key) -> "Lesson | None":
+        return next((lesson for lesson in self.lessons() if lesson.key == key), None)
+
+    def ensure_lesson_keys(self) -> None:
+        """Give new lessons a key, and a fresh one to any lesson repeating another's.
+
+        The editor's "add lesson" template carries one pre-filled key, so several
+        lessons added in one session arrive with the same key."""
+        lessons = self.lessons()
+        seen = Counter()
+        for lesson in lessons:
+            if lesson.key is None or seen[lesson.key]:
+                lesson.key = uuid.uuid4()
+            seen[lesson.key] += 1
+
+    def save_revision(self, *args, **kwargs):
+        self.ensure_lesson_keys()
+        return super().save_revision(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from courses import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.course_detail(course=self, user=request.user))
+        return context
+
+    @path("lessons/<uuid:key>/", name="lesson")
+    def lesson(self, request, key):
+        from courses.views import lesson_view
+
+        return lesson_view(request, course=self, key=key)
+
+
+class CourseLecturer(Orderable):
+    """A lecturer teaching a course, in the order shown."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="course_lecturers")
+    lecturer = models.ForeignKey(
+        "courses.LecturerPage",
+        on_delete=models.CASCADE,
+        related_name="course_links",
+        verbose_name=_("lecturer"),
+    )
+
+    panels = [FieldPanel("lecturer")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("course lecturer")
+        verbose_name_plural = _("course lecturers")
+
+
+class Chapter(Orderable, ClusterableModel):
+    """A chapter of a course's outline; its lessons are edited inside it."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="chapters")
+    title = models.CharField(_("title"), max_length=255)
+
+    panels = [FieldPanel("title"), InlinePanel("lessons", heading=_("Lessons"), label=_("Lesson"))]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+
+    def __str__(self):
+        return self.title
+
+
+class Lesson(Orderable):
+    """A lesson: a lecture video from the library and/or text and documents.
+
+    ``key`` identifies the lesson for progress records (unique within its course).
+    ``duration_seconds`` is the video's length, or the stated study time without one.
+    """
+
+    chapter = ParentalKey(Chapter, on_delete=models.CASCADE, related_name="lessons")
+    key = models.UUIDField(_("lesson key"), default=uuid.uuid4, db_index=True)
+    title = models.CharField(_("title"), max_length=255)
+    video = models.ForeignKey(
+        "video.Video",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+        verbose_name=_("video"),
+    )
+    body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("text and attachments"))
+    required = models.BooleanField(
+        _("required"), default=True, help_text=_("Required lessons count towards completion.")
+    )
+    study_minutes = models.PositiveSmallIntegerField(
+        _("study time (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("For lessons without a video; a video lesson takes the video's length."),
+    )
+
+    panels = [
+        FieldPanel("key", widget=forms.HiddenInput),
+        FieldPanel("title"),
+        FieldPanel("video"),
+        FieldPanel("body"),
+        FieldRowPanel([FieldPanel("required"), FieldPanel("study_minutes")]),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def duration_seconds(self) -> int | None:
+        if self.video_id and self.video and self.video.duration:
+            return round(self.video.duration)
+        if self.study_minutes:
+            return self.study_minutes * 60
+        return None

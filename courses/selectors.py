@@ -1,0 +1,434 @@
+"""Reads that span relations. Each runs a fixed number of queries, however many rows."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from wagtail.images import get_image_model
+from wagtail.models import Collection, GroupPagePermission, Page
+
+from academies.models import UNIT_PAGE_MODELS, AcademyUnitPage
+from courses.models import (
+    Category,
+    CourseLecturer,
+    CoursePage,
+    Enrolment,
+    EnrolmentStatus,
+    Follow,
+    LearnerProfile,
+    LecturerPage,
+    Lesson,
+)
+from video.models import Video, VideoStatus
+
+COURSE_CARD_RENDITION = "fill-480x270"
+LECTURER_CARD_RENDITION = "fill-160x160"
+COURSES_PER_PAGE = 12
+LECTURERS_PER_PAGE = 24
+TAKING_PART = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PENDING, EnrolmentStatus.WAITLISTED)
+
+
+def _paths_q(paths, field_name: str = "path") -> Q | None:
+    """Pages (or collections) at or below any of the given tree paths."""
+    clauses = [Q(**{f"{field_name}__startswith": path}) for path in paths]
+    return reduce(or_, clauses) if clauses else None
+
+
+def _course_cards() -> QuerySet:
+    images = get_image_model().objects.prefetch_renditions(COURSE_CARD_RENDITION)
+    return (
+        CoursePage.objects.live()
+        .public()
+        .select_related("category")
+        .prefetch_related(
+            Prefetch("cover_image", queryset=images),
+            Prefetch(
+                "course_lecturers",
+                queryset=CourseLecturer.objects.select_related("lecturer").order_by("sort_order"),
+            ),
+            "tagged_items__tag",
+        )
+    )
+
+
+def _unit_titles(pages) -> dict[str, str]:
+    """The title of each page's parent unit, keyed by the parent's tree path."""
+    parent_paths = {page.path[: -Page.steplen] for page in pages}
+    return dict(Page.objects.filter(path__in=parent_paths).values_list("path", "title"))
+
+
+def _statuses_for(user, courses) -> dict[int, str]:
+    if not user.is_authenticated or not courses:
+        return {}
+    return dict(
+        Enrolment.objects.filter(
+            learner=user, course__in=[course.pk for course in courses], status__in=TAKING_PART
+        ).values_list("course_id", "status")
+    )
+
+
+@dataclass
+class CourseCard:
+    course: CoursePage
+    unit_title: str
+    status: str | None
+    tags: list[str]
+
+
+def _cards(user, courses: list[CoursePage]) -> list[CourseCard]:
+    units = _unit_titles(courses)
+    statuses = _statuses_for(user, courses)
+    return [
+        CourseCard(
+            course=course,
+            unit_title=units.get(course.path[: -Page.steplen], ""),
+            status=statuses.get(course.pk),
+            tags=[item.tag.name for item in course.tagged_items.all()],
+        )
+        for course in courses
+    ]
+
+
+@dataclass
+class CourseListing:
+    page: PaginatorPage
+    cards: list[CourseCard]
+    category: Category | None = None
+    filtered: bool = False
+
+
+def course_listing(
+    *,
+    within: Page,
+    user,
+    page_number=None,
+    category: Category | None = None,
+    level: str = "",
+    mode: str = "",
+    tag: str = "",
+    per_page: int = COURSES_PER_PAGE,
+) -> CourseListing:
+    """Live courses below a unit, newest first, one page of them as cards."""
+    courses = _course_cards().descendant_of(within)
+    if category is not None:
+        courses = courses.filter(category=category)
+    if level:
+        courses = courses.filter(level=level)
+    if mode:
+        courses = courses.filter(mode=mode)
+    if tag:
+        courses = courses.filter(tagged_items__tag__name=tag).distinct()
+    page = Paginator(courses.order_by("-first_published_at", "-pk"), per_page).get_page(page_number)
+    return CourseListing(
+        page=page,
+        cards=_cards(user, list(page.object_list)),
+        category=category,
+        filtered=bool(category or level or mode or tag),
+    )
+
+
+def seats_taken(*, course: CoursePage) -> int:
+    return Enrolment.objects.filter(course=course, status=EnrolmentStatus.ACTIVE).count()
+
+
+def waitlist_position(*, enrolment: Enrolment) -> int:
+    """1 for the first learner waiting for a seat."""
+    ahead = Enrolment.objects.filter(
+        course_id=enrolment.course_id, status=EnrolmentStatus.WAITLISTED
+    ).filter(
+        Q(waitlisted_at__lt=enrolment.waitlisted_at)
+        | Q(waitlisted_at=enrolment.waitlisted_at, pk__lt=enrolment.pk)
+    )
+    return ahead.count() + 1
+
+
+def can_manage_course(*, user, course: Page) -> bool:
+    """Administrators of the unit holding the course (or of a unit above it)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or course.permissions_for_user(user).can_publish()
+
+
+def course_outline(*, course: CoursePage) -> list:
+    lessons = Lesson.objects.select_related("video").order_by("sort_order")
+    return list(course.chapters.all().prefetch_related(Prefetch("lessons", queryset=lessons)))
+
+
+def course_detail(*, course: CoursePage, user) -> dict:
+    """What the course page shows: outline, lecturers, seats and the visitor's place."""
+    enrolment = None
+    if user.is_authenticated:
+        enrolment = Enrolment.objects.filter(learner=user, course_id=course.pk).first()
+    taken = seats_taken(course=course) if course.is_limited else None
+    return {
+        "unit": course.get_parent().specific,
+        "chapters": course_outline(course=course),
+        "course_lecturers": list(
+            course.course_lecturers.all().select_related("lecturer", "lecturer__photo")
+        ),
+        "tags": [item.tag.name for item in course.tagged_items.all().select_related("tag")],
+        "enrolment": enrolment,
+        "waitlist_position": (
+            waitlist_position(enrolment=enrolment)
+            if enrolment and enrolment.status == EnrolmentStatus.WAITLISTED
+            else None
+        ),
+        "seats_left": max(course.seat_limit - taken, 0) if taken is not None else None,
+        "can_manage": can_manage_course(user=user, course=course),
+    }
+
+
+def may_study(*, user, course: CoursePage) -> bool:
+    """Enrolled learners and the course's administrators may open its lessons."""
+    if not user.is_authenticated:
+        return False
+    enrolled = Enrolment.objects.filter(
+        learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
+    ).exists()
+    return enrolled or can_manage_course(user=user, course=course)
+
+
+def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
+    photos = get_image_model().objects.prefetch_renditions(LECTURER_CARD_RENDITION)
+    lecturers = (
+        LecturerPage.objects.live()
+        .public()
+        .descendant_of(within)
+        .prefetch_related(Prefetch("photo", queryset=photos), "honours")
+        .order_by("title")
+    )
+    return Paginator(lecturers, LECTURERS_PER_PAGE).get_page(page_number)
+
+
+def lecturer_videos(*, lecturer: LecturerPage) -> QuerySet:
+    if lecturer.user_id is None:
+        return Video.objects.none()
+    return Video.objects.filter(lecturer_id=lecturer.user_id, status=VideoStatus.READY).order_by(
+        "-ready_at", "-pk"
+    )
+
+
+def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
+    courses = _course_cards().filter(course_lecturers__lecturer=lecturer).distinct()
+    courses = list(courses.order_by("-first_published_at", "-pk"))
+    return {
+        "honours": list(lecturer.honours.all()),
+        "cards": _cards(user, courses),
+        "videos": list(lecturer_videos(lecturer=lecturer)[:24]),
+        "is_following": is_following(user=user, page=lecturer),
+    }
+
+
+def lecturer_accounts(*, including: int | None = None) -> QuerySet:
+    """Accounts that may be linked to a lecturer page: members of any unit's lecturer group."""
+    group_ids = set()
+    for model in UNIT_PAGE_MODELS:
+        group_ids.update(
+            model.objects.exclude(lecturer_group=None).values_list("lecturer_group_id", flat=True)
+        )
+    accounts = Q(groups__in=group_ids)
+    if including is not None:
+        accounts |= Q(pk=including)
+    return get_user_model().objects.filter(accounts).distinct().order_by("username")
+
+
+def is_following(*, user, page: Page) -> bool:
+    return user.is_authenticated and Follow.objects.filter(user=user, page_id=page.pk).exists()
+
+
+@dataclass
+class FeedItem:
+    kind: str  # "course" or "video"
+    title: str
+    when: datetime
+    source: str
+    course: CoursePage | None = None
+    video: Video | None = None
+
+
+def following_feed(*, user, limit: int = 20) -> list[FeedItem]:
+    """New courses and videos from the lecturers, academies and bases a learner follows."""
+    followed = [follow.page for follow in Follow.objects.filter(user=user).select_related("page")]
+    unit_paths = [page.path for page in followed if page.specific_class in UNIT_PAGE_MODELS]
+    lecturer_ids = [page.pk for page in followed if page.specific_class is LecturerPage]
+    if not unit_paths and not lecturer_ids:
+        return []
+    lecturer_users = LecturerPage.objects.filter(pk__in=lecturer_ids).exclude(user=None)
+
+    course_q = _paths_q(unit_paths) or Q(pk__in=[])
+    course_q |= Q(course_lecturers__lecturer_id__in=lecturer_ids)
+    courses = (
+        CoursePage.objects.live()
+        .public()
+        .filter(course_q)
+        .distinct()
+        .order_by("-first_published_at")[:limit]
+    )
+    items = [
+        FeedItem(
+            kind="course",
+            title=course.title,
+            when=course.first_published_at,
+            source="",
+            course=course,
+        )
+        for course in courses
+    ]
+
+    collection_paths = Collection.objects.filter(
+        pk__in=[
+            unit.collection_id
+            for model in UNIT_PAGE_MODELS
+            for unit in model.objects.filter(path__in=unit_paths).only("collection_id")
+        ]
+    ).values_list("path", flat=True)
+    video_q = _paths_q(collection_paths, "collection__path") or Q(pk__in=[])
+    video_q |= Q(lecturer_id__in=lecturer_users.values("user_id"))
+    videos = (
+        Video.objects.filter(video_q, status=VideoStatus.READY)
+        .select_related("lecturer")
+        .order_by("-ready_at")[:limit]
+    )
+    items += [
+        FeedItem(
+            kind="video",
+            title=video.title,
+            when=video.ready_at or video.created_at,
+            source=video.lecturer.get_full_name() if video.lecturer else "",
+            video=video,
+        )
+        for video in videos
+    ]
+    return sorted(items, key=lambda item: item.when, reverse=True)[:limit]
+
+
+@dataclass
+class LearnerDashboard:
+    profile: LearnerProfile | None
+    enrolled: list[CourseCard] = field(default_factory=list)
+    waiting: list[tuple[Enrolment, int | None]] = field(default_factory=list)
+    follows: list[Page] = field(default_factory=list)
+    feed: list[FeedItem] = field(default_factory=list)
+
+
+def learner_profile(*, user) -> LearnerProfile | None:
+    return LearnerProfile.objects.filter(user=user).first()
+
+
+def learner_dashboard(*, user) -> LearnerDashboard:
+    """A learner's own page: profile, courses, requests, what they follow and its news."""
+    profile = learner_profile(user=user)
+    enrolments = list(
+        Enrolment.objects.filter(learner=user, status__in=TAKING_PART)
+        .select_related("course")
+        .order_by("-updated_at")
+    )
+    active_ids = [e.course_id for e in enrolments if e.status == EnrolmentStatus.ACTIVE]
+    active = list(_course_cards().filter(pk__in=active_ids).order_by("title"))
+    waiting = [
+        (
+            enrolment,
+            waitlist_position(enrolment=enrolment)
+            if enrolment.status == EnrolmentStatus.WAITLISTED
+            else None,
+        )
+        for enrolment in enrolments
+        if enrolment.status != EnrolmentStatus.ACTIVE
+    ]
+    follows = [
+        follow.page.specific
+        for follow in Follow.objects.filter(user=user).select_related("page").order_by("-pk")
+    ]
+    return LearnerDashboard(
+        profile=profile,
+        enrolled=_cards(user, active),
+        waiting=waiting,
+        follows=follows,
+        feed=following_feed(user=user),
+    )
+
+
+def _permitted_paths(user, codename: str) -> list[str]:
+    return list(
+        GroupPagePermission.objects.filter(
+            group__user=user, permission__codename=codename
+        ).values_list("page__path", flat=True)
+    )
+
+
+def managed_courses(*, user) -> QuerySet:
+    """Courses whose learners the user administers."""
+    if user.is_superuser:
+        return CoursePage.objects.all()
+    q = _paths_q(_permitted_paths(user, "publish_page"))
+    return CoursePage.objects.filter(q) if q is not None else CoursePage.objects.none()
+
+
+def importable_units(*, user) -> list[AcademyUnitPage]:
+    """Units into which the user may import courses (they may add and publish pages there)."""
+    if user.is_superuser:
+        q = Q()
+    else:
+        add = _permitted_paths(user, "add_page")
+        publish = set(_permitted_paths(user, "publish_page"))
+        q = _paths_q([path for path in add if path in publish])
+        if q is None:
+            return []
+    units = [unit for model in UNIT_PAGE_MODELS for unit in model.objects.filter(q)]
+    return sorted(units, key=lambda unit: unit.path)
+
+
+def pending_enrolments(*, user) -> QuerySet:
+    """Requests awaiting approval in the courses the user administers, oldest first."""
+    return (
+        Enrolment.objects.filter(
+            status=EnrolmentStatus.PENDING,
+            course__in=managed_courses(user=user).values("pk"),
+        )
+        .select_related("course", "learner", "learner__learner_profile")
+        .order_by("created_at", "pk")
+    )
+
+
+def course_roster(*, course: CoursePage) -> dict[str, list[Enrolment]]:
+    """A course's learners grouped by status; the waiting list in queue order."""
+    roster = {status: [] for status in EnrolmentStatus.values}
+    enrolments = (
+        Enrolment.objects.filter(course=course)
+        .select_related("learner", "learner__learner_profile")
+        .order_by("waitlisted_at", "created_at", "pk")
+    )
+    for enrolment in enrolments:
+        roster[enrolment.status].append(enrolment)
+    return roster
+
+
+@dataclass
+class NavPages:
+    catalogue: Page | None
+    faculty: Page | None
+
+
+def nav_pages() -> NavPages:
+    """The province-wide course listing and faculty: the shallowest of each kind."""
+    from courses.models import CourseIndexPage, LecturerIndexPage
+
+    return NavPages(
+        catalogue=CourseIndexPage.objects.live().order_by("depth", "path").first(),
+        faculty=LecturerIndexPage.objects.live().order_by("depth", "path").first(),
+    )
+
+
+def manages_courses(*, user) -> bool:
+    """Whether the user administers any unit (and so its courses and learners)."""
+    return (
+        user.is_superuser
+        or GroupPagePermission.objects.filter(
+            group__user=user, permission__codename="publish_page"
+        ).exists()
+    )

@@ -1,0 +1,175 @@
+"""The learning-hours ledger (学时台账): append-only, one row per credit or correction."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerSource(models.TextChoices):
+    VIDEO = "video", _("Video lessons")
+    CLASS = "class", _("Class attendance")
+    LIVE = "live", _("Live lecture")
+    MANUAL = "manual", _("Manual adjustment")
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a ledger entry."""
+
+
+class LedgerQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("learning-hours ledger entries are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("learning-hours ledger entries are append-only")
+
+
+class LedgerEntry(models.Model):
+    """Minutes credited to a learner. Never updated or deleted (the database refuses it):
+    a correction is a new entry with negative or positive minutes, a reason and an author.
+
+    Course and academy are kept as ids plus titles rather than foreign keys, so an entry
+    outlives the page it came from and no cascade can ever touch it.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("learner"),
+    )
+    minutes = models.IntegerField(_("minutes"))
+    source = models.CharField(_("source"), max_length=10, choices=LedgerSource.choices)
+    academy_id = models.IntegerField(_("academy"), null=True, blank=True, db_index=True)
+    academy_title = models.CharField(_("academy"), max_length=255, blank=True)
+    course_id = models.IntegerField(_("course"), null=True, blank=True, db_index=True)
+    course_title = models.CharField(_("course"), max_length=255, blank=True)
+    reference = models.CharField(
+        _("reference"), max_length=100, blank=True, help_text=_("e.g. lesson:12, session:5")
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects entry"),
+    )
+    key = models.CharField(
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Idempotency key: the same credit is never written twice."),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("learning-hours entry")
+        verbose_name_plural = _("learning-hours ledger")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["learner", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(minutes=0), name="ledger_entry_minutes_not_zero"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="manual") | ~models.Q(reason=""),
+                name="ledger_manual_entry_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.learner} {self.minutes:+d} min ({self.get_source_display()})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("learning-hours ledger entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("learning-hours ledger entries are append-only")
+
+
+class YearlyHoursTarget(models.Model):
+    """The hours an academy expects each of its learners to record in a calendar year."""
+
+    academy = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.CASCADE,
+        related_name="yearly_hours_targets",
+        verbose_name=_("academy"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    hours = models.PositiveSmallIntegerField(_("hours"))
+
+    class Meta:
+        verbose_name = _("yearly hours target")
+        verbose_name_plural = _("yearly hours targets")
+        constraints = [
+            models.UniqueConstraint(fields=["academy", "year"], name="one_target_per_academy_year")
+        ]
+
+    def __str__(self):
+        return f"{self.academy} {self.year}: {self.hours}"
+
+
+class Certificate(models.Model):
+    """A completion certificate. What it certifies is copied in at issue time, so the
+    certificate reads the same even if the course or the learner's profile changes."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("learner"),
+    )
+    learner_name = models.CharField(_("learner name"), max_length=100)
+    course_id = models.IntegerField(_("course"), db_index=True)
+    course_title = models.CharField(_("course"), max_length=255)
+    academy_id = models.IntegerField(_("academy"), null=True, blank=True, db_index=True)
+    academy_title = models.CharField(_("academy"), max_length=255, blank=True)
+    hours = models.DecimalField(_("learning hours"), max_digits=6, decimal_places=1)
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_reason = models.CharField(_("reason for revoking"), max_length=255, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_at"]
+        constraints = [
+            # One valid certificate per learner and course; a revoked one may be re-issued.
+            models.UniqueConstraint(
+                fields=["learner", "course_id"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_valid_certificate_per_course",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.learner_name} {self.course_title}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,92 @@
+"""Reads of the learning-hours ledger."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Sum
+from django.utils import timezone
+from wagtail.models import Page
+
+from learning.models import Certificate, LedgerEntry, YearlyHoursTarget
+
+
+def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime(year, 1, 1, tzinfo=tz)
+    return start, start.replace(year=year + 1)
+
+
+def learner_minutes_for_year(*, learner, year: int) -> int:
+    start, end = _year_bounds(year)
+    total = LedgerEntry.objects.filter(
+        learner=learner, created_at__gte=start, created_at__lt=end
+    ).aggregate(total=Sum("minutes"))["total"]
+    return total or 0
+
+
+@dataclass(frozen=True)
+class YearProgress:
+    year: int
+    minutes: int
+    target_hours: int | None
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+    @property
+    def percent(self) -> int:
+        if not self.target_hours:
+            return 0
+        return min(100, round(self.minutes * 100 / (self.target_hours * 60)))
+
+
+def yearly_target_for(*, academy: Page | None, year: int) -> int | None:
+    """The target of the academy, else of the nearest unit above it that has one."""
+    if academy is None:
+        return None
+    chain = [academy.pk, *academy.get_ancestors().values_list("pk", flat=True)]
+    targets = dict(
+        YearlyHoursTarget.objects.filter(academy_id__in=chain, year=year).values_list(
+            "academy_id", "hours"
+        )
+    )
+    return next((targets[pk] for pk in chain if pk in targets), None)
+
+
+def learner_year_progress(
+    *, learner, academy: Page | None, year: int | None = None
+) -> YearProgress:
+    """ "本年度 X / Y 学时" for a learner whose home academy is `academy`."""
+    year = year or timezone.localdate().year
+    return YearProgress(
+        year=year,
+        minutes=learner_minutes_for_year(learner=learner, year=year),
+        target_hours=yearly_target_for(academy=academy, year=year),
+    )
+
+
+def ledger_for_learner(*, learner, limit: int = 50):
+    return LedgerEntry.objects.filter(learner=learner).select_related("author")[:limit]
+
+
+def mask_name(name: str) -> str:
+    """王小明 → 王*明, 李四 → 李*, Zhang San → Z*******n: enough to recognise, not to expose."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def certificate_by_code(*, code: str):
+    return Certificate.objects.filter(code=code.strip().upper()).first()
+
+
+def certificates_of_learner(*, learner):
+    return Certificate.objects.filter(learner=learner).order_by("-issued_at")
+
+
+def certificates_of_course(*, course_id: int):
+    return Certificate.objects.filter(course_id=course_id, revoked_at__isnull=True).order_by("code")

@@ -1,0 +1,31 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from learning.certificates import render_pdf
+from learning.selectors import certificate_by_code, mask_name
+
+
+def certificate_verify(request, code=None):
+    """Public: anyone holding the paper (an employer) can check a certificate."""
+    code = code or request.GET.get("code", "").strip()
+    if code and not request.resolver_match.kwargs.get("code"):
+        return redirect("learning:certificate_verify", code=code.upper())
+    certificate = certificate_by_code(code=code) if code else None
+    context = {
+        "code": code,
+        "certificate": certificate,
+        "masked_name": mask_name(certificate.learner_name) if certificate else "",
+    }
+    status = 404 if code and certificate is None else 200
+    return render(request, "learning/certificate_verify.html", context, status=status)
+
+
+@login_required
+def certificate_download(request, code):
+    certificate = certificate_by_code(code=code)
+    if certificate is None or certificate.learner_id != request.user.pk:
+        raise Http404
+    response = HttpResponse(render_pdf(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response

@@ -1,0 +1,370 @@
+"""The Elasticsearch backend: an index behind an alias (`ELASTICSEARCH_INDEX`), queries
+built with elasticsearch-dsl from the shared query plan."""
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from elastic_transport import TransportError
+from elasticsearch import ApiError, Elasticsearch, NotFoundError
+from elasticsearch.helpers import BulkIndexError, bulk, streaming_bulk
+from elasticsearch_dsl import A, Q, Search
+
+from search import highlight
+from search.backends import ELASTICSEARCH, SearchBackend, SearchUnavailable
+from search.documents import (
+    FACETS,
+    HOURS_RANGES,
+    CourseDocument,
+    CourseIndexDocument,
+    index_settings,
+)
+from search.query import (
+    FacetValue,
+    Hit,
+    QueryPlan,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
+    Variant,
+    plan,
+)
+from search.text import initials_query, normalize, query_terms, segment_pinyin_prefix
+
+logger = logging.getLogger(__name__)
+
+MOST = "2<75%"  # see search.text.required_matches
+BULK_CHUNK = 500
+SEARCH_TIMEOUT = 3  # seconds: a slow cluster must not hold up the page
+_FACET_FIELDS = {
+    "academy": ("academy_id", "academy.raw"),
+    "category": ("category_id", "category.raw"),
+    "level": ("level", "level_label"),
+    "mode": ("mode", "mode_label"),
+}
+_clients: dict[str, Elasticsearch] = {}
+
+
+def client(url: str) -> Elasticsearch:
+    if url not in _clients:
+        _clients[url] = Elasticsearch(url, request_timeout=30, max_retries=1)
+    return _clients[url]
+
+
+@contextlib.contextmanager
+def _reachable():
+    """Connection problems and refusals become SearchUnavailable."""
+    try:
+        yield
+    except BulkIndexError as error:
+        raise SearchUnavailable(f"Elasticsearch refused documents: {error.errors[:1]}") from error
+    except (ApiError, TransportError) as error:
+        raise SearchUnavailable(f"Elasticsearch: {error}") from error
+
+
+def _filter(name: str, value: str) -> Q:
+    if name == "hours":
+        _key, low, high, _label = next(r for r in HOURS_RANGES if r[0] == value)
+        bounds = {"gte": low} if high is None else {"gte": low, "lt": high}
+        return Q("range", hours=bounds)
+    return Q("term", **{_FACET_FIELDS[name][0]: value})
+
+
+def _variant(variant: Variant, relaxed: bool) -> Q:
+    """Which courses the query (or a synonym variant) finds, and how they rank: the
+    title phrase first, then most of the title's bigrams, lecturers, the rest."""
+    terms, most = variant.terms, "1" if relaxed else MOST
+    needs, ranks = [], [Q("match_phrase", **{"title.uni": {"query": variant.text, "boost": 10}})]
+    if terms.single_character:
+        needs.append(Q("match", **{"all_text.uni": terms.han[0]}))
+        ranks.append(Q("match", **{"title.uni": {"query": terms.han[0], "boost": 4}}))
+    elif terms.han:
+        needs.append(Q("match", all_text={"query": variant.han_text, "minimum_should_match": most}))
+        ranks += [
+            Q("match", title={"query": variant.han_text, "minimum_should_match": MOST, "boost": 4}),
+            Q("match", summary={"query": variant.han_text, "minimum_should_match": MOST}),
+        ]
+    if terms.words:
+        words = " ".join(terms.words)
+        operator = "or" if relaxed else "and"
+        needs.append(Q("match", **{"all_text.uni": {"query": words, "operator": operator}}))
+        ranks.append(Q("match", **{"title.uni": {"query": words, "operator": "and", "boost": 2}}))
+    ranks += [
+        Q("match_phrase", **{"lecturers.uni": {"query": variant.text, "boost": 3}}),
+        Q("match_phrase", **{"tags.uni": {"query": variant.text, "boost": 2}}),
+    ]
+    if relaxed:
+        return Q("bool", should=needs + ranks, minimum_should_match=1, boost=variant.weight)
+    return Q("bool", must=needs, should=ranks, boost=variant.weight)
+
+
+def _spelled(query_plan: QueryPlan) -> list[Q]:
+    clauses = []
+    for reading in query_plan.pinyin:
+        syllables = " ".join(reading)
+        clauses.append(
+            Q("match_phrase", title_pinyin={"query": syllables, "boost": 6})
+            | Q("match_phrase", lecturer_pinyin={"query": syllables, "boost": 3})
+        )
+    if query_plan.initials:
+        letters = " ".join(query_plan.initials)
+        clauses.append(
+            Q("match_phrase", title_initials={"query": letters, "boost": 4})
+            | Q(
+                "match",
+                **{
+                    "title_initials.bi": {
+                        "query": letters,
+                        "minimum_should_match": MOST,
+                        "boost": 1.5,
+                    }
+                },
+            )
+            | Q("match_phrase", lecturer_initials={"query": letters, "boost": 2})
+        )
+    return clauses
+
+
+def _query(query: SearchQuery, query_plan: QueryPlan) -> Q:
+    ids = [Q("ids", values=[str(i) for i in query.only_ids])] if query.only_ids is not None else []
+    if query_plan.empty:
+        return Q("bool", filter=ids) if ids else Q("match_all")
+    alternatives = [_variant(v, query_plan.relaxed) for v in query_plan.variants]
+    alternatives += _spelled(query_plan)
+    return Q("bool", should=alternatives, minimum_should_match=1, filter=ids)
+
+
+_SORTS = {
+    "relevance": ["_score", {"popularity": "desc"}, {"published_at": "desc"}],
+    "newest": [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"],
+    "popular": [{"popularity": "desc"}, "_score"],
+}
+_SNIPPET_FIELDS = ("description", "summary", "lessons", "lecturers")
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = ELASTICSEARCH
+
+    def __init__(self):
+        self.client = client(settings.ELASTICSEARCH_URL)
+        self.alias = settings.ELASTICSEARCH_INDEX
+        self.settings = index_settings(settings.ELASTICSEARCH_CHINESE_ANALYSIS)
+
+    # Indices and the alias
+    def _create_index(self, name: str, **overrides) -> None:
+        body = {"settings": {**self.settings, **overrides}}
+        body["mappings"] = CourseIndexDocument._doc_type.mapping.to_dict()
+        self.client.indices.create(index=name, **body)
+
+    def ensure_index(self) -> None:
+        """The first write to a cluster creates the index and points the alias at it."""
+        with _reachable():
+            if self.client.indices.exists_alias(name=self.alias):
+                return
+            first = f"{self.alias}-0"
+            with contextlib.suppress(ApiError):  # another process was first
+                self._create_index(first)
+            self.client.indices.put_alias(index=first, name=self.alias)
+
+    def indices(self) -> list[str]:
+        with _reachable():
+            try:
+                return sorted(self.client.indices.get_alias(name=self.alias))
+            except NotFoundError:
+                return []
+
+    # Writing
+    def _actions(self, docs: Iterable[CourseDocument], index: str):
+        for doc in docs:
+            action = CourseIndexDocument.from_course(doc).to_dict(include_meta=True)
+            action["_index"] = index
+            yield action
+
+    def index(self, docs: Iterable[CourseDocument]) -> None:
+        docs = list(docs)
+        if not docs:
+            return
+        self.ensure_index()
+        with _reachable():
+            bulk(
+                self.client,
+                self._actions(docs, self.alias),
+                chunk_size=BULK_CHUNK,
+                require_alias=True,
+            )
+
+    def delete(self, ids: Iterable[int]) -> None:
+        actions = [{"_op_type": "delete", "_index": self.alias, "_id": str(i)} for i in ids]
+        if not actions or not self.indices():
+            return
+        with _reachable():
+            _ok, errors = bulk(self.client, actions, raise_on_error=False, require_alias=True)
+        refused = [e for e in errors if e.get("delete", {}).get("status") != 404]
+        if refused:
+            raise SearchUnavailable(f"Elasticsearch refused deletions: {refused[:1]}")
+
+    def rebuild(
+        self, docs: Iterable[CourseDocument], *, progress: Callable[[int], None] | None = None
+    ) -> int:
+        """Fill a new index, then move the alias to it in one step and drop the old."""
+        name = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
+        old = self.indices()
+        count, swapped = 0, False
+        with _reachable():
+            self._create_index(name, refresh_interval="-1", auto_expand_replicas=False)
+            try:
+                for _ok, _item in streaming_bulk(
+                    self.client, self._actions(docs, name), chunk_size=BULK_CHUNK
+                ):
+                    count += 1
+                    if progress:
+                        progress(1)
+                self.client.indices.put_settings(
+                    index=name,
+                    settings={"refresh_interval": "1s", "auto_expand_replicas": "0-1"},
+                )
+                self.client.indices.refresh(index=name)
+                swap = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+                swap.append({"add": {"index": name, "alias": self.alias}})
+                self.client.indices.update_aliases(actions=swap)
+                swapped = True
+            finally:
+                if not swapped:
+                    self.client.indices.delete(index=name, ignore_unavailable=True)
+            if old:
+                self.client.indices.delete(index=",".join(old), ignore_unavailable=True)
+        return count
+
+    # Reading
+    def _search(self) -> Search:
+        return Search(using=self.client.options(request_timeout=SEARCH_TIMEOUT), index=self.alias)
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        query_plan = plan(query)
+        chosen = {name: value for name, value in query.filters.items() if value}
+        search = self._search().query(_query(query, query_plan)).sort(*_SORTS[query.sort])
+        search = search.extra(track_total_hits=True)
+        search = search.source(excludes=["description", "lessons", "*_pinyin", "*_initials"])
+        if chosen:
+            search = search.post_filter("bool", filter=[_filter(n, v) for n, v in chosen.items()])
+        for name in FACETS:
+            others = [_filter(n, v) for n, v in chosen.items() if n != name]
+            facet = A("filter", Q("bool", filter=others))
+            if name == "hours":
+                ranges = [
+                    {"key": key, "from": low, **({} if high is None else {"to": high})}
+                    for key, low, high, _label in HOURS_RANGES
+                ]
+                facet.bucket("values", "range", field="hours", ranges=ranges, keyed=False)
+            else:
+                field, label = _FACET_FIELDS[name]
+                facet.bucket("values", "terms", field=field, size=50).bucket(
+                    "label", "terms", field=label, size=1
+                )
+            search.aggs.bucket(name, facet)
+        search = search.highlight_options(
+            pre_tags=["<mark>"],
+            post_tags=["</mark>"],
+            encoder="html",
+            require_field_match=False,
+            fragment_size=80,
+            number_of_fragments=1,
+            no_match_size=0,
+        )
+        for field in _SNIPPET_FIELDS:
+            search = search.highlight(field, f"{field}.uni")
+        search = search[query.offset : query.offset + query.page_size]
+        try:
+            with _reachable():
+                response = search.execute()
+        except SearchUnavailable as error:
+            if isinstance(error.__cause__, NotFoundError):  # nothing indexed yet
+                return SearchResults([], 0, {name: [] for name in FACETS}, query.page)
+            raise
+        return SearchResults(
+            hits=[self._hit(hit, query_plan) for hit in response.hits],
+            total=response.hits.total.value,
+            facets=self._facets(response.aggregations, chosen),
+            page=query.page,
+            page_size=query.page_size,
+        )
+
+    def _hit(self, hit, query_plan: QueryPlan) -> Hit:
+        doc = hit.to_dict()
+        marked = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
+        snippet = next(
+            (
+                marked[name][0]
+                for field in _SNIPPET_FIELDS
+                for name in (field, f"{field}.uni")
+                if marked.get(name)
+            ),
+            None,
+        )
+        return Hit(
+            id=int(hit.meta.id),
+            url=doc.get("url", ""),
+            title=doc["title"],
+            summary=doc.get("summary", ""),
+            academy=doc.get("academy", ""),
+            category=doc.get("category", ""),
+            hours=doc.get("hours", 0),
+            level_label=doc.get("level_label", ""),
+            mode_label=doc.get("mode_label", ""),
+            highlight={
+                "title": highlight.highlight_title(doc["title"], query_plan),
+                "text": snippet or highlight.highlight_text([doc.get("summary")], query_plan),
+            },
+        )
+
+    def _facets(self, aggregations, chosen) -> dict[str, list[FacetValue]]:
+        facets = {}
+        labels = {key: str(label) for key, _low, _high, label in HOURS_RANGES}
+        for name in FACETS:
+            values = []
+            for bucket in aggregations[name]["values"]["buckets"]:
+                key = str(bucket["key"])
+                if not bucket["doc_count"] and chosen.get(name) != key:
+                    continue
+                if name == "hours":
+                    label = labels[key]
+                else:
+                    label_buckets = bucket["label"]["buckets"]
+                    label = label_buckets[0]["key"] if label_buckets else key
+                values.append(FacetValue(key, label, bucket["doc_count"], chosen.get(name) == key))
+            if chosen.get(name) and not any(v.selected for v in values):
+                values.append(FacetValue(chosen[name], chosen[name], 0, True))
+            facets[name] = values
+        return facets
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        normalized = normalize(prefix)
+        terms = query_terms(normalized)
+        clauses = []
+        if terms:
+            clauses.append(
+                Q("match_phrase_prefix", **{"title.uni": {"query": normalized, "boost": 3}})
+            )
+        typed = segment_pinyin_prefix(normalized) if not terms.han else None
+        if typed and (typed[0] or len(typed[1]) >= 2):
+            spelled = " ".join([*typed[0], typed[1]]).strip()
+            clauses.append(Q("match_phrase_prefix", title_pinyin={"query": spelled, "boost": 2}))
+        letters = initials_query(normalized) if not terms.han else ()
+        if letters:
+            clauses.append(
+                Q("match", **{"title_initials.bi": {"query": " ".join(letters), "operator": "and"}})
+            )
+        if not clauses:
+            return []
+        search = self._search().query(Q("bool", should=clauses, minimum_should_match=1))
+        search = search.sort("_score", {"popularity": "desc"}).source(["title", "url"])[:limit]
+        try:
+            with _reachable():
+                response = search.execute()
+        except SearchUnavailable as error:
+            if isinstance(error.__cause__, NotFoundError):
+                return []
+            raise
+        return [Suggestion(title=hit.title, url=hit.url) for hit in response.hits]

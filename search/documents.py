@@ -1,0 +1,320 @@
+"""What a course looks like to search: the `CourseDocument` both backends index, and
+the Elasticsearch index built from it (mapping and Chinese analysis)."""
+
+import dataclasses
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Prefetch
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Text
+from wagtail.models import Page
+
+from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
+from courses.models import CourseLecturer, CoursePage, Enrolment, EnrolmentStatus, Lesson
+from search import text
+
+
+@dataclass(frozen=True)
+class CourseDocument:
+    """One course as search sees it: denormalised, plain values only."""
+
+    id: int
+    url: str
+    title: str
+    summary: str = ""
+    description: str = ""
+    lessons: tuple[str, ...] = ()
+    lecturers: tuple[str, ...] = ()
+    honours: tuple[str, ...] = ()
+    academy_id: str = ""
+    academy: str = ""
+    training_base: str = ""
+    category_id: str = ""
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    level: str = ""
+    level_label: str = ""
+    hours: float = 0.0
+    mode: str = ""
+    mode_label: str = ""
+    openness: str = ""
+    published_at: datetime.datetime | None = None
+    enrolments: int = 0
+    plays: int = 0
+
+    @property
+    def popularity(self) -> int:
+        return self.enrolments + self.plays
+
+    def as_dict(self) -> dict:
+        values = dataclasses.asdict(self)
+        values["published_at"] = self.published_at.isoformat() if self.published_at else None
+        return values
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "CourseDocument":
+        fields = {f.name for f in dataclasses.fields(cls)}
+        values = {key: value for key, value in values.items() if key in fields}
+        for name in ("lessons", "lecturers", "honours", "tags"):
+            values[name] = tuple(values.get(name) or ())
+        if isinstance(values.get("published_at"), str):
+            values["published_at"] = datetime.datetime.fromisoformat(values["published_at"])
+        return cls(**values)
+
+    def spelling(self) -> "Spelling":
+        return Spelling.of(self)
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """Pinyin of the title and the lecturers' names: syllables and initials."""
+
+    title_pinyin: str
+    title_initials: str
+    lecturer_pinyin: tuple[str, ...]
+    lecturer_initials: tuple[str, ...]
+
+    @classmethod
+    def of(cls, doc: CourseDocument) -> "Spelling":
+        return cls(
+            title_pinyin=" ".join(text.pinyin(doc.title)),
+            title_initials=" ".join(text.initials(doc.title)),
+            lecturer_pinyin=tuple(" ".join(text.pinyin(name)) for name in doc.lecturers),
+            lecturer_initials=tuple(" ".join(text.initials(name)) for name in doc.lecturers),
+        )
+
+
+# Facets, in the order shown. Hours are bucketed: (key, from, to (exclusive), label).
+FACETS = ("academy", "category", "level", "mode", "hours")
+FACET_TITLES = {
+    "academy": _("Academy"),
+    "category": _("Category"),
+    "level": _("Level"),
+    "mode": _("Mode"),
+    "hours": _("Learning hours"),
+}
+HOURS_RANGES = (
+    ("0-4", 0, 4, _("Under 4 hours")),
+    ("4-16", 4, 16, _("4 to 16 hours")),
+    ("16-40", 16, 40, _("16 to 40 hours")),
+    ("40-", 40, None, _("40 hours or more")),
+)
+
+
+def hours_range(hours: float) -> str:
+    for key, low, high, _label in HOURS_RANGES:
+        if hours >= low and (high is None or hours < high):
+            return key
+    return HOURS_RANGES[0][0]
+
+
+# The Chinese analysis of the Elasticsearch index, by name (ELASTICSEARCH_CHINESE_ANALYSIS).
+# "bigram", the default, uses only what every node has (no analysis-common module, no
+# plugins): the standard tokenizer emits one token per Han character, the shingle filter
+# joins neighbours into bigrams. The others need a full cluster: "cjk" the
+# analysis-common module, "smartcn" and "ik" their plugins.
+_BIGRAM_FILTER = {
+    "type": "shingle",
+    "min_shingle_size": 2,
+    "max_shingle_size": 2,
+    "output_unigrams": False,
+    "output_unigrams_if_no_shingles": True,
+    "token_separator": "",
+}
+_BIGRAMS = {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "lms_bigram"]}
+CHINESE_ANALYSIS = {
+    "bigram": {"lms_chinese": _BIGRAMS, "lms_chinese_search": _BIGRAMS},
+    "cjk": {"lms_chinese": {"type": "cjk"}, "lms_chinese_search": {"type": "cjk"}},
+    "smartcn": {"lms_chinese": {"type": "smartcn"}, "lms_chinese_search": {"type": "smartcn"}},
+    "ik": {
+        "lms_chinese": {"type": "custom", "tokenizer": "ik_max_word", "filter": ["lowercase"]},
+        "lms_chinese_search": {"type": "custom", "tokenizer": "ik_smart", "filter": ["lowercase"]},
+    },
+}
+
+
+def index_settings(analysis: str) -> dict:
+    if analysis not in CHINESE_ANALYSIS:
+        raise ValueError(
+            f"ELASTICSEARCH_CHINESE_ANALYSIS must be one of {sorted(CHINESE_ANALYSIS)}, "
+            f"not {analysis!r}"
+        )
+    return {
+        "number_of_shards": 1,
+        "auto_expand_replicas": "0-1",
+        "analysis": {
+            "filter": {"lms_bigram": _BIGRAM_FILTER},
+            "analyzer": {"lms_bigrams": _BIGRAMS, **CHINESE_ANALYSIS[analysis]},
+        },
+    }
+
+
+def _chinese(raw: bool = False, **kwargs) -> Text:
+    """Text analysed by the configured Chinese analyzer, with single characters (and
+    whole Latin words) in `.uni` for phrases and one-character queries, and the value
+    itself in `.raw` when facets show it."""
+    fields = {"uni": Text(analyzer="standard")}
+    if raw:
+        fields["raw"] = Keyword()
+    return Text(
+        analyzer="lms_chinese", search_analyzer="lms_chinese_search", fields=fields, **kwargs
+    )
+
+
+def _initials() -> Text:
+    return Text(analyzer="standard", fields={"bi": Text(analyzer="lms_bigrams")})
+
+
+class CourseIndexDocument(Document):
+    """The Elasticsearch mapping of a `CourseDocument`."""
+
+    url = Keyword(index=False)
+    title = _chinese(copy_to="all_text")
+    title_pinyin = Text(analyzer="standard")
+    title_initials = _initials()
+    summary = _chinese(copy_to="all_text")
+    description = _chinese(copy_to="all_text")
+    lessons = _chinese(copy_to="all_text")
+    lecturers = _chinese(copy_to="all_text")
+    lecturer_pinyin = Text(analyzer="standard")
+    lecturer_initials = _initials()
+    honours = _chinese(copy_to="all_text")
+    academy_id = Keyword()
+    academy = _chinese(raw=True, copy_to="all_text")
+    training_base = _chinese(copy_to="all_text")
+    category_id = Keyword()
+    category = _chinese(raw=True, copy_to="all_text")
+    tags = _chinese(copy_to="all_text")
+    all_text = _chinese()
+    level = Keyword()
+    level_label = Keyword(index=False)
+    hours = Float()
+    mode = Keyword()
+    mode_label = Keyword(index=False)
+    openness = Keyword()
+    published_at = Date()
+    enrolments = Integer()
+    plays = Integer()
+    popularity = Integer()
+
+    @classmethod
+    def from_course(cls, doc: CourseDocument) -> "CourseIndexDocument":
+        values = doc.as_dict()
+        values.update(dataclasses.asdict(doc.spelling()), popularity=doc.popularity)
+        values["published_at"] = doc.published_at
+        return cls(meta={"id": doc.id}, **values)
+
+    def to_course(self) -> CourseDocument:
+        return CourseDocument.from_dict({**self.to_dict(), "id": int(self.meta.id)})
+
+
+# CoursePage → CourseDocument. Only live courses without view restrictions become
+# documents: what is not published or is private never reaches an index.
+def _units_above(courses) -> dict[str, Page]:
+    paths = {
+        course.path[:end]
+        for course in courses
+        for end in range(Page.steplen, len(course.path), Page.steplen)
+    }
+    return {page.path: page for page in Page.objects.filter(path__in=paths).specific()}
+
+
+def course_popularity(course_ids) -> tuple[dict[int, int], dict[int, int]]:
+    """Active enrolments and plays of the lesson videos (each video once), by course."""
+    enrolments = dict(
+        Enrolment.objects.filter(course_id__in=course_ids, status=EnrolmentStatus.ACTIVE)
+        .values("course_id")
+        .annotate(count=Count("id"))
+        .values_list("course_id", "count")
+    )
+    videos = set(
+        Lesson.objects.filter(chapter__course_id__in=course_ids, video__isnull=False).values_list(
+            "chapter__course_id", "video_id", "video__play_count"
+        )
+    )
+    plays: dict[int, int] = {}
+    for course_id, _video_id, count in videos:
+        plays[course_id] = plays.get(course_id, 0) + count
+    return enrolments, plays
+
+
+def course_documents(ids) -> tuple[list[CourseDocument], set[int]]:
+    """Documents of the visible courses among `ids`, and the ids to remove from the
+    index (gone, unpublished, private or not a course). A fixed number of queries."""
+    ids = set(ids)
+    courses = list(
+        CoursePage.objects.live()
+        .public()
+        .filter(id__in=ids)
+        .select_related("category")
+        .prefetch_related(
+            "tags",
+            "chapters__lessons",
+            Prefetch(
+                "course_lecturers",
+                queryset=CourseLecturer.objects.select_related("lecturer").prefetch_related(
+                    "lecturer__honours"
+                ),
+            ),
+        )
+    )
+    course_ids = [course.id for course in courses]
+    units = _units_above(courses)
+    enrolments, plays = course_popularity(course_ids)
+    with translation.override(settings.LANGUAGE_CODE):
+        docs = [
+            _document(course, units, enrolments.get(course.id, 0), plays.get(course.id, 0))
+            for course in courses
+        ]
+    return docs, ids - set(course_ids)
+
+
+def _document(course: CoursePage, units: dict[str, Page], enrolments: int, plays: int):
+    academy = base = None
+    for end in range(len(course.path) - Page.steplen, 0, -Page.steplen):
+        unit = units.get(course.path[:end])
+        if isinstance(unit, TrainingBasePage) and base is None:
+            base = unit
+        elif isinstance(unit, IndustryAcademyPage | HeadquartersPage):
+            academy = unit
+            break
+    lecturers = course.lecturers
+    description = course.description.stream_block.get_searchable_content(course.description)
+    return CourseDocument(
+        id=course.id,
+        url=course.get_url() or "",
+        title=course.title,
+        summary=course.summary,
+        description="\n".join(part for part in description if part),
+        lessons=tuple(lesson.title for lesson in course.lessons()),
+        lecturers=tuple(lecturer.title for lecturer in lecturers),
+        honours=tuple(
+            dict.fromkeys(
+                honour.name for lecturer in lecturers for honour in lecturer.honours.all()
+            )
+        ),
+        academy_id=str(academy.id) if academy else "",
+        academy=academy.title if academy else "",
+        training_base=base.title if base else "",
+        category_id=str(course.category_id or ""),
+        category=course.category.name if course.category else "",
+        tags=tuple(tag.name for tag in course.tags.all()),
+        level=course.level,
+        level_label=str(course.get_level_display()),
+        hours=float(course.learning_hours),
+        mode=course.mode,
+        mode_label=str(course.get_mode_display()),
+        openness=course.enrolment_policy,
+        published_at=course.first_published_at,
+        enrolments=enrolments,
+        plays=plays,
+    )
+
+
+def visible_course_ids() -> Iterator[int]:
+    """Every course a rebuild indexes."""
+    return CoursePage.objects.live().public().order_by("id").values_list("id", flat=True).iterator()

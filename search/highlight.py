@@ -1,0 +1,94 @@
+"""Marking what matched, as HTML with <mark>: every term of every query variant, and
+the characters a pinyin or initials query spelled. Elasticsearch marks Chinese text
+itself; it cannot know that `hanjie` spelled 焊接, so both backends use this for that."""
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from search import text
+from search.query import QueryPlan
+
+SNIPPET_LENGTH = 80
+
+
+def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:
+    spans, start = [], haystack.find(needle)
+    while needle and start >= 0:
+        spans.append((start, start + len(needle)))
+        start = haystack.find(needle, start + 1)
+    return spans
+
+
+def _spelled(source: str, plan: QueryPlan) -> list[tuple[int, int]]:
+    chars = text.syllable_spans(source)
+    sequences = [(reading, False) for reading in plan.pinyin]
+    if plan.initials:
+        sequences.append((plan.initials, True))
+    spans = []
+    for sequence, by_initials in sequences:
+        width = len(sequence)
+        for i in range(len(chars) - width + 1):
+            window = chars[i : i + width]
+            if any(window[k][0] != window[k - 1][1] for k in range(1, width)):
+                continue  # not neighbouring characters
+            spelled = tuple(s[0] if by_initials else s for _start, _end, s in window)
+            if spelled == tuple(sequence):
+                spans.append((window[0][0], window[-1][1]))
+    return spans
+
+
+def match_spans(source: str, plan: QueryPlan, *, spelled: bool = True) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of `source` that the query matched."""
+    lowered = source.lower()
+    if len(lowered) != len(source):
+        lowered = source
+    spans = []
+    for variant in plan.variants:
+        for term in (*variant.terms.han, *variant.terms.words):
+            spans.extend(_occurrences(lowered, term))
+    if spelled:
+        spans.extend(_spelled(source, plan))
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
+
+
+def render(source: str, spans) -> SafeString:
+    parts, position = [], 0
+    for start, end in spans:
+        parts.append(escape(source[position:start]))
+        parts.append(f"<mark>{escape(source[start:end])}</mark>")
+        position = end
+    parts.append(escape(source[position:]))
+    return mark_safe("".join(parts))
+
+
+def snippet(source: str, spans, length: int = SNIPPET_LENGTH) -> SafeString:
+    """The part of a long text around its first match, marked."""
+    if not spans or len(source) <= length:
+        return render(source[:length], [s for s in spans if s[1] <= length])
+    first = spans[0][0]
+    start = max(0, min(first - length // 4, len(source) - length))
+    end = start + length
+    inside = [(a - start, b - start) for a, b in spans if a >= start and b <= end]
+    html = render(source[start:end], inside)
+    return mark_safe(("…" if start else "") + html + ("…" if end < len(source) else ""))
+
+
+def highlight_title(title: str, plan: QueryPlan) -> SafeString:
+    return render(title, match_spans(title, plan))
+
+
+def highlight_text(texts, plan: QueryPlan) -> SafeString:
+    """A snippet of the first text with a match (summary, description, lessons …),
+    or the first text when none matched."""
+    texts = [t for t in texts if t]
+    for candidate in texts:
+        spans = match_spans(candidate, plan, spelled=False)
+        if spans:
+            return snippet(candidate, spans)
+    return snippet(texts[0], []) if texts else mark_safe("")

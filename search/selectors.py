@@ -1,0 +1,181 @@
+"""Reads of the search app: searching with synonyms, picks and a fallback, the
+courses a change concerns, and the query statistics admins see."""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from wagtail.models import Page
+
+from courses.models import CourseLecturer, CoursePage
+from search import text
+from search.backends import EMBEDDED, SearchUnavailable, backend_names, get_backend
+from search.documents import course_popularity
+from search.models import EditorsPick, IndexOperation, QueryCount, SearchEntry, Synonym
+from search.query import Hit, SearchQuery, SearchResults, Suggestion
+
+logger = logging.getLogger(__name__)
+
+STALE_AFTER = datetime.timedelta(seconds=30)
+SUGGESTIONS = 5
+
+
+@dataclass
+class SearchPage:
+    """What the search page and the API show for one request."""
+
+    query: SearchQuery
+    results: SearchResults
+    picks: list[Hit] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    popular: list[str] = field(default_factory=list)
+    stale: bool = False
+
+    @property
+    def hits(self) -> list[Hit]:
+        """Editors' picks first, then the results without them."""
+        picked = {hit.id for hit in self.picks}
+        return [*self.picks, *(hit for hit in self.results.hits if hit.id not in picked)]
+
+
+def _synonyms() -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(s.term_list()) for s in Synonym.objects.all())
+
+
+def _picks(query_text: str) -> tuple[int, ...]:
+    query = text.normalize(query_text)
+    if not query:
+        return ()
+    return tuple(EditorsPick.objects.filter(query=query).values_list("page_id", flat=True))
+
+
+def index_is_stale(*, backend_name: str) -> bool:
+    """Changes have waited too long to reach this backend (it was down, or the queue)."""
+    since = timezone.now() - STALE_AFTER
+    return IndexOperation.objects.filter(backend=backend_name, created_at__lt=since).exists()
+
+
+def course_search(
+    *, query_text: str, filters: dict[str, str], sort: str = "relevance", page: int = 1
+) -> SearchPage:
+    """Search the courses. When Elasticsearch cannot answer, the embedded index does
+    and the page says results may be out of date; a search without results comes
+    with suggestions."""
+    query = SearchQuery(
+        text=query_text, filters=filters, sort=sort, page=page, synonyms=_synonyms()
+    )
+    name = backend_names()[0]
+    try:
+        results = get_backend(name).search(query)
+        stale = index_is_stale(backend_name=name)
+    except SearchUnavailable as error:
+        logger.warning(
+            "search backend %s unavailable, answering from %s: %s", name, EMBEDDED, error
+        )
+        name, stale = EMBEDDED, True
+        results = get_backend(name).search(query)
+    backend = get_backend(name)
+    found = SearchPage(query=query, results=results, stale=stale)
+    pick_ids = _picks(query_text)
+    if pick_ids and page == 1:
+        picked = backend.search(
+            SearchQuery(filters=filters, only_ids=pick_ids, page_size=len(pick_ids))
+        )
+        by_id = {hit.id: hit for hit in picked.hits}
+        found.picks = [by_id[i] for i in pick_ids if i in by_id]
+    if results.total == 0 and not found.picks and text.normalize(query_text):
+        relaxed = backend.search(
+            SearchQuery(
+                text=query_text, synonyms=query.synonyms, relaxed=True, page_size=SUGGESTIONS
+            )
+        )
+        found.suggestions = [Suggestion(hit.title, hit.url) for hit in relaxed.hits]
+        found.popular = popular_queries(limit=SUGGESTIONS)
+    return found
+
+
+def course_suggest(*, prefix: str, limit: int = 8) -> list[Suggestion]:
+    """Titles for the search box while a person types (Chinese or pinyin)."""
+    name = backend_names()[0]
+    try:
+        return get_backend(name).suggest(prefix, limit)
+    except SearchUnavailable:
+        return get_backend(EMBEDDED).suggest(prefix, limit)
+
+
+def courses_affected(*, page_ids) -> set[int]:
+    """Courses whose documents a change of these pages may alter: the pages themselves
+    (if courses, or once courses that are gone), the courses below them, and the
+    courses the lecturers among them teach."""
+    page_ids = set(page_ids)
+    paths = Page.objects.filter(id__in=page_ids, numchild__gt=0).values_list("path", flat=True)
+    below = set()
+    if paths:
+        within = reduce(or_, (Q(path__startswith=path) for path in paths))
+        below = set(CoursePage.objects.filter(within).values_list("id", flat=True))
+    taught = set(
+        CourseLecturer.objects.filter(lecturer_id__in=page_ids).values_list("course_id", flat=True)
+    )
+    return page_ids | below | taught
+
+
+def courses_with_changed_popularity() -> list[int]:
+    """Indexed courses whose enrolments plus plays differ from what was indexed."""
+    indexed = dict(SearchEntry.objects.values_list("id", "popularity"))
+    enrolments, plays = course_popularity(indexed)
+    return [
+        course_id
+        for course_id, value in indexed.items()
+        if enrolments.get(course_id, 0) + plays.get(course_id, 0) != value
+    ]
+
+
+def popular_queries(*, limit: int, days: int = 30) -> list[str]:
+    """What people searched most lately, among searches that found something."""
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    rows = (
+        QueryCount.objects.filter(day__gte=since)
+        .values("query")
+        .annotate(searches=Sum("searches"), zero=Sum("zero_results"))
+        .filter(searches__gt=F("zero"))
+        .order_by("-searches", "query")[:limit]
+    )
+    return [row["query"] for row in rows]
+
+
+@dataclass
+class QueryStat:
+    query: str
+    searches: int
+    zero_results: int
+
+
+def query_report(*, days: int = 30, limit: int = 50) -> dict[str, list[QueryStat]]:
+    """The most searched queries and those most often without results, for admins to
+    add synonyms or editors' picks."""
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    totals = (
+        QueryCount.objects.filter(day__gte=since)
+        .values("query")
+        .annotate(searches=Sum("searches"), zero=Sum("zero_results"))
+    )
+    top = totals.order_by("-searches", "query")[:limit]
+    empty = totals.filter(zero__gt=0).order_by("-zero", "query")[:limit]
+    return {
+        "top": [QueryStat(row["query"], row["searches"], row["zero"]) for row in top],
+        "zero": [QueryStat(row["query"], row["searches"], row["zero"]) for row in empty],
+    }
+
+
+def courses_filed_under(*, category) -> list[int]:
+    return list(CoursePage.objects.filter(category=category).values_list("id", flat=True))
+
+
+def courses_taught_with(*, honour) -> list[int]:
+    """Courses of the lecturers holding an honour (its name is in their documents)."""
+    links = CourseLecturer.objects.filter(lecturer__honours=honour)
+    return list(links.values_list("course_id", flat=True).distinct())

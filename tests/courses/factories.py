@@ -1,0 +1,56 @@
+"""Building courses and learners the way the editor and the registration form do."""
+
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from wagtail.rich_text import RichText
+
+from courses import services
+from courses.models import Category, Chapter, CourseIndexPage, CoursePage, EnrolmentPolicy, Lesson
+from lms.demo import DEMO_PASSWORD
+
+
+def make_course(parent, title, *, category=None, lessons=2, publish=True, **fields):
+    """A published course with one chapter of `lessons` text lessons."""
+    fields.setdefault("summary", f"{title}的简介")
+    fields.setdefault("learning_hours", Decimal("8"))
+    page = CoursePage(
+        title=title,
+        category=category or Category.objects.get(name="职业发展"),
+        chapters=[
+            Chapter(
+                title="第一章",
+                lessons=[
+                    Lesson(title=f"第{n}课", body=[("text", RichText(f"<p>第{n}课讲义</p>"))])
+                    for n in range(1, lessons + 1)
+                ],
+            )
+        ],
+        **fields,
+    )
+    parent.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return CoursePage.objects.get(pk=page.pk)
+
+
+def make_limited(parent, title, seats):
+    return make_course(parent, title, enrolment_policy=EnrolmentPolicy.LIMITED, seat_limit=seats)
+
+
+def make_learner(phone, name="张三", work_unit="长春某汽车零部件有限公司"):
+    return services.learner_register(
+        phone=phone, password=DEMO_PASSWORD, real_name=name, work_unit=work_unit
+    )
+
+
+def make_listing(parent, title="课程", slug="courses"):
+    page = CourseIndexPage(title=title, slug=slug)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return CourseIndexPage.objects.get(pk=page.pk)
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
