@@ -1,10 +1,28 @@
 """Reads of the academy hierarchy. Each runs a fixed number of queries."""
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 
-from wagtail.models import Page
+from django.apps import apps
+from django.db.models import Q
+from wagtail.models import GroupPagePermission, Page
 
-from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
+from academies.models import (
+    AcademyUnitPage,
+    HeadquartersPage,
+    IndustryAcademyPage,
+    TrainingBasePage,
+)
+
+
+def unit_page_models() -> list[type[AcademyUnitPage]]:
+    """Every concrete unit page type, including those other apps define (night schools)."""
+    return [
+        model
+        for model in apps.get_models()
+        if issubclass(model, AcademyUnitPage) and not model._meta.abstract
+    ]
 
 
 @dataclass
@@ -80,3 +98,29 @@ def may_delete_unit(*, user, page: Page) -> bool:
     leaf page delete it."""
     parent = page.get_parent()
     return user.is_superuser or parent.permissions_for_user(user).can_edit()
+
+
+def within_paths_q(paths, field_name: str = "path") -> Q | None:
+    """Pages (or collections) at or below any of the given tree paths; None for no paths."""
+    clauses = [Q(**{f"{field_name}__startswith": path}) for path in paths]
+    return reduce(or_, clauses) if clauses else None
+
+
+def permitted_paths(*, user, codename: str) -> list[str]:
+    """Tree paths of the pages on which the user's groups hold a page permission."""
+    return list(
+        GroupPagePermission.objects.filter(group__user=user, permission__codename=codename)
+        .values_list("page__path", flat=True)
+        .distinct()
+    )
+
+
+def managed_unit_ids(*, user) -> set[int] | None:
+    """Ids of the units (headquarters, academies, bases …) whose content the user may
+    publish; None means every unit (superusers)."""
+    if user.is_superuser:
+        return None
+    q = within_paths_q(permitted_paths(user=user, codename="publish_page"))
+    if q is None:
+        return set()
+    return {page.pk for model in unit_page_models() for page in model.objects.filter(q).only("pk")}

@@ -3,10 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Sum
 from django.utils import timezone
 from wagtail.models import Page
 
+from academies.selectors import managed_unit_ids, unit_page_models
 from learning.models import Certificate, LedgerEntry, YearlyHoursTarget
 
 
@@ -90,3 +92,31 @@ def certificates_of_learner(*, learner):
 
 def certificates_of_course(*, course_id: int):
     return Certificate.objects.filter(course_id=course_id, revoked_at__isnull=True).order_by("code")
+
+
+def ledger_entries_visible_to(*, user, filters: dict | None = None):
+    """Ledger entries of the units the user administers (all of them for superusers)."""
+    unit_ids = managed_unit_ids(user=user)
+    entries = LedgerEntry.objects.all()
+    if unit_ids is not None:
+        entries = entries.filter(academy_id__in=unit_ids)
+    return entries.filter(**(filters or {}))
+
+
+def certificates_visible_to(*, user):
+    unit_ids = managed_unit_ids(user=user)
+    certificates = Certificate.objects.all()
+    if unit_ids is not None:
+        certificates = certificates.filter(academy_id__in=unit_ids)
+    return certificates
+
+
+def managed_units(*, user) -> list[Page]:
+    """The units an admin may credit hours in or set targets for, in tree order."""
+    unit_ids = managed_unit_ids(user=user)
+    pages = Page.objects.filter(
+        content_type__in=[ContentType.objects.get_for_model(model) for model in unit_page_models()]
+    )
+    if unit_ids is not None:
+        pages = pages.filter(pk__in=unit_ids)
+    return list(pages.order_by("path"))

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
@@ -14,7 +16,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("lead")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["academies.HeadquartersPage"]
+    subpage_types = ["academies.HeadquartersPage", "nightschool.NightSchoolPage"]
     max_count = 1
 
     class Meta:
@@ -24,3 +26,29 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["hierarchy"] = hierarchy_for_home(home=self)
         return context
+
+
+class Notification(models.Model):
+    """A message to one user shown under 消息 (and, for learners, also sent by text message):
+    a seat offered from a waiting list, a class reminder … Written by `lms.notifications`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    text = models.CharField(_("text"), max_length=500)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    sms_sent_at = models.DateTimeField(_("text message sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.text[:40]}"

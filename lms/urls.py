@@ -6,6 +6,17 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms import views as lms_views
+
+notification_urls = (
+    [
+        path("", lms_views.notification_list, name="notifications"),
+        path("read/", lms_views.notifications_read, name="notifications_read"),
+        path("<int:notification_id>/", lms_views.notification_open, name="notification_open"),
+    ],
+    "lms",
+)
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
@@ -14,6 +25,9 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("courses.urls")),
     path("", include("video.urls")),
+    path("", include("search.urls")),
+    path("", include("nightschool.urls")),
+    path("messages/", include(notification_urls)),
 ]
 
 if settings.DEBUG:

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 purpose="${1:-run}"
 packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql chromium openjdk-17-jre-headless unzip)
+  packages+=(postgresql chromium openjdk-17-jre-headless unzip curl)
 fi
 
 missing=()
@@ -56,3 +56,6 @@ cp node_modules/hls.js/dist/hls.min.js static/vendor/hls.min.js
 cp node_modules/tus-js-client/dist/tus.min.js static/vendor/tus.min.js
 
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
+if [ "$purpose" = test ]; then
+  scripts/elasticsearch.sh fetch
+fi

@@ -9,6 +9,7 @@ export PYTHONDONTWRITEBYTECODE=1
 run_dir=$(mktemp -d /tmp/lms-test.XXXXXX)
 chmod 755 "$run_dir"
 cleanup() {
+  scripts/elasticsearch.sh stop "$run_dir/es" 2>/dev/null || true
   scripts/postgres.sh stop "$run_dir/pg" 2>/dev/null || true
   rm -rf "$run_dir"
 }
@@ -16,6 +17,10 @@ trap cleanup EXIT
 
 echo "==> ruff"
 .venv/bin/ruff check .
+
+echo "==> Elasticsearch (integ-test distribution, single node on loopback)"
+ELASTICSEARCH_URL=$(scripts/elasticsearch.sh start "$run_dir/es" "${LMS_TEST_ES_PORT:-59209}")
+export ELASTICSEARCH_URL
 
 echo "==> 测试 / tests on SQLite"
 .venv/bin/pytest -p no:cacheprovider "$@"

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Text
 from wagtail.models import Page
 
@@ -71,12 +72,14 @@ class CourseDocument:
 
 @dataclass(frozen=True)
 class Spelling:
-    """Pinyin of the title and the lecturers' names: syllables and initials."""
+    """Pinyin of the title and the lecturers' names (syllables and initials), and of
+    the short texts that name what is taught, tags and lesson titles (syllables)."""
 
     title_pinyin: str
     title_initials: str
     lecturer_pinyin: tuple[str, ...]
     lecturer_initials: tuple[str, ...]
+    topic_pinyin: tuple[str, ...]
 
     @classmethod
     def of(cls, doc: CourseDocument) -> "Spelling":
@@ -85,17 +88,18 @@ class Spelling:
             title_initials=" ".join(text.initials(doc.title)),
             lecturer_pinyin=tuple(" ".join(text.pinyin(name)) for name in doc.lecturers),
             lecturer_initials=tuple(" ".join(text.initials(name)) for name in doc.lecturers),
+            topic_pinyin=tuple(" ".join(text.pinyin(t)) for t in (*doc.tags, *doc.lessons)),
         )
 
 
 # Facets, in the order shown. Hours are bucketed: (key, from, to (exclusive), label).
 FACETS = ("academy", "category", "level", "mode", "hours")
 FACET_TITLES = {
-    "academy": _("Academy"),
-    "category": _("Category"),
-    "level": _("Level"),
-    "mode": _("Mode"),
-    "hours": _("Learning hours"),
+    "academy": pgettext_lazy("search facet", "Academy"),
+    "category": pgettext_lazy("search facet", "Category"),
+    "level": pgettext_lazy("search facet", "Level"),
+    "mode": pgettext_lazy("search facet", "Mode"),
+    "hours": pgettext_lazy("search facet", "Learning hours"),
 }
 HOURS_RANGES = (
     ("0-4", 0, 4, _("Under 4 hours")),
@@ -182,6 +186,7 @@ class CourseIndexDocument(Document):
     lecturers = _chinese(copy_to="all_text")
     lecturer_pinyin = Text(analyzer="standard")
     lecturer_initials = _initials()
+    topic_pinyin = Text(analyzer="standard")
     honours = _chinese(copy_to="all_text")
     academy_id = Keyword()
     academy = _chinese(raw=True, copy_to="all_text")

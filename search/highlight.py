@@ -19,11 +19,13 @@ def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _spelled(source: str, plan: QueryPlan) -> list[tuple[int, int]]:
-    chars = text.syllable_spans(source)
+def _spelled(source: str, plan: QueryPlan, initials: bool) -> list[tuple[int, int]]:
     sequences = [(reading, False) for reading in plan.pinyin]
-    if plan.initials:
+    if initials and plan.initials:
         sequences.append((plan.initials, True))
+    if not sequences:
+        return []
+    chars = text.syllable_spans(source)
     spans = []
     for sequence, by_initials in sequences:
         width = len(sequence)
@@ -37,8 +39,9 @@ def _spelled(source: str, plan: QueryPlan) -> list[tuple[int, int]]:
     return spans
 
 
-def match_spans(source: str, plan: QueryPlan, *, spelled: bool = True) -> list[tuple[int, int]]:
-    """Merged (start, end) spans of `source` that the query matched."""
+def match_spans(source: str, plan: QueryPlan, *, initials: bool = True) -> list[tuple[int, int]]:
+    """Merged (start, end) spans of `source` that the query matched, its words or
+    their pinyin (and initials, which only titles are matched by)."""
     lowered = source.lower()
     if len(lowered) != len(source):
         lowered = source
@@ -46,8 +49,7 @@ def match_spans(source: str, plan: QueryPlan, *, spelled: bool = True) -> list[t
     for variant in plan.variants:
         for term in (*variant.terms.han, *variant.terms.words):
             spans.extend(_occurrences(lowered, term))
-    if spelled:
-        spans.extend(_spelled(source, plan))
+    spans.extend(_spelled(source, plan, initials))
     merged: list[list[int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
@@ -88,7 +90,7 @@ def highlight_text(texts, plan: QueryPlan) -> SafeString:
     or the first text when none matched."""
     texts = [t for t in texts if t]
     for candidate in texts:
-        spans = match_spans(candidate, plan, spelled=False)
+        spans = match_spans(candidate, plan, initials=False)
         if spans:
             return snippet(candidate, spans)
     return snippet(texts[0], []) if texts else mark_safe("")

@@ -14,7 +14,7 @@ from wagtail.models import Page
 from courses.models import CourseLecturer, CoursePage
 from search import text
 from search.backends import EMBEDDED, SearchUnavailable, backend_names, get_backend
-from search.documents import course_popularity
+from search.documents import FACET_TITLES, course_popularity
 from search.models import EditorsPick, IndexOperation, QueryCount, SearchEntry, Synonym
 from search.query import Hit, SearchQuery, SearchResults, Suggestion
 
@@ -34,6 +34,15 @@ class SearchPage:
     suggestions: list[Suggestion] = field(default_factory=list)
     popular: list[str] = field(default_factory=list)
     stale: bool = False
+
+    @property
+    def facet_groups(self) -> list[tuple[str, str, list]]:
+        """(name, title, values) of each facet with something to choose."""
+        return [
+            (name, FACET_TITLES[name], values)
+            for name, values in self.results.facets.items()
+            if values
+        ]
 
     @property
     def hits(self) -> list[Hit]:

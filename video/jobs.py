@@ -26,7 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django_q.tasks import async_task
 
 from video import conf, files, signing
@@ -43,6 +43,16 @@ REDELIVER_SECONDS = 1800
 HASH_CHUNK_BYTES = 4 * 1024 * 1024
 HOSTNAME = socket.gethostname()
 TASK = "video.tasks.transcode"
+
+STORAGE_ERROR = gettext_noop("A storage error interrupted processing; it will be retried.")
+CRASHED = gettext_noop("Processing stopped unexpectedly; it will be retried.")
+RETRIES_EXHAUSTED = gettext_noop(
+    "Processing was interrupted several times by a problem on the server. "
+    "Press “Retry” later; if it keeps failing, tell the site administrator."
+)
+WORKER_LOST = gettext_noop(
+    "The processing worker stopped responding; processing will start again."
+)
 
 
 class Superseded(Exception):
@@ -101,11 +111,11 @@ def job_run(*, key: str, attempt: int) -> str:
     except MediaError as exc:
         return job_fail(job=job, message=exc.message, detail=exc.detail, transient=exc.transient)
     except OSError as exc:
-        message = _in_site_language("A storage error interrupted processing; it will be retried.")
+        message = _in_site_language(STORAGE_ERROR)
         return job_fail(job=job, message=message, detail=repr(exc), transient=True)
     except Exception as exc:
         logger.exception("video job %s#%s crashed", key, attempt)
-        message = _in_site_language("Processing stopped unexpectedly; it will be retried.")
+        message = _in_site_language(CRASHED)
         return job_fail(job=job, message=message, detail=repr(exc), transient=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -297,10 +307,7 @@ def job_fail(
                 return "superseded"
             reason = message
             if transient:
-                reason = _in_site_language(
-                    "Processing was interrupted several times by a problem on the server. "
-                    "Press “Retry” later; if it keeps failing, tell the site administrator."
-                )
+                reason = _in_site_language(RETRIES_EXHAUSTED)
             status = VideoStatus.FAILED
         Video.objects.filter(pk=job.video_id).update(
             status=status, progress=0, eta_seconds=None, failure_reason=reason
@@ -373,9 +380,7 @@ def watchdog(*, now: datetime.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     stale_before = now - datetime.timedelta(seconds=settings.VIDEO_HEARTBEAT_STALE_SECONDS)
     report: Counter[str] = Counter()
-    message = _in_site_language(
-        "The processing worker stopped responding; processing will start again."
-    )
+    message = _in_site_language(WORKER_LOST)
     for job in TranscodeJob.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=stale_before):
         report["killed"] += kill_ffmpeg(job)
         outcome = job_fail(

@@ -55,6 +55,10 @@ def video_page(request, video_id: int):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return render(request, "video/not_allowed.html", {"video": video}, status=403)
+    try:
+        start = max(float(request.GET.get("t", 0)), 0.0)  # a link to a moment: ?t=90
+    except ValueError:
+        start = 0.0
     return render(
         request,
         "video/video_page.html",
@@ -62,6 +66,7 @@ def video_page(request, video_id: int):
             "video": video,
             "playback": selectors.playback_for(video),
             "play_ticket": services.play_ticket(video=video),
+            "start": start,
         },
     )
 

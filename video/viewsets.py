@@ -73,7 +73,7 @@ class VideoIndexView(generic.IndexView):
     def columns(self):
         return [
             PosterColumn("poster", label=_("Poster"), width="90px"),
-            self._get_title_column("title", sort_key="title"),
+            self._get_title_column("title"),
             Column("lecturer", label=_("Lecturer"), accessor=selectors.person_name_of_lecturer),
             Column("collection", label=_("Collection"), accessor="collection.name"),
             StatusColumn("status", label=_("Status"), sort_key="status"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "video",
     "courses",
     "search",
+    "nightschool",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -214,6 +215,19 @@ LEARNER_MESSAGE_BACKEND = os.environ.get(
     "LMS_LEARNER_MESSAGE_BACKEND", "courses.messaging.ConsoleBackend"
 )
 
+# Youth workers' night school: QR check-in codes change every NIGHTSCHOOL_TOKEN_SECONDS and
+# are accepted from NIGHTSCHOOL_CHECKIN_MARGIN_MINUTES before a class until as long after it;
+# a seat offered to the waiting list is held for NIGHTSCHOOL_OFFER_HOURS.
+NIGHTSCHOOL_TOKEN_SECONDS = int(os.environ.get("LMS_NIGHTSCHOOL_TOKEN_SECONDS", "30"))
+NIGHTSCHOOL_CHECKIN_MARGIN_MINUTES = int(
+    os.environ.get("LMS_NIGHTSCHOOL_CHECKIN_MARGIN_MINUTES", "30")
+)
+# A second scan sooner than this after checking in is taken for a double scan, not a check-out.
+NIGHTSCHOOL_CHECKOUT_AFTER_MINUTES = int(
+    os.environ.get("LMS_NIGHTSCHOOL_CHECKOUT_AFTER_MINUTES", "10")
+)
+NIGHTSCHOOL_OFFER_HOURS = int(os.environ.get("LMS_NIGHTSCHOOL_OFFER_HOURS", "12"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -222,7 +236,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LMS_LOG_LEVEL", "INFO")},
     # Per-task and per-page chatter from libraries; our own modules log at INFO.
     "loggers": {
-        name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "axes", "django_q")
+        name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "axes", "django_q", "elastic_transport")
     },
 }
 CERTIFICATE_FONT = os.environ.get("LMS_CERTIFICATE_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import BulkIndexError, bulk, streaming_bulk
@@ -107,6 +108,7 @@ def _spelled(query_plan: QueryPlan) -> list[Q]:
         clauses.append(
             Q("match_phrase", title_pinyin={"query": syllables, "boost": 6})
             | Q("match_phrase", lecturer_pinyin={"query": syllables, "boost": 3})
+            | Q("match_phrase", topic_pinyin={"query": syllables, "boost": 2})
         )
     if query_plan.initials:
         letters = " ".join(query_plan.initials)
@@ -315,7 +317,12 @@ class ElasticsearchBackend(SearchBackend):
             mode_label=doc.get("mode_label", ""),
             highlight={
                 "title": highlight.highlight_title(doc["title"], query_plan),
-                "text": snippet or highlight.highlight_text([doc.get("summary")], query_plan),
+                # Elasticsearch escaped the text around the marks (encoder "html").
+                "text": mark_safe(snippet)
+                if snippet
+                else highlight.highlight_text(
+                    [doc.get("summary"), *doc.get("lecturers", [])], query_plan
+                ),
             },
         )
 
@@ -350,7 +357,10 @@ class ElasticsearchBackend(SearchBackend):
         typed = segment_pinyin_prefix(normalized) if not terms.han else None
         if typed and (typed[0] or len(typed[1]) >= 2):
             spelled = " ".join([*typed[0], typed[1]]).strip()
-            clauses.append(Q("match_phrase_prefix", title_pinyin={"query": spelled, "boost": 2}))
+            clauses += [
+                Q("match_phrase_prefix", title_pinyin={"query": spelled, "boost": 2}),
+                Q("match_phrase_prefix", topic_pinyin={"query": spelled}),
+            ]
         letters = initials_query(normalized) if not terms.han else ()
         if letters:
             clauses.append(

@@ -142,19 +142,22 @@ def _match_tree(query_plan: QueryPlan):
 
 
 # Tokens per column of one document.
-def _spelling_tokens(names: Iterable[str]) -> tuple[list[str], list[str]]:
-    spell, pairs = [], []
-    for name in names:
-        syllables = text.pinyin(name)
-        spell.extend(syllables)
-        spell.extend(a + b for a, b in pairwise(syllables))
-        letters = text.initials(name)
-        pairs.extend(a + b for a, b in pairwise(letters))
-    return spell, pairs
+def _syllables(texts: Iterable[str]) -> list[str]:
+    tokens = []
+    for value in texts:
+        syllables = text.pinyin(value)
+        tokens.extend(syllables)
+        tokens.extend(a + b for a, b in pairwise(syllables))
+    return tokens
+
+
+def _initial_pairs(names: Iterable[str]) -> list[str]:
+    return [a + b for name in names for a, b in pairwise(text.initials(name))]
 
 
 def _columns(doc: CourseDocument) -> dict[str, str]:
-    spell, pairs = _spelling_tokens([doc.title, *doc.lecturers])
+    spell = _syllables([doc.title, *doc.lecturers, *doc.tags, *doc.lessons])
+    pairs = _initial_pairs([doc.title, *doc.lecturers])
     body = [
         doc.summary,
         doc.description,

@@ -1,9 +1,9 @@
-from django.core.management import call_command
 from wagtail.test.utils import WagtailPageTestCase
 
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
 from lms.models import HomePage
 from tests.academies.factories import make_unit
+from tests.conftest import run_demo_steps
 
 
 class PageTreeRulesTest(WagtailPageTestCase):
@@ -46,7 +46,7 @@ class PageTreeRulesTest(WagtailPageTestCase):
 class DemoPagesRouteAndRenderTest(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("seed_demo", verbosity=0)
+        run_demo_steps("academies.demo")
 
     def test_every_unit_page_routes_and_renders(self):
         pages = [

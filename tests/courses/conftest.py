@@ -7,10 +7,24 @@ from courses.models import Category
 
 @pytest.fixture
 def units(db):
-    """The academy hierarchy and its users (the academies' demo steps, without the
-    courses', videos' and other apps' demo content)."""
-    for _label, step in academies_demo.steps():
-        step()
+    """A slice of the demo hierarchy: headquarters, two academies, a base of the
+    headquarters and one of the new-energy academy, with their admins and users."""
+    academies_demo.seed_headquarters()
+    for fields in academies_demo.ACADEMIES:
+        if fields["slug"] in ("new-energy", "new-materials"):
+            academies_demo.seed_academy(fields)
+    academies_demo.seed_base(
+        None,
+        {
+            "slug": "skills-base",
+            "title": "吉林省职业技能竞赛示范基地",
+            "short_name": "技能竞赛基地",
+        },
+    )
+    academies_demo.seed_base(
+        "new-energy", {"slug": "pv-base", "title": "光伏发电实训基地", "short_name": "光伏基地"}
+    )
+    academies_demo.seed_users()
 
 
 @pytest.fixture

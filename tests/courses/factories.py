@@ -16,6 +16,7 @@ def make_course(parent, title, *, category=None, lessons=2, publish=True, **fiel
     fields.setdefault("learning_hours", Decimal("8"))
     page = CoursePage(
         title=title,
+        live=publish,
         category=category or Category.objects.get(name="职业发展"),
         chapters=[
             Chapter(

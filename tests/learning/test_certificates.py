@@ -11,6 +11,7 @@ from learning.certificates import render_pdf
 from learning.models import Certificate
 from learning.selectors import mask_name
 from learning.services import certificate_issue, certificate_revoke
+from lms.demo import DEMO_LEARNER_PHONE
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def issued(demo):
     academy = IndustryAcademyPage.objects.get(slug="new-energy")
-    learner = get_user_model().objects.get(username="learner")
+    learner = get_user_model().objects.get(username=DEMO_LEARNER_PHONE)
     # Any page stands in for a course here; the course app issues them on completion.
     certificate = certificate_issue(
         learner=learner, learner_name="李学员", course=academy, academy=academy, hours=Decimal("8")

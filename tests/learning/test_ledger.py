@@ -8,6 +8,7 @@ from academies.models import HeadquartersPage, IndustryAcademyPage
 from learning.models import AppendOnlyError, LedgerEntry, LedgerSource
 from learning.selectors import learner_minutes_for_year, learner_year_progress
 from learning.services import ledger_adjust, ledger_append, yearly_target_set
+from lms.demo import DEMO_LEARNER_PHONE
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(demo):
     users = get_user_model().objects
-    return users.get(username="learner"), users.get(username="new_energy_admin")
+    return users.get(username=DEMO_LEARNER_PHONE), users.get(username="new_energy_admin")
 
 
 @pytest.fixture

@@ -98,10 +98,11 @@ def sprite_interval(duration: float) -> int:
 def make_sprite(
     rendition: str, out_dir: str, *, duration: float, width: int, height: int
 ) -> Sprite:
-    """Sprite from a rendition playlist (``width`` x ``height`` frames) decoding keyframes only.
+    """Sprite from a rendition playlist (``width`` x ``height`` frames).
 
-    Renditions have a keyframe every :data:`KEYFRAME_SECONDS`, so with an interval that is
-    a multiple of it the decoder can skip every other frame, which makes this nearly free.
+    Renditions have a keyframe exactly every :data:`KEYFRAME_SECONDS` and the interval is
+    a multiple of it, so only keyframes are decoded: from the smallest rendition that
+    costs a fraction of a second even for a long lecture.
     """
     interval = sprite_interval(duration)
     count = max(1, math.ceil(duration / interval))
@@ -110,8 +111,9 @@ def make_sprite(
     tile_height = even_round(SPRITE_TILE_WIDTH * height / width)
     stream = (
         ffmpeg.input(file_url(rendition), skip_frame="nokey", **_RENDITION_INPUT)
-        # One keyframe per interval. Not the fps filter: it drops the last tile when the
-        # final keyframe sits near the end of the video.
+        # The first keyframe, then one per interval (keyframes are evenly spaced, so a
+        # one-second margin is safe). The fps filter would drop the last tile when the
+        # final keyframe sits just before the end.
         .video.filter("select", f"isnan(prev_selected_t)+gte(t-prev_selected_t,{interval - 1})")
         .filter("scale", SPRITE_TILE_WIDTH, tile_height)
         .filter("tile", f"{columns}x{rows}")

@@ -1,10 +1,12 @@
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from video.transcoding import TranscodeError, run
+from video.transcoding.runner import kill_group
 
 PROGRESS = ("-progress", "pipe:1", "-nostats", "-hide_banner", "-nostdin")
 
@@ -41,6 +43,28 @@ def test_whole_process_group_is_killed(tmp_path):
     cmd = ["sh", "-c", "sleep 60 & sleep 60"]
     with pytest.raises(TranscodeError):
         run(cmd, stall_timeout=0.5, on_start=pids.append)
+    assert live_members(pids[0]) == []
+
+
+def test_a_watchdog_can_kill_the_run_through_its_pid():
+    pids: list[int] = []
+    errors: list[TranscodeError] = []
+
+    def supervised():
+        try:
+            run(["ffmpeg", *PROGRESS, "-re", "-f", "lavfi", "-i", "testsrc2=d=30", "-f", "null",
+                 "-"], duration=30, on_start=pids.append)  # fmt: skip
+        except TranscodeError as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=supervised)
+    worker.start()
+    while not pids:
+        time.sleep(0.05)
+    kill_group(pids[0])
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert errors and errors[0].transient  # killed by a signal: worth retrying
     assert live_members(pids[0]) == []
 
 

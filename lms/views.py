@@ -1,0 +1,42 @@
+"""The logged-in user's messages (消息)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from lms import notifications
+
+PER_PAGE = 20
+
+
+@login_required
+def notification_list(request):
+    page = Paginator(notifications.notifications_of(user=request.user), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "lms/notifications.html", {"page_obj": page})
+
+
+@login_required
+def notification_open(request, notification_id: int):
+    """Follow a notification's link, marking it read on the way."""
+    notification = notifications.notification_open(
+        user=request.user, notification_id=notification_id
+    )
+    if notification is None:
+        raise Http404
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("lms:notifications")
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    notifications.notifications_mark_all_read(user=request.user)
+    return redirect("lms:notifications")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NightSchoolConfig(AppConfig):
+    name = "nightschool"
+    verbose_name = _("Night school")
+
+    def ready(self):
+        from nightschool import signal_handlers
+
+        signal_handlers.connect()

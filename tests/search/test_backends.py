@@ -1,0 +1,242 @@
+"""Both backends behind the same interface, on documents built directly."""
+
+import uuid
+
+import pytest
+from django.test import override_settings
+
+from search.backends import ELASTICSEARCH, get_backend
+from search.query import SearchQuery
+from tests.search.conftest import drop_indices, make_doc
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = [
+    make_doc(
+        1,
+        "光伏发电站设计",
+        summary="从选址、组件选型到并网接入,讲解光伏电站设计。",
+        description="集中式与分布式光伏电站的设计方法。",
+        lessons=("场址资源评估", "并网接入设计"),
+        lecturers=("李秀梅",),
+        honours=("吉林工匠",),
+        tags=("光伏",),
+        level="intermediate",
+        level_label="中级",
+        hours=12,
+        enrolments=40,
+    ),
+    make_doc(
+        2,
+        "焊工技能竞赛强化训练",
+        summary="焊接工艺与实操强化训练,小班制。",
+        lessons=("焊接冶金基础", "板对接与管对接"),
+        lecturers=("张志强",),
+        tags=("焊工",),
+        academy_id="2",
+        academy="吉林省新装备工匠学院",
+        level="advanced",
+        level_label="高级",
+        mode="in_person",
+        mode_label="线下",
+        hours=32,
+        enrolments=5,
+    ),
+    make_doc(
+        3,
+        "数控机床装调维修工实操",
+        summary="数控机床机械装调、电气故障诊断与维修。",
+        description="CNC 机床的伺服系统与主轴装调。",
+        lecturers=("刘洋",),
+        academy_id="2",
+        academy="吉林省新装备工匠学院",
+        level="advanced",
+        level_label="高级",
+        mode="in_person",
+        mode_label="线下",
+        hours=24,
+    ),
+    make_doc(
+        4,
+        "新能源前沿技术",
+        summary="风电、光伏、储能与氢能的前沿技术。",
+        lecturers=("王建国", "李秀梅"),
+        honours=("全国劳动模范", "大国工匠"),
+        hours=8,
+        plays=1000,
+    ),
+    make_doc(
+        5, "太极拳", summary="二十四式简化太极拳。", category_id="2", category="社会融入", hours=6
+    ),
+    make_doc(
+        6, "书法", summary="楷书基本笔画与结构。", category_id="3", category="文化艺术", hours=2
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def elasticsearch_catalogue(elasticsearch_url):
+    """One Elasticsearch index of the catalogue for the tests that only read it."""
+    alias = f"lms-test-{uuid.uuid4().hex[:12]}"
+    with override_settings(ELASTICSEARCH_URL=elasticsearch_url, ELASTICSEARCH_INDEX=alias):
+        backend = get_backend(ELASTICSEARCH)
+        backend.index(CATALOGUE)
+        backend.client.indices.refresh(index=alias)
+    yield alias
+    drop_indices(elasticsearch_url, alias)
+
+
+@pytest.fixture
+def indexed(request, backend_name, settings, refresh):
+    """The catalogue, searchable; not to be changed by the test."""
+    if backend_name == ELASTICSEARCH:
+        settings.ELASTICSEARCH_INDEX = request.getfixturevalue("elasticsearch_catalogue")
+        return get_backend(ELASTICSEARCH)
+    backend = get_backend(backend_name)
+    backend.index(CATALOGUE)
+    return backend
+
+
+def titles(results):
+    return [hit.title for hit in results.hits]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("光伏", "光伏发电站设计"),
+        ("光伏发电", "光伏发电站设计"),
+        ("焊", "焊工技能竞赛强化训练"),
+        ("焊接", "焊工技能竞赛强化训练"),
+        ("数控机床", "数控机床装调维修工实操"),
+        ("cnc", "数控机床装调维修工实操"),
+        ("hanjie", "焊工技能竞赛强化训练"),
+        ("shukong", "数控机床装调维修工实操"),
+        ("gfd", "光伏发电站设计"),
+        ("taijiquan", "太极拳"),
+        ("wangjianguo", "新能源前沿技术"),
+        ("大国工匠", "新能源前沿技术"),
+        ("ＣＮＣ", "数控机床装调维修工实操"),
+    ],
+)
+def test_finds(indexed, query, first):
+    results = indexed.search(SearchQuery(text=query))
+    assert titles(results)[:1] == [first]
+
+
+def test_title_phrase_ranks_above_a_mention(indexed):
+    assert titles(indexed.search(SearchQuery(text="光伏")))[:2] == [
+        "光伏发电站设计",
+        "新能源前沿技术",
+    ]
+
+
+def test_most_bigrams_must_match(indexed):
+    # 光伏 is there, 伏焊 and 焊接 are not in the same course: no course has most of them.
+    assert indexed.search(SearchQuery(text="光伏焊接")).total == 0
+    assert indexed.search(SearchQuery(text="光伏焊接", relaxed=True)).total >= 2
+
+
+def test_nothing_found(indexed):
+    results = indexed.search(SearchQuery(text="潜水艇"))
+    assert results.total == 0 and results.hits == []
+
+
+def test_synonyms_are_expanded(indexed):
+    assert indexed.search(SearchQuery(text="电焊")).total == 0
+    found = indexed.search(SearchQuery(text="电焊", synonyms=(("电焊", "焊接"),)))
+    assert titles(found) == ["焊工技能竞赛强化训练"]
+
+
+def test_highlights_title_and_text(indexed):
+    hit = indexed.search(SearchQuery(text="光伏")).hits[0]
+    assert hit.highlight["title"] == "<mark>光伏</mark>发电站设计"
+    assert "<mark>光伏</mark>" in hit.highlight["text"]
+    spelled = indexed.search(SearchQuery(text="hanjie")).hits[0]
+    assert "<mark>焊接</mark>" in spelled.highlight["text"]
+
+
+def test_highlight_escapes_html(backend, refresh):
+    backend.index([make_doc(9, "<b>焊接</b>入门", summary="焊接 & <script>")])
+    refresh()
+    hit = backend.search(SearchQuery(text="焊接")).hits[0]
+    assert hit.highlight["title"] == "&lt;b&gt;<mark>焊接</mark>&lt;/b&gt;入门"
+    assert "<script>" not in hit.highlight["text"] and "&lt;script&gt;" in hit.highlight["text"]
+
+
+def test_facets_count_with_the_other_filters(indexed):
+    results = indexed.search(SearchQuery(filters={"academy": "2"}))
+    assert results.total == 2
+    academy = {v.value: (v.count, v.selected) for v in results.facets["academy"]}
+    # The academy facet ignores its own filter, so another academy can be chosen.
+    assert academy == {"1": (4, False), "2": (2, True)}
+    level = {v.value: v.count for v in results.facets["level"]}
+    assert level == {"advanced": 2}
+    labels = {v.value: v.label for v in results.facets["academy"]}
+    assert labels["2"] == "吉林省新装备工匠学院"
+
+    narrowed = indexed.search(SearchQuery(filters={"academy": "1", "hours": "4-16"}))
+    assert sorted(titles(narrowed)) == ["光伏发电站设计", "太极拳", "新能源前沿技术"]
+    hours = {v.value: v.count for v in narrowed.facets["hours"]}
+    assert hours == {"0-4": 1, "4-16": 3}
+    category = {v.label: v.count for v in narrowed.facets["category"]}
+    assert category == {"职业发展": 2, "社会融入": 1}
+
+
+def test_sort_and_pages(indexed):
+    newest = indexed.search(SearchQuery(sort="newest", page_size=4))
+    assert [hit.id for hit in newest.hits] == [6, 5, 4, 3]
+    assert newest.total == 6 and newest.page_count == 2
+    second = indexed.search(SearchQuery(sort="newest", page=2, page_size=4))
+    assert [hit.id for hit in second.hits] == [2, 1]
+    popular = indexed.search(SearchQuery(sort="popular"))
+    assert [hit.id for hit in popular.hits][:2] == [4, 1]
+
+
+def test_only_ids(indexed):
+    results = indexed.search(SearchQuery(only_ids=(5, 2)))
+    assert sorted(hit.id for hit in results.hits) == [2, 5]
+
+
+def test_delete_and_reindex(backend, refresh):
+    backend.index(CATALOGUE)
+    backend.delete([2, 999])
+    refresh()
+    assert backend.search(SearchQuery(text="焊")).total == 0
+    backend.index([make_doc(3, "数控车床编程")])
+    refresh()
+    assert titles(backend.search(SearchQuery(text="车床"))) == ["数控车床编程"]
+    assert backend.search(SearchQuery(text="装调")).total == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("光伏", "光伏发电站设计"),
+        ("数", "数控机床装调维修工实操"),
+        ("guangf", "光伏发电站设计"),
+        ("hanj", "焊工技能竞赛强化训练"),
+        ("gf", "光伏发电站设计"),
+        ("sk", "数控机床装调维修工实操"),
+    ],
+)
+def test_suggest_as_you_type(indexed, typed, expected):
+    assert expected in [s.title for s in indexed.suggest(typed)]
+
+
+def test_suggest_nothing(indexed):
+    assert indexed.suggest("潜水") == []
+    assert indexed.suggest("  ") == []
+
+
+def test_rebuild_replaces_everything(backend, backend_name, refresh, settings):
+    backend.index(CATALOGUE)
+    refresh()
+    counted = []
+    assert backend.rebuild(iter(CATALOGUE[:2]), progress=counted.append) == 2
+    refresh()
+    assert sum(counted) == 2
+    assert sorted(hit.id for hit in backend.search(SearchQuery()).hits) == [1, 2]
+    if backend_name == ELASTICSEARCH:
+        (index,) = backend.indices()
+        assert index.startswith(f"{settings.ELASTICSEARCH_INDEX}-")

@@ -1,0 +1,148 @@
+"""Real processes, really killed: a worker dies mid-transcode, an ffmpeg hangs.
+
+These tests commit (a second process must see the rows), so they run transactionally.
+"""
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from video import conf, jobs
+from video.models import JobState, TranscodeJob, Video, VideoStatus
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+WORKER = """
+import django
+django.setup()
+from video import tasks
+tasks.transcode({key!r}, {attempt})
+"""
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def start_worker(job: TranscodeJob) -> subprocess.Popen:
+    """A worker process running the job, like a django-q2 worker would."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
+        "DATABASE_URL": database_url(),
+        "LMS_VIDEO_ROOT": settings.VIDEO_ROOT,
+    }
+    code = WORKER.format(key=str(job.key), attempt=job.attempt)
+    return subprocess.Popen(
+        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, stderr=subprocess.PIPE
+    )
+
+
+def alive(pid: int) -> bool:
+    """Running, as opposed to gone or a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def wait_for(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_a_worker_killed_mid_transcode_ends_ready(make_video, django_capture_on_commit_callbacks):
+    video = make_video("long.mp4")
+    job = video.jobs.get()
+    worker = start_worker(job)
+    try:
+        # Wait until ffmpeg runs and has reported progress, then kill the worker outright.
+        running = wait_for(
+            lambda: (
+                TranscodeJob.objects.filter(pk=job.pk, ffmpeg_pid__isnull=False).first()
+                and Video.objects.filter(pk=video.pk, progress__gt=0).first()
+            )
+        )
+        assert running.status == VideoStatus.PROCESSING and running.eta_seconds is not None
+        job.refresh_from_db()
+        ffmpeg_pid = job.ffmpeg_pid
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    # The worker is gone, its ffmpeg orphaned but still encoding into the stage directory.
+    assert alive(ffmpeg_pid)
+    job.refresh_from_db()
+    assert job.state == JobState.RUNNING
+
+    later = timezone.now() + datetime.timedelta(seconds=settings.VIDEO_HEARTBEAT_STALE_SECONDS + 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        report = jobs.watchdog(now=later)
+    assert report["killed"] == 1 and report["stale_waiting"] == 1 and report["requeued"] == 1
+    wait_for(lambda: not alive(ffmpeg_pid), timeout=5)
+    job.refresh_from_db()
+    video.refresh_from_db()
+    assert job.state == JobState.SUCCEEDED and job.attempt == 2
+    assert video.status == VideoStatus.READY and video.progress == 100
+    assert video.duration == pytest.approx(60, abs=0.2)
+    assert not any(conf.stage_root().iterdir())
+    assert video.rendition_sets.count() == 1
+
+
+def test_the_watchdog_kills_a_hung_ffmpeg(make_video, django_capture_on_commit_callbacks):
+    video = make_video()
+    job = video.jobs.get()
+    stage = conf.stage_root() / f"{job.key.hex}-{job.attempt}"
+    stage.mkdir(parents=True)
+    # An ffmpeg writing into the job's stage directory, frozen (as on a dead NFS mount).
+    ffmpeg = subprocess.Popen(
+        ["ffmpeg", "-nostdin", "-loglevel", "quiet", "-re", "-f", "lavfi", "-i", "testsrc2",
+         "-f", "null", str(stage / "out")],
+        start_new_session=True,
+    )  # fmt: skip
+    other = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        ffmpeg.send_signal(signal.SIGSTOP)
+        stale = timezone.now() - datetime.timedelta(hours=1)
+        TranscodeJob.objects.filter(pk=job.pk).update(
+            state=JobState.RUNNING,
+            heartbeat_at=stale,
+            hostname=jobs.HOSTNAME,
+            ffmpeg_pid=ffmpeg.pid,
+        )
+        # A job row naming an unrelated process (a recycled pid) must not kill it.
+        decoy = make_video()
+        TranscodeJob.objects.filter(video=decoy).update(
+            state=JobState.RUNNING, heartbeat_at=stale, hostname=jobs.HOSTNAME, ffmpeg_pid=other.pid
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            report = jobs.watchdog()
+        assert ffmpeg.wait(timeout=5) == -signal.SIGKILL
+        assert report["killed"] == 1 and report["stale_waiting"] == 2
+        assert other.poll() is None
+        video.refresh_from_db()
+        assert video.status == VideoStatus.READY
+    finally:
+        for process in (ffmpeg, other):
+            if process.poll() is None:
+                process.kill()
+                process.wait()
