@@ -1,6 +1,6 @@
 from django.db.models.signals import post_save
 
-from academies.models import UNIT_PAGE_MODELS
+from academies.selectors import unit_page_models
 from academies.services import unit_provision
 
 
@@ -10,5 +10,6 @@ def unit_saved(sender, instance, raw=False, **kwargs):
 
 
 def connect():
-    for model in UNIT_PAGE_MODELS:
+    # Every concrete unit page, including those of other apps (night-school sites).
+    for model in unit_page_models():
         post_save.connect(unit_saved, sender=model, dispatch_uid=f"unit_provision_{model.__name__}")

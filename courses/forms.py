@@ -24,7 +24,18 @@ class PhoneField(forms.CharField):
         return normalize_phone(super().to_python(value))
 
 
-class RegistrationForm(forms.Form):
+class LearnerForm(forms.Form):
+    """A form a learner fills in: says plainly which field is missing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.error_messages["required"] = _("Please fill in %(field)s.") % {
+                "field": field.label
+            }
+
+
+class RegistrationForm(LearnerForm):
     phone = PhoneField(help_text=_("Your mobile number is your account; you log in with it."))
     password = forms.CharField(
         label=_("Password"),
@@ -77,7 +88,7 @@ class PhoneLoginForm(AuthenticationForm):
         return phone if phone.isdigit() and len(phone) == 11 else value.strip()
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(LearnerForm):
     real_name = forms.CharField(label=_("Real name"), max_length=30)
     work_unit = forms.CharField(label=_("Work unit"), max_length=120)
     union_card_number = forms.CharField(
@@ -85,11 +96,11 @@ class ProfileForm(forms.Form):
     )
 
 
-class PasswordResetRequestForm(forms.Form):
+class PasswordResetRequestForm(LearnerForm):
     phone = PhoneField(help_text=_("We send a 6-digit code to this number."))
 
 
-class PasswordResetConfirmForm(forms.Form):
+class PasswordResetConfirmForm(LearnerForm):
     phone = PhoneField()
     code = forms.CharField(
         label=_("Code"),

@@ -8,6 +8,7 @@ live in `nightschool.services`; every change to a class's seats locks the class'
 
 from datetime import timedelta
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -112,7 +113,7 @@ class Venue(models.Model):
     )
 
     panels = [
-        FieldPanel("site"),
+        FieldPanel("site", widget=forms.Select),
         FieldPanel("name"),
         FieldPanel("address"),
         FieldPanel("directions"),
@@ -149,7 +150,7 @@ class Term(models.Model):
     )
 
     panels = [
-        FieldPanel("site"),
+        FieldPanel("site", widget=forms.Select),
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("starts_on"), FieldPanel("ends_on")]),
         FieldPanel("booking_limit"),
@@ -242,7 +243,7 @@ class ClassSession(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     panels = [
-        FieldPanel("site"),
+        FieldPanel("site", widget=forms.Select),
         FieldPanel("term"),
         FieldPanel("course"),
         FieldPanel("title"),
@@ -334,7 +335,12 @@ class ClassSession(models.Model):
                 errors["course"] = _(
                     "Choose a course published under this night school or a night school above it."
                 )
-        if self.venue_id and self.venue.seats and self.capacity and self.capacity > self.venue.seats:
+        if (
+            self.venue_id
+            and self.venue.seats
+            and self.capacity
+            and self.capacity > self.venue.seats
+        ):
             errors["capacity"] = _("%(venue)s has only %(seats)d seats.") % {
                 "venue": self.venue.name,
                 "seats": self.venue.seats,
@@ -357,7 +363,9 @@ class ClassSession(models.Model):
 
     def _course_belongs_to_site(self) -> bool:
         owners = NightSchoolPage.objects.ancestor_of(self.site, inclusive=True)
-        return any(self.course.path.startswith(path) for path in owners.values_list("path", flat=True))
+        return any(
+            self.course.path.startswith(path) for path in owners.values_list("path", flat=True)
+        )
 
 
 class BookingStatus(models.TextChoices):
@@ -420,7 +428,9 @@ class Booking(models.Model):
         _("attendance"), max_length=20, choices=Attendance.choices, blank=True
     )
     credited_minutes = models.PositiveIntegerField(_("minutes credited"), default=0)
-    attendance_note = models.CharField(_("reason for recording by hand"), max_length=255, blank=True)
+    attendance_note = models.CharField(
+        _("reason for recording by hand"), max_length=255, blank=True
+    )
     attendance_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

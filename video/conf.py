@@ -33,6 +33,7 @@ def upload_root() -> Path:
 
 def stream_secret() -> str:
     """The secret shared with nginx's secure_link; derived from SECRET_KEY if unset."""
-    return settings.VIDEO_STREAM_SECRET or salted_hmac(
-        "video.stream", "secret", secret=settings.SECRET_KEY
-    ).hexdigest()
+    return (
+        settings.VIDEO_STREAM_SECRET
+        or salted_hmac("video.stream", "secret", secret=settings.SECRET_KEY).hexdigest()
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
-from academies.models import IndustryAcademyPage, UNIT_PAGE_MODELS
+from academies.models import UNIT_PAGE_MODELS, IndustryAcademyPage
 from academies.services import unit_provision
 from video import jobs, services
 from video.models import Video, VideoStatus, Visibility
@@ -91,5 +91,6 @@ def seed_lecture(lecture: dict) -> Video:
     outcome = jobs.job_run(key=str(job.key), attempt=job.attempt)
     video.refresh_from_db()
     if video.status != VideoStatus.READY:
-        raise RuntimeError(f"demo video {lecture['title']!r} ended {outcome}: {video.failure_reason}")
+        reason = video.failure_reason
+        raise RuntimeError(f"demo video {lecture['title']!r} ended {outcome}: {reason}")
     return video

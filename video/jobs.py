@@ -50,9 +50,7 @@ RETRIES_EXHAUSTED = gettext_noop(
     "Processing was interrupted several times by a problem on the server. "
     "Press “Retry” later; if it keeps failing, tell the site administrator."
 )
-WORKER_LOST = gettext_noop(
-    "The processing worker stopped responding; processing will start again."
-)
+WORKER_LOST = gettext_noop("The processing worker stopped responding; processing will start again.")
 
 
 class Superseded(Exception):
@@ -396,9 +394,7 @@ def watchdog(*, now: datetime.datetime | None = None) -> dict[str, int]:
     for job in TranscodeJob.objects.filter(state=JobState.WAITING, retry_at__lte=now):
         report["requeued"] += job_requeue(job=job, now=now)
     redeliver_before = now - datetime.timedelta(seconds=REDELIVER_SECONDS)
-    for job in TranscodeJob.objects.filter(
-        state=JobState.QUEUED, enqueued_at__lt=redeliver_before
-    ):
+    for job in TranscodeJob.objects.filter(state=JobState.QUEUED, enqueued_at__lt=redeliver_before):
         with transaction.atomic():
             if TranscodeJob.objects.filter(
                 pk=job.pk, attempt=job.attempt, state=JobState.QUEUED
@@ -414,9 +410,7 @@ def sweep_rendition_sets(*, now: datetime.datetime | None = None) -> int:
     """Delete rendition sets retired longer ago than any stream URL to them can live."""
     now = now or timezone.now()
     grace = settings.VIDEO_STREAM_TTL_SECONDS + signing.WINDOW_SECONDS
-    retired = RenditionSet.objects.filter(
-        retired_at__lt=now - datetime.timedelta(seconds=grace)
-    )
+    retired = RenditionSet.objects.filter(retired_at__lt=now - datetime.timedelta(seconds=grace))
     removed = 0
     for rendition_set in retired:
         shutil.rmtree(conf.stream_root() / rendition_set.directory, ignore_errors=True)

@@ -150,9 +150,7 @@ class UploadView(_TusView):
         if not form.is_valid():
             # Permissions changed while the file was uploading.
             raise tus.TusError(403, _("You may no longer add videos to this collection."))
-        return video_create_from_upload(
-            upload=upload, user=request.user, fields=form.cleaned_data
-        )
+        return video_create_from_upload(upload=upload, user=request.user, fields=form.cleaned_data)
 
     def delete(self, request, upload_id):
         upload = self._upload(request, upload_id)

@@ -154,4 +154,3 @@ def _read_range(target: Path, start: int, length: int):
                 return
             length -= len(chunk)
             yield chunk
-

@@ -65,9 +65,7 @@ class VideoIndexView(generic.IndexView):
     paginate_by = 30
 
     def get_base_queryset(self):
-        return selectors.managed_videos(self.request.user).select_related(
-            "lecturer", "collection"
-        )
+        return selectors.managed_videos(self.request.user).select_related("lecturer", "collection")
 
     @cached_property
     def columns(self):

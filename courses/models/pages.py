@@ -29,6 +29,8 @@ UNIT_PAGE_TYPES = [
     "academies.IndustryAcademyPage",
     "academies.TrainingBasePage",
 ]
+# Night-school sites hold their own courses and course listing (not a faculty).
+COURSE_PARENT_PAGE_TYPES = [*UNIT_PAGE_TYPES, "nightschool.NightSchoolPage"]
 
 
 class CourseIndexPage(Page):
@@ -42,7 +44,7 @@ class CourseIndexPage(Page):
     introduction = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
-    parent_page_types = UNIT_PAGE_TYPES
+    parent_page_types = COURSE_PARENT_PAGE_TYPES
     subpage_types = []
     max_count_per_parent = 1
 
@@ -180,7 +182,7 @@ class CoursePage(RoutablePageMixin, Page):
         index.FilterField("category"),
     ]
     base_form_class = CoursePageForm
-    parent_page_types = UNIT_PAGE_TYPES
+    parent_page_types = COURSE_PARENT_PAGE_TYPES
     subpage_types = []
 
     class Meta:

@@ -53,7 +53,7 @@ def test_registration_creates_the_account_and_profile_and_logs_in(client):
         ({"phone": "1380013800"}, "请输入 11 位中国大陆手机号,例如 13800138000。"),
         ({"password_again": "gongjiang2025"}, "两次输入的密码不一致。"),
         ({"password": "12345678", "password_again": "12345678"}, "密码只包含数字"),
-        ({"real_name": ""}, "这个字段是必填项"),
+        ({"real_name": ""}, "请填写真实姓名。"),
     ],
 )
 def test_registration_explains_what_is_wrong_in_chinese(client, changes, message):

@@ -21,7 +21,7 @@ def lecturer(hq):
 
 def test_follow_and_unfollow_from_the_pages(client, new_energy, lecturer):
     listing = make_listing(new_energy)
-    client.force_login(make_learner("13800138000"))
+    client.force_login(make_learner("13911112222"))
     html = client.get(listing.url).content.decode()
     assert 'aria-pressed="false"' in html
 
@@ -42,7 +42,7 @@ def test_follow_and_unfollow_from_the_pages(client, new_energy, lecturer):
 
 def test_only_lecturers_and_units_can_be_followed(client, new_energy):
     course = make_course(new_energy, "光伏发电站设计")
-    client.force_login(make_learner("13800138000"))
+    client.force_login(make_learner("13911112222"))
     response = client.post(
         reverse("courses:follow", args=(course.pk,)), {"following": "1"}, follow=True
     )
@@ -53,7 +53,7 @@ def test_only_lecturers_and_units_can_be_followed(client, new_energy):
 def test_news_from_followed_academies_and_lecturers(
     client, hq, new_energy, new_materials, lecturer
 ):
-    learner = make_learner("13800138000")
+    learner = make_learner("13911112222")
     Follow.objects.create(user=learner, page=new_energy)
     Follow.objects.create(user=learner, page=lecturer)
     make_course(new_energy, "光伏发电站设计")

@@ -19,6 +19,7 @@ from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBase
 from search.backends import ELASTICSEARCH, EMBEDDED, get_backend
 from search.backends.elasticsearch import client
 from search.documents import CourseDocument, course_documents, visible_course_ids
+from search.models import IndexOperation
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = [EMBEDDED, ELASTICSEARCH]
@@ -123,9 +124,11 @@ def make_doc(id_: int, title: str, **fields) -> CourseDocument:
 
 @pytest.fixture
 def units(db):
-    """The "1+6+N" hierarchy of the demo, without courses."""
+    """The "1+6+N" hierarchy of the demo, without courses, and an empty outbox (as
+    if its notes about the units had been applied)."""
     for _label, step in academies_demo.steps():
         step()
+    IndexOperation.objects.all().delete()
 
 
 @pytest.fixture

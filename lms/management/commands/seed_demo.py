@@ -8,7 +8,7 @@ from lms.demo import DEMO_PASSWORD
 
 # Each module's steps() yields (label, callable); a step that returns accounts
 # (a list of (username, role)) has them printed at the end.
-DEMO_MODULES = ["academies.demo", "video.demo", "courses.demo"]
+DEMO_MODULES = ["academies.demo", "video.demo", "courses.demo", "nightschool.demo"]
 
 
 class Command(BaseCommand):

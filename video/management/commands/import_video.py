@@ -1,4 +1,7 @@
-"""Bulk import: ``manage.py import_video PATH --title TITLE [--collection NAME] [--sync] [--json]``."""
+"""Bulk import of video files:
+
+manage.py import_video PATH --title TITLE [--collection NAME] [--sync] [--json]
+"""
 
 import json
 from pathlib import Path

@@ -1,0 +1,295 @@
+"""Keeping the index true: course pages → documents, and every change of a course,
+lecturer, academy or privacy setting reaches both backends through the outbox after
+the transaction commits — also when Elasticsearch was down meanwhile."""
+
+import datetime
+import socket
+import time
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail.models import Collection, PageViewRestriction
+
+from courses.models import Category, CourseLecturer, Honour, LecturerIndexPage, LecturerPage
+from courses.services import course_enrol
+from search import services
+from search.backends import ELASTICSEARCH, EMBEDDED, backend_names, get_backend
+from search.backends.elasticsearch import client
+from search.documents import course_documents
+from search.models import IndexOperation, IndexRebuild, SearchEntry
+from search.query import SearchQuery
+from tests.courses.factories import make_course, make_learner
+from tests.search.conftest import drop_indices
+from video.models import Video
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(backend_name, text="", **filters):
+    found = get_backend(backend_name).search(SearchQuery(text=text, filters=filters))
+    return [hit.title for hit in found.hits]
+
+
+@pytest.fixture
+def published(django_capture_on_commit_callbacks, refresh):
+    """Run a change, then what runs after its commit (the drain), then refresh."""
+
+    def published(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = change()
+        refresh()
+        return result
+
+    return published
+
+
+def make_lecturer(hq, name, honours=()):
+    faculty = LecturerIndexPage(title="师资库", slug="lecturers")
+    if not LecturerIndexPage.objects.exists():
+        hq.add_child(instance=faculty)
+        faculty.save_revision().publish()
+    faculty = LecturerIndexPage.objects.get()
+    lecturer = LecturerPage(title=name, slug=f"lecturer-{LecturerPage.objects.count()}")
+    lecturer.honours = list(Honour.objects.filter(name__in=honours))
+    faculty.add_child(instance=lecturer)
+    lecturer.save_revision().publish()
+    return LecturerPage.objects.get(pk=lecturer.pk)
+
+
+def test_a_course_page_becomes_a_document(hq, influencer_base):
+    lecturer = make_lecturer(hq, "马晓东", honours=["吉林省技术能手"])
+    course = make_course(
+        influencer_base,
+        "直播带货实战",
+        summary="选品、话术、场景搭建与合规。",
+        description=[("paragraph", "<p>工人网红基地的<b>直播</b>课</p>")],
+        course_lecturers=[CourseLecturer(lecturer=lecturer)],
+    )
+    course.tags.add("直播带货")
+    course.save_revision().publish()
+    video = Video.objects.create(
+        title="选品与脚本", collection=Collection.get_first_root_node(), play_count=120
+    )
+    lesson = course.lessons()[0]
+    lesson.video = video
+    lesson.save()
+    course_enrol(learner=make_learner("13900000001"), course=course)
+
+    (doc,), hidden = course_documents([course.pk, 999999])
+    assert hidden == {999999}
+    assert (doc.title, doc.summary, doc.url) == (course.title, course.summary, course.url)
+    assert doc.description == "工人网红基地的直播课"
+    assert doc.lessons == ("第1课", "第2课")
+    assert (doc.lecturers, doc.honours) == (("马晓东",), ("吉林省技术能手",))
+    assert (doc.academy, doc.training_base) == ("吉林省新电商工匠学院", influencer_base.title)
+    assert doc.academy_id == str(influencer_base.get_parent().pk)
+    assert (doc.category, doc.tags) == ("职业发展", ("直播带货",))
+    assert (doc.level, doc.hours, doc.mode, doc.openness) == ("beginner", 8.0, "online", "open")
+    assert doc.published_at == course.first_published_at
+    assert (doc.enrolments, doc.plays, doc.popularity) == (1, 120, 121)
+    assert doc.spelling().title_initials == "z b d h s z"
+
+
+def test_courses_directly_under_headquarters_belong_to_it(hq):
+    (doc,), _hidden = course_documents([make_course(hq, "书法").pk])
+    assert (doc.academy, doc.training_base) == ("吉林省工匠学院总部", "")
+
+
+def test_drafts_and_private_courses_are_not_documents(new_energy):
+    draft = make_course(new_energy, "未发布的课程", publish=False)
+    private = make_course(new_energy, "内部课程")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    docs, hidden = course_documents([draft.pk, private.pk])
+    assert docs == [] and hidden == {draft.pk, private.pk}
+
+
+def test_publishing_waits_for_the_commit(
+    backend_name, new_energy, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        course = make_course(new_energy, "光伏电站运维")
+    assert len(callbacks) >= 1
+    waiting = IndexOperation.objects.filter(page_id=course.pk)
+    assert sorted(waiting.values_list("backend", flat=True)) == sorted(backend_names())
+    assert titles(backend_name, "光伏") == []
+
+
+def test_publish_unpublish_and_delete(backend_name, new_energy, published):
+    course = published(lambda: make_course(new_energy, "光伏电站运维"))
+    assert titles(backend_name, "光伏") == ["光伏电站运维"]
+    assert not IndexOperation.objects.exists()
+
+    published(lambda: course.unpublish())
+    assert titles(backend_name, "光伏") == []
+
+    published(lambda: course.save_revision().publish())
+    assert titles(backend_name, "光伏") == ["光伏电站运维"]
+
+    published(lambda: course.delete())
+    assert titles(backend_name, "光伏") == []
+
+
+def test_a_publish_is_found_within_seconds_without_a_forced_refresh(
+    backend_name, new_energy, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        make_course(new_energy, "风电场升压站设备巡视及维护")
+    deadline = time.monotonic() + 5
+    while not titles(backend_name, "升压站") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert titles(backend_name, "升压站") == ["风电场升压站设备巡视及维护"]
+
+
+def test_moving_a_course_changes_its_academy(backend_name, new_energy, influencer_base, published):
+    course = published(lambda: make_course(new_energy, "直播运营"))
+    published(lambda: course.move(influencer_base, pos="last-child"))
+    (hit,) = get_backend(backend_name).search(SearchQuery(text="直播")).hits
+    assert hit.academy == "吉林省新电商工匠学院"
+    assert hit.url.startswith(influencer_base.url)
+
+
+def test_renaming_an_academy_updates_its_courses(backend_name, new_energy, published):
+    published(lambda: make_course(new_energy, "新能源前沿技术"))
+
+    def rename():
+        new_energy.title = "吉林省新能源与储能工匠学院"
+        new_energy.save_revision().publish()
+
+    published(rename)
+    (hit,) = get_backend(backend_name).search(SearchQuery(text="前沿")).hits
+    assert hit.academy == "吉林省新能源与储能工匠学院"
+
+
+def test_editing_a_lecturer_updates_the_courses_they_teach(backend_name, hq, new_energy, published):
+    lecturer = make_lecturer(hq, "王建国")
+    published(
+        lambda: make_course(
+            new_energy, "劳模工匠精神", course_lecturers=[CourseLecturer(lecturer=lecturer)]
+        )
+    )
+    assert titles(backend_name, "wangjianguo") == ["劳模工匠精神"]
+
+    def rename():
+        lecturer.title = "王建军"
+        lecturer.save_revision().publish()
+
+    published(rename)
+    assert titles(backend_name, "王建军") == ["劳模工匠精神"]
+    assert titles(backend_name, "wangjianguo") == []
+
+
+def test_renaming_a_category_or_an_honour_updates_the_courses(
+    backend_name, hq, new_energy, published
+):
+    lecturer = make_lecturer(hq, "李秀梅", honours=["吉林工匠"])
+    category = Category.objects.create(name="冰雪运动", city="长春市")
+    published(
+        lambda: make_course(
+            new_energy,
+            "滑雪入门",
+            category=category,
+            course_lecturers=[CourseLecturer(lecturer=lecturer)],
+        )
+    )
+    category.name = "冰雪体育"
+    published(category.save)
+    honour = Honour.objects.get(name="吉林工匠")
+    honour.name = "吉林大工匠"
+    published(honour.save)
+    assert titles(backend_name, "冰雪体育") == ["滑雪入门"]
+    assert titles(backend_name, "吉林大工匠") == ["滑雪入门"]
+
+
+def test_making_a_unit_private_hides_its_courses(backend_name, new_energy, published):
+    published(lambda: make_course(new_energy, "储能技术"))
+    restriction = published(
+        lambda: PageViewRestriction.objects.create(page=new_energy, restriction_type="login")
+    )
+    assert titles(backend_name, "储能") == []
+    published(restriction.delete)
+    assert titles(backend_name, "储能") == ["储能技术"]
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def test_elasticsearch_down_loses_nothing(
+    settings, elasticsearch_url, new_energy, django_capture_on_commit_callbacks
+):
+    settings.ELASTICSEARCH_URL = _closed_port_url()
+    settings.ELASTICSEARCH_INDEX = "lms-test-outage"
+    with django_capture_on_commit_callbacks(execute=True):
+        course = make_course(new_energy, "光伏电站运维")  # publishing still works
+    assert titles(EMBEDDED, "光伏") == ["光伏电站运维"]
+    (waiting,) = IndexOperation.objects.all()
+    assert (waiting.backend, waiting.page_id, waiting.attempts) == (ELASTICSEARCH, course.pk, 1)
+    assert waiting.last_error and waiting.next_attempt_at > timezone.now()
+
+    # The node is back; the scheduled drain applies the change once it is due.
+    settings.ELASTICSEARCH_URL = elasticsearch_url
+    try:
+        assert services.index_drain() == 0  # not yet due
+        IndexOperation.objects.update(next_attempt_at=timezone.now())
+        assert services.index_drain() == 1
+        client(elasticsearch_url).indices.refresh(index=settings.ELASTICSEARCH_INDEX)
+        assert titles(ELASTICSEARCH, "光伏") == ["光伏电站运维"]
+        assert not IndexOperation.objects.exists()
+    finally:
+        drop_indices(elasticsearch_url, settings.ELASTICSEARCH_INDEX)
+
+
+def test_the_outbox_waits_while_a_rebuild_runs(
+    backend_name, new_energy, django_capture_on_commit_callbacks
+):
+    rebuild = IndexRebuild.objects.create(backend=backend_name)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_course(new_energy, "光伏电站运维")
+    assert IndexOperation.objects.count() == 1
+    rebuild.finished_at = timezone.now()
+    rebuild.save()
+    assert services.index_drain() == 1
+
+
+def test_a_stale_rebuild_lock_does_not_block_forever(backend_name):
+    IndexRebuild.objects.create(
+        backend=backend_name, started_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    IndexOperation.objects.create(backend=backend_name, page_id=123456)
+    assert services.index_drain() == 1
+
+
+def test_rebuild_command(backend_name, new_energy, refresh, settings, capsys):
+    make_course(new_energy, "光伏电站运维")
+    make_course(new_energy, "储能技术")
+    make_course(new_energy, "草稿课程", publish=False)
+    withdrawn = make_course(new_energy, "旧课程")
+    get_backend(backend_name).index(course_documents([withdrawn.pk])[0])
+    withdrawn.unpublish()
+    IndexOperation.objects.all().delete()  # as if the outbox had missed it
+
+    call_command("rebuild_search_index", backend=backend_name)
+    refresh()
+    assert "已索引 2 门课程" in capsys.readouterr().out
+    assert sorted(titles(backend_name)) == ["储能技术", "光伏电站运维"]
+    assert IndexRebuild.objects.get().documents == 2
+    if backend_name == EMBEDDED:
+        assert SearchEntry.objects.count() == 2
+    else:
+        (index,) = get_backend(backend_name).indices()
+        assert index != f"{settings.ELASTICSEARCH_INDEX}-0"
+
+
+def test_popularity_refresh_requeues_changed_courses(
+    new_energy, settings, django_capture_on_commit_callbacks
+):
+    settings.ELASTICSEARCH_URL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        course = make_course(new_energy, "光伏电站运维")
+    assert services.popularity_refresh() == 0
+    course_enrol(learner=make_learner("13900000002"), course=course)
+    assert services.popularity_refresh() == 1
+    assert list(IndexOperation.objects.values_list("page_id", flat=True)) == [course.pk]
