@@ -642,7 +642,8 @@ def attach_videos() -> None:
         return
     slugs = [spec["slug"] for courses in COURSES.values() for spec in courses]
     for number, course in enumerate(CoursePage.objects.filter(slug__in=slugs).order_by("path")):
-        latest = course.get_latest_revision_as_object()
+        # From the revision, the outline is in memory, so edits to it are saved.
+        latest = course.get_latest_revision().as_object()
         missing = [
             lesson
             for lesson in latest.lessons()

@@ -4,8 +4,9 @@ Every change to the seats of a class first locks the class's row (``SELECT … F
 UPDATE`` on PostgreSQL; SQLite serialises writers with ``BEGIN IMMEDIATE``), so seats
 are never oversold however many people press "book" at once, and the waiting list
 moves in order. Offers that ran out are expired under the same lock before anything
-else happens, so a lapsed offer never holds a seat. Time comes in as ``now`` (default:
-``timezone.now()``) so that tests and scheduled tasks can say what time it is.
+else happens, so a lapsed offer never holds a seat. Time comes in as ``now`` so that
+tests and scheduled tasks can say what time it is; by default it is ``timezone.now()``
+read once the class's lock is held, so arrival times follow the order seats are given.
 """
 
 from dataclasses import dataclass
@@ -163,8 +164,9 @@ def _check_learner_may_book(learner, session: ClassSession, now: datetime) -> No
 def booking_create(*, learner, session: ClassSession, now: datetime | None = None) -> Booking:
     """Book a seat in a class, or join the end of its waiting list when every seat is
     taken or promised. Booking again while booked or waiting changes nothing."""
-    now = now or timezone.now()
     session = _locked(session)
+    # Taken once the lock is held, so that arrival times follow the order seats are given.
+    now = now or timezone.now()
     _expire_offers(session, now)
     booking = Booking.objects.filter(session=session, learner=learner).first()
     if booking is not None and booking.status in ACTIVE:
@@ -192,8 +194,8 @@ def booking_cancel(*, booking: Booking, by=None, now: datetime | None = None) ->
     """Give a seat back or leave the waiting list (or turn down an offer). Learners can
     give a seat back until the class's cancellation deadline; the night school's
     administrators (``by``) at any time. A freed seat is offered to the next in line."""
-    now = now or timezone.now()
     session = _locked(booking.session)
+    now = now or timezone.now()
     by_school = by is not None and by.pk != booking.learner_id
     if by_school and not can_manage_site(user=by, site=session.site):
         raise PermissionDenied(_("Only the administrators of this night school may do this."))
@@ -227,13 +229,19 @@ def booking_cancel(*, booking: Booking, by=None, now: datetime | None = None) ->
     return booking
 
 
-@transaction.atomic
 def offer_accept(*, booking: Booking, now: datetime | None = None) -> Booking:
-    """Take the seat offered from the waiting list, before the offer's deadline."""
-    now = now or timezone.now()
-    session = _locked(booking.session)
-    _expire_offers(session, now)
-    booking = Booking.objects.get(pk=booking.pk)
+    """Take the seat offered from the waiting list, before the offer's deadline. An offer
+    found lapsed is handed on to the next in line (and that is kept) before refusing."""
+    with transaction.atomic():
+        session = _locked(booking.session)
+        now = now or timezone.now()
+        _expire_offers(session, now)
+        booking = Booking.objects.get(pk=booking.pk)
+        if booking.status == BookingStatus.OFFERED:
+            _confirm(booking, now)
+            booking.save(
+                update_fields=["status", "confirmed_at", "offer_expires_at", "updated_at"]
+            )
     if booking.status == BookingStatus.CONFIRMED:
         return booking
     if booking.status == BookingStatus.LAPSED:
@@ -245,18 +253,14 @@ def offer_accept(*, booking: Booking, now: datetime | None = None) -> Booking:
             % {"when": when(booking.offer_expires_at)},
             code="offer_lapsed",
         )
-    if booking.status != BookingStatus.OFFERED:
-        raise BookingError(_("There is no seat offer to confirm."), code="no_offer")
-    _confirm(booking, now)
-    booking.save(update_fields=["status", "confirmed_at", "offer_expires_at", "updated_at"])
-    return booking
+    raise BookingError(_("There is no seat offer to confirm."), code="no_offer")
 
 
 @transaction.atomic
 def session_seats_offer(*, session: ClassSession, now: datetime | None = None) -> list[Booking]:
     """Offer seats freed by an edit of the class (more seats) to those waiting."""
-    now = now or timezone.now()
     session = _locked(session)
+    now = now or timezone.now()
     _expire_offers(session, now)
     return _offer_free_seats(session, now)
 

@@ -21,8 +21,9 @@ def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:
 
 def _spelled(source: str, plan: QueryPlan, initials: bool) -> list[tuple[int, int]]:
     sequences = [(reading, False) for reading in plan.pinyin]
-    if initials and plan.initials:
-        sequences.append((plan.initials, True))
+    if initials:
+        # Pairs of initials, as they are matched: gfd marks 光伏 and 发电 of 光伏发电.
+        sequences += [(tuple(pair), True) for pair in plan.initial_bigrams]
     if not sequences:
         return []
     chars = text.syllable_spans(source)

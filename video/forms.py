@@ -41,6 +41,8 @@ class VideoUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["style"] = "max-width: 100%"  # long choices on a 360 px phone
         collections = collections_for_upload(user)
         self.fields["collection"].queryset = collections
         if len(collections) == 1:

@@ -9,6 +9,8 @@ uploaded → queued → processing → ready | failed.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -39,6 +41,25 @@ def source_upload_to(instance: "Video", filename: str) -> str:
 
 def poster_upload_to(instance: "Video", filename: str) -> str:
     return f"{instance.pk}/posters/{uuid.uuid4().hex[:12]}.jpg"
+
+
+def caption_upload_to(instance: "Caption", filename: str) -> str:
+    # Under the video's directory, so the video's stream token covers its captions.
+    return f"{instance.video_id}/captions/{instance.language}-{uuid.uuid4().hex[:8]}.vtt"
+
+
+def validate_webvtt(file) -> None:
+    """A caption file must be WebVTT: players ignore anything else without a word."""
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if isinstance(head, str):
+        head = head.encode()
+    if not head.removeprefix(b"\xef\xbb\xbf").startswith(b"WEBVTT"):
+        raise ValidationError(
+            _("This is not a WebVTT caption file (it must start with “WEBVTT”). "
+              "Convert SRT subtitles to WebVTT, then upload them again.")
+        )  # fmt: skip
 
 
 class Video(CollectionMember, index.Indexed, ClusterableModel):
@@ -265,7 +286,11 @@ class Caption(Orderable):
     )
     label = models.CharField(_("label"), max_length=60, help_text=_("Shown in the player menu."))
     file = models.FileField(
-        _("WebVTT file"), storage=stream_storage, upload_to="captions/", max_length=255
+        _("WebVTT file"),
+        storage=stream_storage,
+        upload_to=caption_upload_to,
+        max_length=255,
+        validators=[FileExtensionValidator(["vtt"]), validate_webvtt],
     )
     is_default = models.BooleanField(_("on by default"), default=False)
 

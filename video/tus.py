@@ -17,6 +17,7 @@ import fcntl
 import json
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -96,6 +97,9 @@ def create(*, owner_id: int, length: int, metadata: dict[str, str], now: float |
         raise TusError(413, "too large")
     root = conf.upload_root()
     root.mkdir(parents=True, exist_ok=True)
+    # Refuse now rather than after hours of uploading: the file and its transcode need room.
+    if shutil.disk_usage(root).free < length + settings.VIDEO_MIN_FREE_BYTES:
+        raise TusError(507, "insufficient storage")
     now = time.time() if now is None else now
     upload = Upload(
         id=secrets.token_hex(16),

@@ -26,6 +26,8 @@ from video.services import video_create_from_upload
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 MESSAGES = {
     401: gettext_lazy("Your session has ended. Sign in again and the upload will continue."),
+    507: gettext_lazy("The server is short of storage space right now. Please try again "
+                      "later, or tell the site administrator."),
     404: gettext_lazy("This upload no longer exists (unfinished uploads are kept for a day). "
            "Please choose the file and upload it again."),
 }  # fmt: skip
@@ -91,6 +93,8 @@ class UploadCreateView(_TusView):
         except tus.TusError as exc:
             if exc.status == 413:
                 return _error(413, _too_large_message())
+            if exc.status == 507:
+                return _error(507, str(MESSAGES[507]))
             raise
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{upload.id}")
         return _response(201, Location=location, Upload_Expires=_expires(upload))

@@ -69,16 +69,21 @@ class VideoIndexView(generic.IndexView):
 
     @cached_property
     def columns(self):
-        return [
+        columns = [
             PosterColumn("poster", label=_("Poster"), width="90px"),
             self._get_title_column("title"),
             Column("lecturer", label=_("Lecturer"), accessor=selectors.person_name_of_lecturer),
-            Column("collection", label=_("Collection"), accessor="collection.name"),
             StatusColumn("status", label=_("Status"), sort_key="status"),
             DurationColumn("duration", label=_("Duration"), sort_key="duration"),
             Column("play_count", label=_("Plays"), sort_key="play_count"),
             DateColumn("created_at", label=_("Uploaded"), sort_key="created_at"),
         ]
+        if self.filters and "collection_id" in self.filters.filters:
+            # Only people managing several academies need to see whose video it is.
+            columns.insert(
+                3, Column("collection", label=_("Collection"), accessor="collection.name")
+            )
+        return columns
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -319,6 +319,12 @@ class EmbeddedBackend(SearchBackend):
             return f"(strpos({column}, %s) > 0)::int"
         return f"(instr({column}, %s) > 0)"
 
+    def _share_of_title(self) -> str:
+        found, share = ("strpos", "%s::float8") if self.postgres else ("instr", "%s * 1.0")
+        return (
+            f"CASE WHEN {found}(e.title_key, %s) > 0 THEN {share} / length(e.title_key) ELSE 0 END"
+        )
+
     def _signals(self, query_plan: QueryPlan) -> list["_Signal"]:
         """Comparisons of the query with titles, names and their spelling, made in SQL
         on every candidate: a title phrase first, then most of the title's terms, then
@@ -330,6 +336,8 @@ class EmbeddedBackend(SearchBackend):
             terms = (*variant.terms.han, *variant.terms.words)
             signals += [
                 _Signal(contains("e.title_key"), (variant.phrase,), 10 * w),
+                # How much of the title the phrase is: 职工心理健康 before 职工心理健康:压力…
+                _Signal(self._share_of_title(), (variant.phrase, len(variant.phrase)), 2 * w),
                 _Signal(
                     " + ".join([contains("e.title_key")] * len(terms)),
                     terms,

@@ -137,9 +137,10 @@
     if (!this.hls || this.audioOnly || this.hls.levels.length < 2) { control.hidden = true; return; }
     while (select.options.length > 1) { select.remove(1); }
     this.hls.levels
-      .map(function (level, index) { return { index: index, height: level.height }; })
-      .sort(function (a, b) { return b.height - a.height; })
-      .forEach(function (level) { select.add(new Option(level.height + "p", String(level.index))); });
+      // Named by the short side, so a portrait phone video's 360x640 rung is "360p" too.
+      .map(function (level, index) { return { index: index, size: Math.min(level.width, level.height) }; })
+      .sort(function (a, b) { return b.size - a.size; })
+      .forEach(function (level) { select.add(new Option(level.size + "p", String(level.index))); });
     select.value = "-1";
     control.hidden = false;
   };

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from academies.models import IndustryAcademyPage, TrainingBasePage
+from lms.demo import DEMO_LEARNER_PHONE
 from tests.images import tiny_png
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,7 @@ ROLES = [
     ("new_energy_admin", True, False),
     ("new_materials_admin", False, True),
     ("lecturer", False, False),
-    ("learner", False, False),
+    (DEMO_LEARNER_PHONE, False, False),
     (None, False, False),
 ]
 

@@ -1,6 +1,7 @@
 from wagtail.test.utils import WagtailPageTestCase
 
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
+from courses.models import CourseIndexPage, CoursePage, LecturerIndexPage
 from lms.models import HomePage
 from tests.academies.factories import make_unit
 from tests.conftest import run_demo_steps
@@ -25,7 +26,10 @@ class PageTreeRulesTest(WagtailPageTestCase):
 
     def test_subpage_types(self):
         self.assertAllowedSubpageTypes(HomePage, {HeadquartersPage})
-        self.assertAllowedSubpageTypes(HeadquartersPage, {IndustryAcademyPage, TrainingBasePage})
+        course_pages = {CoursePage, CourseIndexPage, LecturerIndexPage}
+        self.assertAllowedSubpageTypes(
+            HeadquartersPage, {IndustryAcademyPage, TrainingBasePage, *course_pages}
+        )
         self.assertAllowedParentPageTypes(TrainingBasePage, {HeadquartersPage, IndustryAcademyPage})
 
     def test_only_one_headquarters_per_site(self):

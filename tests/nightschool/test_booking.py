@@ -233,7 +233,9 @@ def test_repeated_no_shows_pause_booking_until_they_age_out(school, before):
     assert set(Booking.objects.values_list("attendance", flat=True)) == {Attendance.NO_SHOW}
     assert Notification.objects.filter(user=learner, text__contains="缺席").count() == 2
 
-    upcoming = make_session(site, school.course, starts_at=at(days=12), title="下周")
+    upcoming = make_session(
+        site, school.course, starts_at=at(days=12), booking_opens_at=at(days=-1), title="下周"
+    )
     with pytest.raises(services.BookingError, match="缺席") as paused:
         services.booking_create(learner=learner, session=upcoming, now=before)
     assert paused.value.code == "no_shows"

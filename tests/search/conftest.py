@@ -14,12 +14,14 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from academies import demo as academies_demo
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
+from courses.models import Honour, LecturerIndexPage, LecturerPage
+from lms.models import HomePage
 from search.backends import ELASTICSEARCH, EMBEDDED, get_backend
 from search.backends.elasticsearch import client
 from search.documents import CourseDocument, course_documents, visible_course_ids
 from search.models import IndexOperation
+from tests.academies.factories import make_unit
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = [EMBEDDED, ELASTICSEARCH]
@@ -29,6 +31,11 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def closed_port_url() -> str:
+    """An Elasticsearch URL where nothing listens: a node that is down."""
+    return f"http://127.0.0.1:{_free_port()}"
 
 
 @pytest.fixture(scope="session")
@@ -124,24 +131,55 @@ def make_doc(id_: int, title: str, **fields) -> CourseDocument:
 
 @pytest.fixture
 def units(db):
-    """The "1+6+N" hierarchy of the demo, without courses, and an empty outbox (as
-    if its notes about the units had been applied)."""
-    for _label, step in academies_demo.steps():
-        step()
+    """A small "1+N+N" tree: the headquarters, two academies, a base under one; and an
+    empty outbox (as if its notes about the units had been applied)."""
+    home = HomePage.objects.get()
+    hq = make_unit(home, HeadquartersPage, "吉林省工匠学院总部", short_name="总部")
+    new_energy = make_unit(hq, IndustryAcademyPage, "吉林省新能源工匠学院", industry="新能源")
+    ecommerce = make_unit(hq, IndustryAcademyPage, "吉林省新电商工匠学院", industry="新电商")
+    base = make_unit(ecommerce, TrainingBasePage, "辽源工人网红基地", city="辽源市")
     IndexOperation.objects.all().delete()
+    return {"hq": hq, "new_energy": new_energy, "influencer_base": base}
 
 
 @pytest.fixture
 def hq(units):
-    return HeadquartersPage.objects.get()
+    return units["hq"]
 
 
 @pytest.fixture
 def new_energy(units):
-    return IndustryAcademyPage.objects.get(slug="new-energy")
+    return units["new_energy"]
 
 
 @pytest.fixture
 def influencer_base(units):
     """A training base under an industry academy (吉林省新电商工匠学院)."""
-    return TrainingBasePage.objects.get(slug="liaoyuan-influencer-base")
+    return units["influencer_base"]
+
+
+@pytest.fixture
+def published(django_capture_on_commit_callbacks, refresh):
+    """Run a change, then what runs after its commit (the drain), then refresh."""
+
+    def published(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = change()
+        refresh()
+        return result
+
+    return published
+
+
+def make_lecturer(hq, name, honours=()):
+    """A published lecturer page in the faculty under the headquarters."""
+    faculty = LecturerIndexPage.objects.first()
+    if faculty is None:
+        faculty = LecturerIndexPage(title="师资库", slug="lecturers")
+        hq.add_child(instance=faculty)
+        faculty.save_revision().publish()
+    lecturer = LecturerPage(title=name, slug=f"lecturer-{LecturerPage.objects.count()}")
+    lecturer.honours = list(Honour.objects.filter(name__in=honours))
+    faculty.add_child(instance=lecturer)
+    lecturer.save_revision().publish()
+    return LecturerPage.objects.get(pk=lecturer.pk)

@@ -46,6 +46,23 @@ def _audio(path: Path) -> None:
     ffmpeg(*tone(), "-c:a", "libmp3lame", "-b:a", "64k", path)
 
 
+def _screen(path: Path) -> None:
+    # A browser screen capture: VP9 in WebM, odd size, streamed so it has no duration.
+    with path.open("wb") as out:
+        subprocess.run(
+            ["ffmpeg", "-hide_banner", "-loglevel", "error", *picture("321x181"), *tone(),
+             "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
+             "-c:a", "libopus", "-f", "webm", "pipe:1"],
+            stdout=out, check=True,
+        )  # fmt: skip
+
+
+def _playlist(path: Path) -> None:
+    # An HLS playlist naming a real clip next to it: following it must not happen.
+    _landscape(path.with_name("target.mp4"))
+    path.write_text("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\ntarget.mp4\n#EXT-X-ENDLIST\n")
+
+
 def _text(path: Path) -> None:
     path.write_text("焊接安全要点讲义\n" * 40, encoding="utf-8")
 
@@ -63,6 +80,8 @@ MAKERS = {
     "phone.mp4": _phone,
     "long.mp4": _long,
     "audio.mp3": _audio,
+    "screen.webm": _screen,
+    "playlist.mp4": _playlist,
     "notes.mp4": _text,
     "truncated.mp4": _truncated,
 }

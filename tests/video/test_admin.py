@@ -3,8 +3,10 @@ retry / re-transcode / poster actions, the chooser, the StreamField block, stati
 
 import datetime
 import json
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
@@ -138,21 +140,55 @@ def test_editing_keeps_the_lecturer_within_their_academy(client, units, library)
     assert units.learner not in form.fields["lecturer"].queryset
     response = client.post(
         reverse("videos:edit", args=[video.pk]),
-        {
-            "title": "风电场巡视(修订)",
-            "lecturer": units.lecturer_a2.pk,
-            "description": "",
-            "collection": units.b.collection_id,
-            "visibility": "public",
-            "captions-TOTAL_FORMS": "0",
-            "captions-INITIAL_FORMS": "0",
-            "captions-MIN_NUM_FORMS": "0",
-            "captions-MAX_NUM_FORMS": "1000",
-        },
+        edit_form(video, title="风电场巡视(修订)", collection=units.b.collection_id),
     )
     assert response.status_code == 200  # refused: not their academy's collection
     assert "collection" in response.context["form"].errors
     assert Video.objects.get(pk=video.pk).collection == units.a.collection
+
+
+def edit_form(video, **fields) -> dict:
+    return {
+        "title": video.title,
+        "lecturer": video.lecturer_id or "",
+        "description": video.description,
+        "collection": video.collection_id,
+        "visibility": video.visibility,
+        "captions-TOTAL_FORMS": "0",
+        "captions-INITIAL_FORMS": "0",
+        "captions-MIN_NUM_FORMS": "0",
+        "captions-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+
+
+def test_captions_are_uploaded_and_served_with_the_video(client, units, ready_video):
+    video = ready_video(visibility=Visibility.PUBLIC)
+    client.force_login(units.lecturer_a)
+    caption = {
+        "captions-TOTAL_FORMS": "1",
+        "captions-0-language": "zh-Hans",
+        "captions-0-label": "中文",
+        "captions-0-is_default": "on",
+        "captions-0-ORDER": "1",
+    }
+    srt = SimpleUploadedFile("lecture.vtt", b"1\n00:00:00,000 --> 00:00:01,000\nHi\n")
+    response = client.post(
+        reverse("videos:edit", args=[video.pk]),
+        edit_form(video, **caption, **{"captions-0-file": srt}),
+    )
+    assert response.status_code == 200 and "WebVTT" in str(response.context["form"].formsets)
+    vtt = b"WEBVTT\n\n00:00:00.000 --> 00:00:01.500\n\xe5\xae\x89\xe5\x85\xa8\xe7\xac\xac\xe4\xb8\x80\n"
+    response = client.post(
+        reverse("videos:edit", args=[video.pk]),
+        edit_form(video, **caption, **{"captions-0-file": SimpleUploadedFile("zh.vtt", vtt)}),
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("video:page", args=[video.pk])).content.decode()
+    src = re.search(r'<track kind="subtitles" src="([^"]+)" srclang="zh-Hans" label="中文" default>',
+                    page).group(1)  # fmt: skip
+    served = client.get(src)
+    assert served["Content-Type"].startswith("text/vtt") and served.getvalue() == vtt
 
 
 def test_the_edit_page_plays_the_video_and_picks_a_poster(

@@ -1,6 +1,7 @@
 """Real processes, really killed: a worker dies mid-transcode, an ffmpeg hangs.
 
-These tests commit (a second process must see the rows), so they run transactionally.
+These tests commit (a second process must see the rows), so they run transactionally
+and make the little they need themselves: the tables are flushed around them.
 """
 
 import datetime
@@ -15,11 +16,25 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from wagtail.models import Collection
 
-from video import conf, jobs
+from video import conf, jobs, services
 from video.models import JobState, TranscodeJob, Video, VideoStatus
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def make_video(clip):
+    collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+    def make(name="landscape.mp4"):
+        return services.video_create(
+            source_path=clip(name), filename=name, title=name, collection=collection,
+            uploaded_by=None, move=True, enqueue=False,
+        )  # fmt: skip
+
+    return make
 
 WORKER = """
 import django

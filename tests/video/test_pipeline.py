@@ -60,6 +60,7 @@ def test_an_upload_is_queued_then_processed_then_ready(make_video):
     ("name", "expected"),
     [
         ("phone.mp4", {"has_video": True, "portrait": True, "has_audio": True}),
+        ("screen.webm", {"has_video": True, "portrait": False, "has_audio": True}),
         ("audio.mp3", {"has_video": False, "portrait": False, "has_audio": True}),
     ],
 )
@@ -120,7 +121,8 @@ def test_a_superseded_job_is_skipped(make_video):
 
 
 @pytest.mark.parametrize(
-    ("name", "says"), [("notes.mp4", "不是视频或音频"), ("truncated.mp4", "不完整")]
+    ("name", "says"),
+    [("notes.mp4", "不是视频或音频"), ("truncated.mp4", "不完整"), ("playlist.mp4", "播放列表")],
 )
 def test_a_broken_file_fails_at_once_with_a_reason_and_keeps_its_source(make_video, name, says):
     video = make_video(name)

@@ -138,6 +138,12 @@ def test_the_size_limit_is_configurable(lecturer_client, units, settings):
     assert create(lecturer_client, units, 1000).status_code == 201
 
 
+def test_an_upload_the_disk_cannot_hold_is_refused_up_front(lecturer_client, units, settings):
+    settings.VIDEO_MIN_FREE_BYTES = 10**18
+    response = create(lecturer_client, units, 1000)
+    assert response.status_code == 507 and "存储空间" in response.content.decode()
+
+
 def test_who_may_upload_where(client, units):
     assert create(client, units, 10).status_code == 401
     client.force_login(units.learner)

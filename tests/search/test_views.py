@@ -1,0 +1,223 @@
+"""The search page, the JSON API, analytics and the admin's query report."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from courses.models import CourseLecturer
+from search.models import EditorsPick, IndexOperation, QueryCount, Synonym
+from tests.courses.factories import make_course
+from tests.search.conftest import closed_port_url, make_lecturer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(backend_name, hq, new_energy, influencer_base, published):
+    """Real course pages, published through the admin's path into the backend."""
+    lecturer = make_lecturer(hq, "张志强", honours=["首席技师"])
+
+    def publish():
+        return {
+            "pv": make_course(
+                new_energy,
+                "光伏发电站设计",
+                summary="从选址、组件选型到并网接入,完整讲解光伏电站设计。",
+                learning_hours=12,
+            ),
+            "welding": make_course(
+                hq,
+                "焊工技能竞赛强化训练",
+                summary="面向全国焊工技能竞赛的焊接工艺与实操强化训练。",
+                level="advanced",
+                mode="in_person",
+                learning_hours=32,
+                course_lecturers=[CourseLecturer(lecturer=lecturer)],
+            ),
+            "cnc": make_course(
+                hq,
+                "数控机床装调维修工实操",
+                summary="数控机床机械装调、电气故障诊断与维修。",
+                level="advanced",
+                learning_hours=24,
+            ),
+            "live": make_course(influencer_base, "直播带货实战", summary="选品、话术与合规。"),
+        }
+
+    return published(publish)
+
+
+def page(client, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "title"),
+    [
+        ("光伏", "<mark>光伏</mark>发电站设计"),
+        ("焊", "<mark>焊</mark>工技能竞赛强化训练"),
+        ("hanjie", "焊工技能竞赛强化训练"),
+        ("数控机床", "<mark>数控机床</mark>装调维修工实操"),
+        ("gfd", "<mark>光伏发</mark>电站设计"),
+    ],
+)
+def test_phone_queries_find_the_course_highlighted(client, catalogue, typed, title):
+    html = page(client, q=typed)
+    assert title in html
+    assert "共找到 1 门课程" in html
+
+
+def test_pinyin_is_highlighted_on_the_characters(client, catalogue):
+    assert "<mark>焊接</mark>工艺" in page(client, q="hanjie")
+
+
+def test_facets_respect_the_other_filters(client, catalogue, new_energy):
+    html = page(client, q="")
+    assert "共 4 门课程" in html
+    for label in ("学院", "课程类别", "难度", "上课方式", "学时"):
+        assert f">{label}</h2>" in html
+    assert f"academy={new_energy.pk}" in html
+    filtered = page(client, level="advanced")
+    assert "共 2 门课程" in filtered
+    assert 'aria-current="true"' in filtered
+    assert "光伏发电站设计" not in filtered
+
+
+def test_sort_and_pages(client, catalogue):
+    html = page(client, sort="newest")
+    assert html.index("直播带货实战") < html.index("光伏发电站设计")
+    assert "最热门" in html
+
+
+def test_nothing_found_shows_suggestions(client, catalogue):
+    client.get("/search/", {"q": "数控"})
+    html = page(client, q="光伏焊接机器人")
+    assert "没有找到完全符合的课程" in html
+    assert "您是不是要找" in html and "光伏发电站设计" in html
+    assert "大家都在搜" in html and "?q=%E6%95%B0%E6%8E%A7" in html
+
+
+def test_editors_pick_comes_first(client, catalogue):
+    EditorsPick.objects.create(query="焊工", page=catalogue["cnc"])
+    html = page(client, q="焊工")
+    assert "编辑推荐" in html
+    assert html.index("数控机床装调维修工实操") < html.index("焊工技能竞赛强化训练")
+
+
+def test_synonyms_edited_in_the_admin_apply(client, catalogue):
+    assert "共找到 0 门课程" in page(client, q="电焊")
+    Synonym.objects.create(terms="电焊, 焊接")
+    assert "焊工技能竞赛强化训练" in page(client, q="电焊")
+
+
+def test_synonyms_need_two_terms():
+    with pytest.raises(ValidationError):
+        Synonym(terms="电焊").full_clean()
+    synonym = Synonym(terms="电焊、焊接,, 电焊")
+    synonym.full_clean()
+    assert synonym.terms == "电焊, 焊接"
+
+
+def test_api(client, catalogue):
+    data = client.get("/api/v1/search/", {"q": "焊", "level": "advanced"}).json()
+    assert data["total"] == 1
+    (result,) = data["results"]
+    assert set(result) >= {"title", "url", "summary", "highlight", "academy", "category", "hours"}
+    assert result["title"] == "焊工技能竞赛强化训练" and result["hours"] == 32
+    assert result["highlight"]["title"] == "<mark>焊</mark>工技能竞赛强化训练"
+    assert set(data["facets"]) == {"academy", "category", "level", "mode", "hours"}
+    # A facet counts without its own filter: every level of the courses with 焊.
+    level = [(v["value"], v["count"], v["selected"]) for v in data["facets"]["level"]]
+    assert level == [("advanced", 1, True)]
+    assert data["stale"] is False
+
+
+def test_api_refuses_what_it_cannot_understand(client, db):
+    response = client.get("/api/v1/search/", {"page": "0", "hours": "forever"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"page", "hours"}
+    assert client.post("/api/v1/search/").status_code == 405
+
+
+def test_suggest_api(client, catalogue):
+    for typed, title in [
+        ("光伏", "光伏发电站设计"),
+        ("guangf", "光伏发电站设计"),
+        ("sk", "数控机床装调维修工实操"),
+    ]:
+        suggestions = client.get("/api/v1/search/suggest/", {"q": typed}).json()
+        assert {"title": title, "url": catalogue_url(catalogue, title)} in suggestions
+    assert client.get("/api/v1/search/suggest/", {"q": " "}).json() == []
+
+
+def catalogue_url(catalogue, title):
+    return next(course.url for course in catalogue.values() if course.title == title)
+
+
+def test_analytics_count_queries_and_zero_results_without_identity(client, catalogue):
+    client.get("/search/", {"q": "光伏"})
+    client.get("/api/v1/search/", {"q": " 光伏 "})
+    client.get("/search/", {"q": "潜水"})
+    client.get("/search/", {"q": "光伏", "page": 2})  # paging is not a new search
+    client.get("/search/", {"q": "光伏", "level": "advanced"})  # nor is filtering
+    counts = {c.query: (c.searches, c.zero_results) for c in QueryCount.objects.all()}
+    assert counts == {"光伏": (2, 0), "潜水": (1, 1)}
+    fields = {f.name for f in QueryCount._meta.get_fields()}
+    assert fields == {"id", "query", "day", "searches", "zero_results"}
+
+
+def test_query_report_for_admins(client, db):
+    QueryCount.objects.create(query="潜水", day=timezone.localdate(), searches=3, zero_results=3)
+    users = get_user_model().objects
+    editor = users.create_user("editor", password="x")
+    editor.user_permissions.add(*_permissions("wagtailadmin.access_admin"))
+    client.force_login(editor)
+    assert client.get("/admin/search/queries/").status_code == 403
+    client.force_login(users.create_superuser("root", password="x"))
+    html = client.get("/admin/search/queries/").content.decode()
+    assert "没有结果的搜索" in html and "潜水" in html
+    assert "/admin/snippets/search/synonym/add/?query=%E6%BD%9C%E6%B0%B4" in html
+    add = client.get("/admin/snippets/search/editorspick/add/", {"query": "潜水"})
+    assert 'value="潜水"' in add.content.decode()
+
+
+def _permissions(*names):
+    for name in names:
+        app_label, codename = name.split(".")
+        yield Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def test_elasticsearch_down_the_page_answers_and_says_so(client, settings, new_energy, published):
+    settings.ELASTICSEARCH_URL = ""
+    published(lambda: make_course(new_energy, "光伏发电站设计"))
+    settings.ELASTICSEARCH_URL = closed_port_url()
+    html = page(client, q="光伏")
+    assert "<mark>光伏</mark>发电站设计" in html
+    assert "结果可能不是最新的" in html
+    assert client.get("/api/v1/search/", {"q": "光伏"}).json()["stale"] is True
+    assert (
+        client.get("/api/v1/search/suggest/", {"q": "光伏"}).json()[0]["title"] == "光伏发电站设计"
+    )
+
+
+def test_changes_waiting_too_long_make_results_stale(client, settings, db):
+    settings.ELASTICSEARCH_URL = ""
+    assert "结果可能不是最新的" not in page(client, q="光伏")
+    IndexOperation.objects.create(
+        backend="embedded",
+        page_id=1,
+        created_at=timezone.now() - datetime.timedelta(minutes=5),
+        next_attempt_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    assert "结果可能不是最新的" in page(client, q="光伏")
+
+
+def test_a_broken_link_is_explained(client, db):
+    html = page(client, page="abc")
+    assert "这个搜索链接无效" in html
