@@ -7,6 +7,9 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from courses import signal_handlers
+        from courses import selectors, signal_handlers
+        from video.selectors import register_watch_policy
 
         signal_handlers.connect()
+        # Learners enrolled in a course may watch the restricted videos of its lessons.
+        register_watch_policy(selectors.enrolled_in_a_lesson_using)

@@ -28,6 +28,7 @@ class LearnerForm(forms.Form):
     """A form a learner fills in: says plainly which field is missing."""
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.error_messages["required"] = _("Please fill in %(field)s.") % {
@@ -81,6 +82,10 @@ class PhoneLoginForm(AuthenticationForm):
             "The mobile number or the password is not right. Check both, or reset the password."
         ),
     }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
     def clean_username(self):
         value = self.cleaned_data["username"]

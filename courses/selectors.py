@@ -193,6 +193,18 @@ def may_study(*, user, course: CoursePage) -> bool:
     return enrolled or can_manage_course(user=user, course=course)
 
 
+def enrolled_in_a_lesson_using(user, video: Video) -> bool:
+    """Whether the user is enrolled in a live course one of whose lessons uses the video."""
+    return user.is_authenticated and (
+        Enrolment.objects.filter(
+            learner=user,
+            status=EnrolmentStatus.ACTIVE,
+            course__live=True,
+            course__chapters__lessons__video=video,
+        ).exists()
+    )
+
+
 def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
     photos = get_image_model().objects.prefetch_renditions(LECTURER_CARD_RENDITION)
     lecturers = (
@@ -269,12 +281,14 @@ def following_feed(*, user, limit: int = 20) -> list[FeedItem]:
         .distinct()
         .order_by("-first_published_at")[:limit]
     )
+    courses = list(courses)
+    units = _unit_titles(courses)
     items = [
         FeedItem(
             kind="course",
             title=course.title,
             when=course.first_published_at,
-            source="",
+            source=units.get(course.path[: -Page.steplen], ""),
             course=course,
         )
         for course in courses
@@ -289,17 +303,23 @@ def following_feed(*, user, limit: int = 20) -> list[FeedItem]:
     ).values_list("path", flat=True)
     video_q = _paths_q(collection_paths, "collection__path") or Q(pk__in=[])
     video_q |= Q(lecturer_id__in=lecturer_users.values("user_id"))
-    videos = (
+    videos = list(
         Video.objects.filter(video_q, status=VideoStatus.READY)
         .select_related("lecturer")
         .order_by("-ready_at")[:limit]
+    )
+    # Lecturers are named as on their profile page (family name first), not "first last".
+    names = dict(
+        LecturerPage.objects.filter(
+            user_id__in={video.lecturer_id for video in videos if video.lecturer_id}
+        ).values_list("user_id", "title")
     )
     items += [
         FeedItem(
             kind="video",
             title=video.title,
             when=video.ready_at or video.created_at,
-            source=video.lecturer.get_full_name() if video.lecturer else "",
+            source=names.get(video.lecturer_id, ""),
             video=video,
         )
         for video in videos

@@ -73,7 +73,7 @@ class CourseDocument:
 @dataclass(frozen=True)
 class Spelling:
     """Pinyin of the title and the lecturers' names (syllables and initials), and of
-    the short texts that name what is taught, tags and lesson titles (syllables)."""
+    the short texts that say what is taught: summary, tags, lesson titles (syllables)."""
 
     title_pinyin: str
     title_initials: str
@@ -88,7 +88,9 @@ class Spelling:
             title_initials=" ".join(text.initials(doc.title)),
             lecturer_pinyin=tuple(" ".join(text.pinyin(name)) for name in doc.lecturers),
             lecturer_initials=tuple(" ".join(text.initials(name)) for name in doc.lecturers),
-            topic_pinyin=tuple(" ".join(text.pinyin(t)) for t in (*doc.tags, *doc.lessons)),
+            topic_pinyin=tuple(
+                " ".join(text.pinyin(t)) for t in (doc.summary, *doc.tags, *doc.lessons)
+            ),
         )
 
 

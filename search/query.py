@@ -99,13 +99,42 @@ def plan(query: SearchQuery) -> QueryPlan:
         if terms:
             variants.append(Variant(text=variant_text, terms=terms, weight=weight))
     latin = normalized.replace(" ", "").isascii() and normalized.replace(" ", "").isalpha()
+    readings = text.segment_pinyin(normalized) if latin else ()
     return QueryPlan(
         text=normalized,
         variants=tuple(variants),
-        pinyin=text.segment_pinyin(normalized) if latin else (),
-        initials=text.initials_query(normalized) if latin else (),
+        pinyin=readings,
+        # Letters that spell whole syllables are pinyin, not initials (hanjie ≠ h-a-n-j-i-e).
+        initials=text.initials_query(normalized) if latin and not readings else (),
         relaxed=query.relaxed,
     )
+
+
+@dataclass(frozen=True)
+class TypedPlan:
+    """A prefix being typed in the search box: Chinese characters and Latin words
+    (the last word unfinished), or pinyin — whole syllables and the start of the next —
+    or, when it spells no whole syllable, initials."""
+
+    text: str
+    terms: text.QueryTerms
+    syllables: tuple[str, ...] = ()
+    partial: str = ""
+    initials: tuple[str, ...] = ()
+
+    @property
+    def spelled(self) -> bool:
+        return bool(self.syllables) or len(self.partial) >= 2
+
+
+def plan_typed(prefix: str) -> TypedPlan:
+    normalized = text.normalize(prefix)
+    terms = text.query_terms(normalized)
+    if terms.han or not terms.words:
+        return TypedPlan(text=normalized, terms=terms)
+    syllables, partial = text.segment_pinyin_prefix(normalized) or ((), "")
+    initials = () if syllables else text.initials_query(normalized)
+    return TypedPlan(normalized, terms, tuple(syllables), partial, initials)
 
 
 @dataclass

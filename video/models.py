@@ -180,6 +180,7 @@ class Video(CollectionMember, index.Indexed, ClusterableModel):
 
     @property
     def is_ready(self) -> bool:
+        """Ready and playable (a re-transcode in progress keeps the current set playing)."""
         return self.status == VideoStatus.READY and self.current_rendition_set_id is not None
 
     @property

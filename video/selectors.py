@@ -29,7 +29,7 @@ from django.utils import timezone
 from wagtail.permissions import policy_registry
 
 from video import signing
-from video.models import DailyPlays, JobState, Video, VideoStatus
+from video.models import DailyPlays, Video, VideoStatus
 
 WatchPolicy = Callable[[object, Video], bool]
 _watch_policies: list[WatchPolicy] = []
@@ -81,24 +81,14 @@ def collections_for_upload(user):
 
 
 @dataclass(frozen=True)
-class Quality:
-    """A choice in the player's quality menu."""
-
-    height: int
-    bandwidth: int
-
-
-@dataclass(frozen=True)
 class Playback:
     """Everything the player needs, with signed URLs valid for the TTL."""
 
-    video: Video
     master_url: str
     audio_url: str | None
     poster_url: str | None
     sprite_vtt_url: str | None
     captions: list[dict]
-    qualities: list[Quality]
 
 
 def playback_for(video: Video) -> Playback:
@@ -111,7 +101,6 @@ def playback_for(video: Video) -> Playback:
 
     audio = next((r for r in rendition_set.renditions if not r["height"]), None)
     return Playback(
-        video=video,
         master_url=signed(rendition_set.path(rendition_set.master)),
         audio_url=signed(rendition_set.path(audio["playlist"])) if audio else None,
         poster_url=signed(video.poster.name) if video.poster else None,
@@ -128,11 +117,6 @@ def playback_for(video: Video) -> Playback:
                 "default": caption.is_default,
             }
             for caption in video.captions.all()
-        ],
-        qualities=[
-            Quality(height=r["height"], bandwidth=r["bandwidth"])
-            for r in rendition_set.renditions
-            if r["height"]
         ],
     )
 
@@ -180,12 +164,6 @@ def lecturers_of(videos: QuerySet[Video]) -> list:
         .objects.filter(pk__in=videos.values("lecturer_id"))
         .order_by("last_name", "first_name", "username")
     )
-
-
-def waiting_retry_at(video: Video) -> datetime.datetime | None:
-    """When a video waiting after a transient failure will be tried again."""
-    job = video.jobs.filter(state=JobState.WAITING).first()
-    return job.retry_at if job else None
 
 
 @dataclass(frozen=True)

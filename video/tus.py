@@ -1,11 +1,12 @@
 """Storage side of a tus 1.0 server: core protocol plus creation, expiration, termination.
 
-Each upload is two files in ``conf.upload_root()``, as tusd's file store does: ``<id>.bin``
-holds the bytes received so far (its size *is* the offset, so a crash mid-request loses
-nothing that reached the disk) and ``<id>.info`` a small JSON record. Appending holds an
-exclusive ``flock`` on the data file: a second request for the same upload (the client
-retrying while the server still reads the dropped one) is refused with 423, never
-interleaved. The request body is copied in fixed-size chunks, so memory stays flat.
+Each upload is a few files in ``conf.upload_root()``, as tusd's file store does:
+``<id>.bin`` holds the bytes received so far (its size *is* the offset, so a crash
+mid-request loses nothing that reached the disk), ``<id>.info`` a small JSON record and
+``<id>.lock`` the target of an exclusive ``flock`` held while a request writes: a second
+request for the same upload (the client retrying while the server still reads the
+dropped one) is refused with 423, never interleaved. The request body is copied in
+fixed-size chunks, so memory stays flat.
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ class Upload:
         return conf.upload_root() / f"{self.id}.info"
 
     @property
+    def lock_path(self) -> Path:
+        return conf.upload_root() / f"{self.id}.lock"
+
+    @property
     def offset(self) -> int:
         if self.video_id is not None:
             return self.length
@@ -110,6 +115,7 @@ def create(*, owner_id: int, length: int, metadata: dict[str, str], now: float |
         expires=now + settings.VIDEO_UPLOAD_EXPIRY_SECONDS,
     )
     upload.data_path.touch(exist_ok=False)
+    upload.lock_path.touch()
     upload.save()
     return upload
 
@@ -130,7 +136,7 @@ def get(upload_id: str, *, now: float | None = None) -> Upload | None:
 @contextlib.contextmanager
 def locked(upload: Upload) -> Iterator[None]:
     """Exclusive use of an upload for the length of one request, or 423."""
-    with open(upload.data_path, "ab") as handle:
+    with open(upload.lock_path, "rb") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
@@ -177,7 +183,7 @@ def mark_done(upload: Upload, *, video_id: int) -> None:
 
 
 def delete(upload: Upload) -> None:
-    for path in (upload.data_path, upload.info_path):
+    for path in (upload.data_path, upload.info_path, upload.lock_path):
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
 
@@ -195,7 +201,7 @@ def sweep(*, now: float | None = None) -> int:
         except (OSError, ValueError, KeyError):
             expires = info.stat().st_mtime + settings.VIDEO_UPLOAD_EXPIRY_SECONDS
         if expires < now:
-            for path in (info, info.with_suffix(".bin")):
+            for path in (info, info.with_suffix(".bin"), info.with_suffix(".lock")):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
             removed += 1

@@ -26,11 +26,15 @@ from video.services import video_create_from_upload
 OFFSET_CONTENT_TYPE = "application/offset+octet-stream"
 MESSAGES = {
     401: gettext_lazy("Your session has ended. Sign in again and the upload will continue."),
-    507: gettext_lazy("The server is short of storage space right now. Please try again "
-                      "later, or tell the site administrator."),
-    404: gettext_lazy("This upload no longer exists (unfinished uploads are kept for a day). "
-           "Please choose the file and upload it again."),
-}  # fmt: skip
+    404: gettext_lazy(
+        "This upload no longer exists (unfinished uploads are kept for a day). "
+        "Please choose the file and upload it again."
+    ),
+    507: gettext_lazy(
+        "The server is short of storage space right now. "
+        "Please try again later, or tell the site administrator."
+    ),
+}
 
 
 def _response(status: int = 204, body: str = "", **headers) -> HttpResponse:
@@ -77,25 +81,20 @@ class UploadCreateView(_TusView):
     """POST: the creation extension."""
 
     def post(self, request):
-        try:
-            length = int(request.headers["Upload-Length"])
-        except (KeyError, ValueError):
-            return _error(400, _("The upload did not say how large the file is."))
-        if length < 0:
+        length = request.headers.get("Upload-Length", "")
+        if not length.isdigit():
             return _error(400, _("The upload did not say how large the file is."))
         metadata = tus.parse_metadata(request.headers.get("Upload-Metadata", ""))
         form = VideoUploadForm(metadata, user=request.user)
         if not form.is_valid():
-            errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-            return _error(400, errors)
+            return _error(400, "; ".join(
+                f"{form.fields[name].label}: {error}"
+                for name, errors in form.errors.items() for error in errors
+            ))  # fmt: skip
         try:
-            upload = tus.create(owner_id=request.user.pk, length=length, metadata=metadata)
+            upload = tus.create(owner_id=request.user.pk, length=int(length), metadata=metadata)
         except tus.TusError as exc:
-            if exc.status == 413:
-                return _error(413, _too_large_message())
-            if exc.status == 507:
-                return _error(507, str(MESSAGES[507]))
-            raise
+            return _error(exc.status, _too_large_message() if exc.status == 413 else "")
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{upload.id}")
         return _response(201, Location=location, Upload_Expires=_expires(upload))
 
@@ -118,6 +117,13 @@ class UploadView(_TusView):
 
     def head(self, request, upload_id):
         upload = self._upload(request, upload_id)
+        if upload.is_complete and upload.video_id is None:
+            # The final PATCH stored every byte but failed to file the video (e.g. the
+            # database was briefly away); the client will not PATCH again, so finish here.
+            with tus.locked(upload):
+                upload = self._upload(request, upload_id)
+                if upload.video_id is None:
+                    self._finish(request, upload)
         headers = {
             "Upload_Offset": str(upload.offset),
             "Upload_Length": str(upload.length),

@@ -157,7 +157,8 @@ class CoursePage(RoutablePageMixin, Page):
         FieldPanel("cover_image"),
         MultiFieldPanel(
             [
-                FieldPanel("category"),
+                # A plain list: the snippet chooser needs snippet permissions.
+                FieldPanel("category", widget=forms.Select),
                 FieldPanel("tags"),
                 FieldRowPanel([FieldPanel("level"), FieldPanel("learning_hours")]),
                 FieldPanel("mode"),

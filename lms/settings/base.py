@@ -187,7 +187,8 @@ ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "lms-courses")
 ELASTICSEARCH_CHINESE_ANALYSIS = os.environ.get("ELASTICSEARCH_CHINESE_ANALYSIS", "bigram")
 
 # Video library. Files go under LMS_DATA_DIR/video/ unless LMS_VIDEO_ROOT says otherwise;
-# nginx serves LMS_VIDEO_ROOT/hls with the secure_link settings described in the README.
+# nginx serves LMS_VIDEO_ROOT/hls with the secure_link settings in video/signing.py. A job
+# is stale after 10 min without a heartbeat: longer than any silent step (poster, sprite).
 VIDEO_ROOT = os.environ.get("LMS_VIDEO_ROOT", "")
 VIDEO_UPLOAD_MAX_BYTES = int(os.environ.get("LMS_VIDEO_UPLOAD_MAX_BYTES", str(8 * 1024**3)))
 VIDEO_UPLOAD_EXPIRY_SECONDS = int(os.environ.get("LMS_VIDEO_UPLOAD_EXPIRY_SECONDS", "86400"))
@@ -196,7 +197,7 @@ VIDEO_STREAM_SECRET = os.environ.get("LMS_VIDEO_STREAM_SECRET", "")
 VIDEO_STREAM_TTL_SECONDS = int(os.environ.get("LMS_VIDEO_STREAM_TTL_SECONDS", str(6 * 3600)))
 VIDEO_UPLOAD_CHUNK_BYTES = int(os.environ.get("LMS_VIDEO_UPLOAD_CHUNK_BYTES", str(8 * 1024**2)))
 VIDEO_MIN_FREE_BYTES = int(os.environ.get("LMS_VIDEO_MIN_FREE_BYTES", str(1024**3)))
-VIDEO_HEARTBEAT_STALE_SECONDS = int(os.environ.get("LMS_VIDEO_HEARTBEAT_STALE_SECONDS", "300"))
+VIDEO_HEARTBEAT_STALE_SECONDS = int(os.environ.get("LMS_VIDEO_HEARTBEAT_STALE_SECONDS", "600"))
 
 WAGTAIL_SITE_NAME = "吉林省工匠学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("LMS_BASE_URL", "http://127.0.0.1:8000")

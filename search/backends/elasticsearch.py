@@ -31,8 +31,8 @@ from search.query import (
     Suggestion,
     Variant,
     plan,
+    plan_typed,
 )
-from search.text import initials_query, normalize, query_terms, segment_pinyin_prefix
 
 logger = logging.getLogger(__name__)
 
@@ -347,24 +347,22 @@ class ElasticsearchBackend(SearchBackend):
         return facets
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        normalized = normalize(prefix)
-        terms = query_terms(normalized)
+        typed = plan_typed(prefix)
         clauses = []
-        if terms:
+        if typed.terms:
             clauses.append(
-                Q("match_phrase_prefix", **{"title.uni": {"query": normalized, "boost": 3}})
+                Q("match_phrase_prefix", **{"title.uni": {"query": typed.text, "boost": 3}})
             )
-        typed = segment_pinyin_prefix(normalized) if not terms.han else None
-        if typed and (typed[0] or len(typed[1]) >= 2):
-            spelled = " ".join([*typed[0], typed[1]]).strip()
+        if typed.spelled:
+            spelled = " ".join([*typed.syllables, typed.partial]).strip()
             clauses += [
                 Q("match_phrase_prefix", title_pinyin={"query": spelled, "boost": 2}),
                 Q("match_phrase_prefix", topic_pinyin={"query": spelled}),
             ]
-        letters = initials_query(normalized) if not terms.han else ()
-        if letters:
+        if typed.initials:
+            letters = " ".join(typed.initials)
             clauses.append(
-                Q("match", **{"title_initials.bi": {"query": " ".join(letters), "operator": "and"}})
+                Q("match", **{"title_initials.bi": {"query": letters, "operator": "and"}})
             )
         if not clauses:
             return []

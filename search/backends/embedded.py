@@ -28,6 +28,7 @@ from search.query import (
     SearchResults,
     Suggestion,
     plan,
+    plan_typed,
 )
 
 FTS_TABLE = "search_entry_fts"
@@ -156,7 +157,7 @@ def _initial_pairs(names: Iterable[str]) -> list[str]:
 
 
 def _columns(doc: CourseDocument) -> dict[str, str]:
-    spell = _syllables([doc.title, *doc.lecturers, *doc.tags, *doc.lessons])
+    spell = _syllables([doc.title, *doc.lecturers, doc.summary, *doc.tags, *doc.lessons])
     pairs = _initial_pairs([doc.title, *doc.lecturers])
     body = [
         doc.summary,
@@ -496,21 +497,16 @@ class EmbeddedBackend(SearchBackend):
         return hits
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
-        normalized = text.normalize(prefix)
+        typed = plan_typed(prefix)
         alternatives = []
-        terms = text.query_terms(normalized)
-        if terms.han:
-            words = _terms(terms.words, ("title",), prefix_last=True)
-            alternatives.append(_all([*_terms(terms.han, ("title",)), *words]))
-        elif terms.words:
-            alternatives.append(_all(_terms(terms.words, ("title",), prefix_last=True)))
-            typed = text.segment_pinyin_prefix(normalized)
-            if typed and (typed[0] or len(typed[1]) >= 2):
-                alternatives.append(_all(_typed_pinyin(*typed)))
-            pairs = text.initials_query(normalized)
-            if pairs:
-                pair_tokens = [a + b for a, b in pairwise(pairs)]
-                alternatives.append(_all(_terms(pair_tokens, INITIALS)))
+        if typed.terms:
+            words = _terms(typed.terms.words, ("title",), prefix_last=True)
+            alternatives.append(_all([*_terms(typed.terms.han, ("title",)), *words]))
+        if typed.spelled:
+            alternatives.append(_all(_typed_pinyin(typed.syllables, typed.partial)))
+        if typed.initials:
+            pairs = [a + b for a, b in pairwise(typed.initials)]
+            alternatives.append(_all(_terms(pairs, INITIALS)))
         if not alternatives:
             return []
         tree = _any(alternatives)
@@ -530,7 +526,7 @@ class EmbeddedBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql + " ORDER BY e.popularity DESC LIMIT 200", params)
             rows = cursor.fetchall()
-        key = _key(normalized)
+        key = _key(typed.text)
         rows.sort(key=lambda r: (not r[1].startswith(key), key not in r[1], -r[2]))
         ids = [row[0] for row in rows[:limit]]
         documents = dict(SearchEntry.objects.filter(id__in=ids).values_list("id", "document"))

@@ -9,8 +9,16 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from courses import selectors, services
-from courses.models import Enrolment, EnrolmentPolicy, EnrolmentSource, EnrolmentStatus
+from courses.models import (
+    CoursePage,
+    Enrolment,
+    EnrolmentPolicy,
+    EnrolmentSource,
+    EnrolmentStatus,
+)
 from tests.courses.factories import make_course, make_learner, make_limited, user
+from video.models import RenditionSet, Video, VideoStatus, Visibility
+from video.selectors import can_watch
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +190,31 @@ def test_an_admin_takes_a_learner_out_and_the_next_moves_up(client, new_energy):
     assert "已移出课程" in html and "从候补名单递补" in html
     assert Enrolment.objects.get(learner=second).status == ACTIVE
     assert Enrolment.objects.get(learner=first).status == WITHDRAWN
+
+
+def test_enrolled_learners_may_watch_the_restricted_videos_of_their_lessons(client, new_energy):
+    video = Video.objects.create(
+        title="主变压器日常维护",
+        status=VideoStatus.READY,
+        visibility=Visibility.RESTRICTED,
+        collection=new_energy.collection,
+        duration=605,
+    )
+    video.current_rendition_set = RenditionSet.objects.create(
+        video=video, directory=f"{video.pk}/demo", master="master.m3u8"
+    )
+    video.save(update_fields=["current_rendition_set"])
+    course = make_course(new_energy, "风电场升压站设备巡视及维护")
+    page = course.get_latest_revision().as_object()
+    page.lessons()[0].video = video
+    page.save_revision().publish()
+    learner = make_learner("13900000001")
+    assert not can_watch(learner, video)
+
+    services.course_enrol(learner=learner, course=course)
+    assert can_watch(learner, video)
+    lesson = CoursePage.objects.get(pk=course.pk).lessons()[0]
+    client.force_login(learner)
+    html = client.get(course.url + course.reverse_subpage("lesson", args=(lesson.key,))).content
+    html = html.decode()
+    assert "观看视频“主变压器日常维护”" in html and "时长 10:05" in html

@@ -27,10 +27,10 @@ def publish(parent, page):
 
 
 def make_site(parent, title, city, **fields):
-    site = publish(
-        parent, NightSchoolPage(title=title, short_name=title[:10], city=city, **fields)
+    site = publish(parent, NightSchoolPage(title=title, short_name=title[:10], city=city, **fields))
+    Venue.objects.create(
+        site=site, name=f"{city}工人文化宫 书画教室", address=f"{city}人民大街 1 号", seats=40
     )
-    Venue.objects.create(site=site, name=f"{city}工人文化宫 书画教室", address=f"{city}人民大街 1 号", seats=40)
     today = timezone.localdate()
     Term.objects.create(
         site=site,
@@ -98,8 +98,6 @@ def make_learner(phone, name="张三"):
 
 
 def make_user(username, *groups, **fields):
-    user = get_user_model().objects.create_user(
-        username=username, password=DEMO_PASSWORD, **fields
-    )
+    user = get_user_model().objects.create_user(username=username, password=DEMO_PASSWORD, **fields)
     user.groups.add(*groups)
     return user

@@ -38,7 +38,10 @@ def test_seats_fill_then_the_waiting_list_in_order_and_booking_twice_changes_not
     assert book_all(session, people, before) == [CONFIRMED, CONFIRMED, WAITLISTED, WAITLISTED]
     again = services.booking_create(learner=people[3], session=session, now=before + minutes(9))
     assert again.status == WAITLISTED and Booking.objects.count() == 4
-    positions = [selectors.waitlist_position(booking=b) for b in Booking.objects.filter(status=WAITLISTED).order_by("queued_at")]
+    positions = [
+        selectors.waitlist_position(booking=b)
+        for b in Booking.objects.filter(status=WAITLISTED).order_by("queued_at")
+    ]
     assert positions == [1, 2]
 
 
@@ -90,9 +93,10 @@ def test_a_cancelled_seat_is_offered_to_the_first_waiting_who_confirms_it(
 
     accepted = services.offer_accept(booking=offer, now=before + minutes(60))
     assert accepted.status == CONFIRMED and accepted.offer_expires_at is None
-    assert selectors.class_detail(session=session, user=second, now=before + minutes(61))[
-        "seats_left"
-    ] == 0
+    assert (
+        selectors.class_detail(session=session, user=second, now=before + minutes(61))["seats_left"]
+        == 0
+    )
 
 
 def test_an_offer_not_taken_up_in_time_passes_to_the_next(session, before, outbox):
@@ -139,7 +143,11 @@ def test_an_offer_close_to_the_class_lasts_until_it_starts(session, before):
     session.save()
     first, second = learners(2)
     book_all(session, [first, second], before)
-    services.booking_cancel(booking=Booking.objects.get(learner=first), by=first, now=session.starts_at - datetime.timedelta(hours=3))
+    services.booking_cancel(
+        booking=Booking.objects.get(learner=first),
+        by=first,
+        now=session.starts_at - datetime.timedelta(hours=3),
+    )
     assert Booking.objects.get(learner=second).offer_expires_at == session.starts_at
 
 
@@ -257,7 +265,9 @@ def test_more_seats_in_an_edit_offer_them_to_those_waiting(
     with django_capture_on_commit_callbacks(execute=True):
         session.full_clean()
         session.save()
-    assert set(Booking.objects.filter(learner__in=[second, third]).values_list("status", flat=True)) == {OFFERED}
+    assert set(
+        Booking.objects.filter(learner__in=[second, third]).values_list("status", flat=True)
+    ) == {OFFERED}
 
 
 def test_seats_cannot_be_reduced_below_those_taken(session, before):
@@ -273,7 +283,9 @@ def test_reminders_a_day_and_an_hour_before_once_each(
     early, late = learners(2)
     services.booking_create(learner=early, session=session, now=before)
     # Booked 3 hours before: no "tomorrow" reminder for what they just did.
-    services.booking_create(learner=late, session=session, now=session.starts_at - datetime.timedelta(hours=3))
+    services.booking_create(
+        learner=late, session=session, now=session.starts_at - datetime.timedelta(hours=3)
+    )
     day_before = session.starts_at - datetime.timedelta(hours=23)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_send_due(now=day_before) == 1

@@ -46,7 +46,11 @@ def test_check_in_then_out_credits_the_ledger_once(school, session, booked):
     assert out.action == "checked_out"
     assert out.booking.credited_minutes == 86
     entry = LedgerEntry.objects.get(learner=booked)
-    assert (entry.minutes, entry.source, entry.key) == (86, LedgerSource.CLASS, f"class:{out.booking.pk}")
+    assert (entry.minutes, entry.source, entry.key) == (
+        86,
+        LedgerSource.CLASS,
+        f"class:{out.booking.pk}",
+    )
     assert (entry.academy_id, entry.course_id) == (school.site.pk, school.course.pk)
     assert entry.course_title == "书法(楷书)"
 
@@ -69,7 +73,10 @@ def test_forged_expired_future_and_other_class_codes_are_refused(school, session
     window = tokens.window_at(now)
     genuine = code(session, now)
     assert refused(booked, session, now, "12.34.abc") == "invalid"
-    assert refused(booked, session, now, genuine[:-2] + ("AA" if genuine[-2:] != "AA" else "BB")) == "invalid"
+    assert (
+        refused(booked, session, now, genuine[:-2] + ("AA" if genuine[-2:] != "AA" else "BB"))
+        == "invalid"
+    )
     assert refused(booked, session, now, f"{session.pk}.{window}.forgedsignature00000") == "invalid"
     future = tokens.make(session_id=session.pk, window=window + 1)
     assert refused(booked, session, now, future) == "invalid"
@@ -91,7 +98,9 @@ def test_a_code_used_twice_by_the_same_learner_is_a_replay(session, booked, befo
     # Others in the room use the same code.
     neighbour = make_learner("13900000002", "刘强")
     services.booking_create(learner=neighbour, session=session, now=before)
-    assert scan(neighbour, session, now + datetime.timedelta(seconds=20), token).action == "checked_in"
+    assert (
+        scan(neighbour, session, now + datetime.timedelta(seconds=20), token).action == "checked_in"
+    )
     # Long after, the same code is refused as replayed or expired, never accepted.
     later = now + minutes(60)
     assert refused(booked, session, later, token) in {"replay", "expired"}
@@ -103,7 +112,9 @@ def test_check_in_only_around_the_class(session, booked, settings):
     assert refused(booked, session, session.starts_at - minutes(31)) == "not_open_yet"
     assert refused(booked, session, session.ends_at + minutes(31)) == "closed"
     # Not even a genuine code for a future class works now: a shared photo is useless.
-    assert refused(booked, session, session.starts_at - datetime.timedelta(days=1)) == "not_open_yet"
+    assert (
+        refused(booked, session, session.starts_at - datetime.timedelta(days=1)) == "not_open_yet"
+    )
     assert scan(booked, session, session.starts_at - minutes(30)).action == "checked_in"
 
 
@@ -159,31 +170,51 @@ def test_coming_with_an_open_offer_takes_the_seat(session, before):
 def test_an_admin_records_attendance_by_hand_with_a_reason(school, session, booked):
     with pytest.raises(ValidationError):
         services.attendance_record(
-            session=session, learner=booked, minutes=60, reason="  ", by=school.admin,
+            session=session,
+            learner=booked,
+            minutes=60,
+            reason="  ",
+            by=school.admin,
             now=session.starts_at,
         )
     with pytest.raises(ValidationError):
         services.attendance_record(
-            session=session, learner=booked, minutes=91, reason="补录", by=school.admin,
+            session=session,
+            learner=booked,
+            minutes=91,
+            reason="补录",
+            by=school.admin,
             now=session.starts_at,
         )
     with pytest.raises(ValidationError):
         services.attendance_record(
-            session=session, learner=booked, minutes=60, reason="补录", by=school.admin,
+            session=session,
+            learner=booked,
+            minutes=60,
+            reason="补录",
+            by=school.admin,
             now=session.starts_at - datetime.timedelta(days=1),
         )
     for outsider in (school.branch_admin, school.academy_admin, school.lecturer_user):
         with pytest.raises(PermissionDenied):
             services.attendance_record(
-                session=session, learner=booked, minutes=60, reason="补录", by=outsider,
+                session=session,
+                learner=booked,
+                minutes=60,
+                reason="补录",
+                by=outsider,
                 now=session.ends_at,
             )
 
     # Checked in, then the phone died: the admin records 80 minutes.
     scan(booked, session, session.starts_at + minutes(5))
     booking = services.attendance_record(
-        session=session, learner=booked, minutes=80, reason="手机没电,讲师确认出勤",
-        by=school.admin, now=session.ends_at,
+        session=session,
+        learner=booked,
+        minutes=80,
+        reason="手机没电,讲师确认出勤",
+        by=school.admin,
+        now=session.ends_at,
     )
     assert (booking.credited_minutes, booking.attendance_recorded_by) == (80, school.admin)
     entry = LedgerEntry.objects.get(learner=booked)
@@ -194,18 +225,29 @@ def test_an_admin_records_attendance_by_hand_with_a_reason(school, session, book
     assert LedgerEntry.objects.filter(learner=booked).count() == 1
     # A correction adds only the difference.
     services.attendance_record(
-        session=session, learner=booked, minutes=90, reason="更正:全程出勤", by=school.admin,
+        session=session,
+        learner=booked,
+        minutes=90,
+        reason="更正:全程出勤",
+        by=school.admin,
         now=session.ends_at,
     )
-    assert sorted(LedgerEntry.objects.filter(learner=booked).values_list("minutes", flat=True)) == [10, 80]
+    assert sorted(LedgerEntry.objects.filter(learner=booked).values_list("minutes", flat=True)) == [
+        10,
+        80,
+    ]
 
 
 def test_a_correction_of_a_scanned_attendance_points_to_the_class_entry(school, session, booked):
     scan(booked, session, session.starts_at)
     scan(booked, session, session.starts_at + minutes(40))
     services.attendance_record(
-        session=session, learner=booked, minutes=90, reason="提前签退,讲师确认全程在场",
-        by=school.admin, now=session.ends_at,
+        session=session,
+        learner=booked,
+        minutes=90,
+        reason="提前签退,讲师确认全程在场",
+        by=school.admin,
+        now=session.ends_at,
     )
     original = LedgerEntry.objects.get(key__startswith="class:")
     correction = LedgerEntry.objects.get(corrects=original)
@@ -215,12 +257,20 @@ def test_a_correction_of_a_scanned_attendance_points_to_the_class_entry(school, 
 def test_an_admin_records_a_walk_in_and_an_absence(school, session, booked):
     stranger = make_learner("13900000005", "赵磊")
     walked_in = services.attendance_record(
-        session=session, learner=stranger, minutes=45, reason="现场报名,签到表确认",
-        by=school.admin, now=session.ends_at,
+        session=session,
+        learner=stranger,
+        minutes=45,
+        reason="现场报名,签到表确认",
+        by=school.admin,
+        now=session.ends_at,
     )
     assert walked_in.walk_in and walked_in.status == BookingStatus.CONFIRMED
     absent = services.attendance_record(
-        session=session, learner=booked, minutes=0, reason="本人请假未到", by=school.admin,
+        session=session,
+        learner=booked,
+        minutes=0,
+        reason="本人请假未到",
+        by=school.admin,
         now=session.ends_at,
     )
     assert absent.attendance == Attendance.NO_SHOW

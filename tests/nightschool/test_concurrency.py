@@ -48,12 +48,19 @@ def test_fifty_people_book_ten_seats_at_once(session):
     session.save()
     people = [make_learner(f"139{n:08d}") for n in range(1, 51)]
     errors = rush(
-        [lambda learner=learner: services.booking_create(learner=learner, session=session) for learner in people]
+        [
+            lambda learner=learner: services.booking_create(learner=learner, session=session)
+            for learner in people
+        ]
     )
     assert errors == []
 
-    confirmed = list(Booking.objects.filter(status=BookingStatus.CONFIRMED).order_by("queued_at", "pk"))
-    waiting = list(Booking.objects.filter(status=BookingStatus.WAITLISTED).order_by("queued_at", "pk"))
+    confirmed = list(
+        Booking.objects.filter(status=BookingStatus.CONFIRMED).order_by("queued_at", "pk")
+    )
+    waiting = list(
+        Booking.objects.filter(status=BookingStatus.WAITLISTED).order_by("queued_at", "pk")
+    )
     assert (len(confirmed), len(waiting)) == (10, 40)
     # Arrival order: every confirmed learner came before every waiting one, and the
     # queue's order is the order the bookings were written in.

@@ -108,6 +108,20 @@ def test_the_queued_upload_is_transcoded_by_the_queue(
     assert Video.objects.get(pk=response["Video-Id"]).status == VideoStatus.READY
 
 
+def test_an_upload_whose_filing_failed_is_filed_when_the_client_asks_again(
+    lecturer_client, units
+):
+    location = create(lecturer_client, units, 100)["Location"]
+    units.lecturer_a.groups.remove(units.a.lecturer_group)  # permission gone mid-upload
+    refused = patch(lecturer_client, location, 0, b"x" * 100)
+    assert refused.status_code == 403 and "权限" in refused.content.decode()
+    assert not Video.objects.exists()
+    units.lecturer_a.groups.add(units.a.lecturer_group)
+    again = head(lecturer_client, location)  # what tus-js-client does before resuming
+    assert again.status_code == 200 and again["Upload-Offset"] == "100"
+    assert Video.objects.get(pk=again["Video-Id"]).source_size == 100
+
+
 def test_a_wrong_offset_is_refused_and_nothing_is_written(lecturer_client, units):
     location = create(lecturer_client, units, 100)["Location"]
     assert patch(lecturer_client, location, 0, b"a" * 40).status_code == 204
