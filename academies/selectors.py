@@ -124,3 +124,14 @@ def managed_unit_ids(*, user) -> set[int] | None:
     if q is None:
         return set()
     return {page.pk for model in unit_page_models() for page in model.objects.filter(q).only("pk")}
+
+
+def unit_of(page: Page) -> Page | None:
+    """The nearest academy, base or other unit at or above a page (a course's owner)."""
+    types = [model._meta.model_name for model in unit_page_models()]
+    return (
+        Page.objects.ancestor_of(page, inclusive=True)
+        .filter(content_type__model__in=types)
+        .order_by("-depth")
+        .first()
+    )

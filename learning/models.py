@@ -173,3 +173,70 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class LessonProgress(models.Model):
+    """How much of one lesson a learner has genuinely watched, and where they stopped.
+
+    Lessons are identified by their stable key (course outlines are edited inline and
+    lesson rows may be recreated); the course is kept for listings and completion.
+    """
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    course = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson_key = models.UUIDField()
+    watched = models.JSONField(default=list, help_text="merged [start, end] media seconds")
+    position = models.FloatField(default=0)
+    duration = models.FloatField(default=0)
+    credited_seconds = models.FloatField(default=0)
+    minutes_recorded = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["learner", "lesson_key"], name="one_progress_per_lesson"
+            )
+        ]
+        indexes = [models.Index(fields=["learner", "course"])]
+
+    def __str__(self):
+        return f"{self.learner} {self.lesson_key} @{self.position:.0f}s"
+
+
+class PlayerTab(models.Model):
+    """The last beat of one browser tab playing one lesson."""
+
+    learner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    lesson_key = models.UUIDField()
+    tab = models.CharField(max_length=40)
+    last_beat_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "lesson_key", "tab"], name="one_row_per_tab")
+        ]
+
+    def __str__(self):
+        return f"{self.learner} {self.tab}"
+
+
+class LearnerClock(models.Model):
+    """Wall time already credited to a learner, across all tabs and lessons."""
+
+    learner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    credited_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.learner} {self.credited_until}"

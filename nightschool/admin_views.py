@@ -47,6 +47,8 @@ def _month(value: str) -> datetime.date:
 
 
 def calendar(request):
+    if not selectors.managed_sites(user=request.user).exists():
+        raise PermissionDenied
     first = _month(request.GET.get("month", ""))
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)

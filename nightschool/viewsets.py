@@ -95,9 +95,10 @@ class SiteScopedViewSet(ModelViewSet):
 
 class ClassSessionViewSet(SiteScopedViewSet):
     model = ClassSession
+    name = "nightschool_classes"
+    url_prefix = "nightschool/manage/classes"
     icon = "date"
     menu_label = gettext_lazy("Classes")
-    add_to_admin_menu = False
     list_display = ["__str__", "site", "venue", "capacity"]
     list_filter = ["site", "term"]
     ordering = ["-starts_at"]
@@ -105,6 +106,8 @@ class ClassSessionViewSet(SiteScopedViewSet):
 
 class VenueViewSet(SiteScopedViewSet):
     model = Venue
+    name = "nightschool_venues"
+    url_prefix = "nightschool/manage/venues"
     icon = "home"
     menu_label = gettext_lazy("Venues")
     list_display = ["name", "site", "address", "seats"]
@@ -113,6 +116,8 @@ class VenueViewSet(SiteScopedViewSet):
 
 class TermViewSet(SiteScopedViewSet):
     model = Term
+    name = "nightschool_terms"
+    url_prefix = "nightschool/manage/terms"
     icon = "calendar-alt"
     menu_label = gettext_lazy("Terms")
     list_display = ["name", "site", "starts_on", "ends_on", "booking_limit"]

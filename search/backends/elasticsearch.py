@@ -180,9 +180,7 @@ class ElasticsearchBackend(SearchBackend):
     # Writing
     def _actions(self, docs: Iterable[CourseDocument], index: str):
         for doc in docs:
-            action = CourseIndexDocument.from_course(doc).to_dict(include_meta=True)
-            action["_index"] = index
-            yield action
+            yield {"_index": index, "_id": str(doc.id), "_source": CourseIndexDocument.source(doc)}
 
     def index(self, docs: Iterable[CourseDocument]) -> None:
         docs = list(docs)

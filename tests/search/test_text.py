@@ -44,6 +44,7 @@ def test_most_terms_as_elasticsearch_counts_them():
 
 def test_pinyin_and_initials_read_characters_in_context():
     assert text.pinyin("数控CNC机床 银行") == ["shu", "kong", "cnc", "ji", "chuang", "yin", "hang"]
+    assert text.pinyin("长春重庆") == ["chang", "chun", "chong", "qing"]
     assert text.initials("光伏发电") == ["g", "f", "f", "d"]
     assert text.syllable_spans("学 焊接") == [(0, 1, "xue"), (2, 3, "han"), (3, 4, "jie")]
 

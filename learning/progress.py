@@ -1,0 +1,135 @@
+"""Recording lesson progress from player heartbeats, and what follows from it: learning
+minutes in the ledger, lesson and course completion, the course certificate."""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from academies.selectors import unit_of
+from learning import crediting
+from learning.models import LearnerClock, LedgerSource, LessonProgress, PlayerTab
+from learning.services import certificate_issue, ledger_append
+
+
+@dataclass(frozen=True)
+class ProgressState:
+    position: float
+    coverage: float
+    credited_seconds: float
+    lesson_complete: bool
+    course_complete: bool
+
+
+def _learner_name(learner) -> str:
+    profile = getattr(learner, "learner_profile", None)
+    return (profile.real_name if profile else "") or learner.get_full_name() or learner.username
+
+
+def _course_complete(*, learner, course) -> bool:
+    required = {str(lesson.key) for lesson in course.lessons() if lesson.required}
+    done = {
+        str(key)
+        for key in LessonProgress.objects.filter(
+            learner=learner, course=course, completed_at__isnull=False
+        ).values_list("lesson_key", flat=True)
+    }
+    return bool(required) and required <= done
+
+
+def _complete(progress: LessonProgress, *, learner, course, now) -> bool:
+    """Mark the lesson complete; issue the certificate when it completes the course."""
+    progress.completed_at = now
+    progress.save(update_fields=["completed_at"])
+    if not _course_complete(learner=learner, course=course):
+        return False
+    certificate_issue(
+        learner=learner,
+        learner_name=_learner_name(learner),
+        course=course,
+        academy=unit_of(course),
+        hours=Decimal(course.learning_hours or 0),
+    )
+    return True
+
+
+def _state(progress: LessonProgress, course_complete: bool) -> ProgressState:
+    return ProgressState(
+        position=progress.position,
+        coverage=crediting.covered(progress.watched) / progress.duration
+        if progress.duration
+        else 0,
+        credited_seconds=progress.credited_seconds,
+        lesson_complete=progress.completed_at is not None,
+        course_complete=course_complete,
+    )
+
+
+@transaction.atomic
+def progress_record(*, learner, course, lesson, beat: crediting.Beat, tab: str, now=None):
+    """Apply one heartbeat from a player. Locks the learner's clock row so beats from
+    several tabs are applied one after another and wall time is counted once."""
+    now = now or timezone.now()
+    clock, _ = LearnerClock.objects.select_for_update().get_or_create(learner=learner)
+    progress, _ = LessonProgress.objects.select_for_update().get_or_create(
+        learner=learner, lesson_key=lesson.key, defaults={"course": course}
+    )
+    tab_row = PlayerTab.objects.filter(learner=learner, lesson_key=lesson.key, tab=tab).first()
+    duration = float(lesson.duration_seconds or 0)
+    result = crediting.credit(
+        beat=beat,
+        watched=[tuple(interval) for interval in progress.watched],
+        duration=duration,
+        now=now.timestamp(),
+        last_beat_at=tab_row.last_beat_at.timestamp() if tab_row else None,
+        learner_clock=clock.credited_until.timestamp() if clock.credited_until else None,
+    )
+    PlayerTab.objects.update_or_create(
+        learner=learner, lesson_key=lesson.key, tab=tab, defaults={"last_beat_at": now}
+    )
+    if beat.visible and (clock.credited_until is None or clock.credited_until < now):
+        clock.credited_until = now
+        clock.save(update_fields=["credited_until"])
+
+    progress.watched = [list(interval) for interval in result.intervals]
+    progress.position = max(0.0, min(beat.position, duration or beat.position))
+    progress.duration = duration
+    progress.credited_seconds += result.seconds
+    whole_minutes = math.floor(progress.credited_seconds / 60)
+    if whole_minutes > progress.minutes_recorded:
+        ledger_append(
+            learner=learner,
+            minutes=whole_minutes - progress.minutes_recorded,
+            source=LedgerSource.VIDEO,
+            academy=unit_of(course),
+            course=course,
+            reference=f"lesson:{lesson.key}",
+            key=f"video:{progress.pk}:{whole_minutes}",
+        )
+        progress.minutes_recorded = whole_minutes
+    progress.save()
+
+    course_complete = False
+    if progress.completed_at is None and crediting.is_complete(result.intervals, duration):
+        course_complete = _complete(progress, learner=learner, course=course, now=now)
+    return _state(progress, course_complete)
+
+
+@transaction.atomic
+def lesson_opened(*, learner, course, lesson, now=None) -> ProgressState:
+    """A lesson without a video is complete once the learner has opened it."""
+    now = now or timezone.now()
+    progress, _ = LessonProgress.objects.select_for_update().get_or_create(
+        learner=learner, lesson_key=lesson.key, defaults={"course": course}
+    )
+    course_complete = False
+    if lesson.video_id is None and progress.completed_at is None:
+        course_complete = _complete(progress, learner=learner, course=course, now=now)
+    return _state(progress, course_complete)
+
+
+def resume_position(*, learner, lesson) -> float:
+    progress = LessonProgress.objects.filter(learner=learner, lesson_key=lesson.key).first()
+    return progress.position if progress else 0.0
