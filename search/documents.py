@@ -120,25 +120,37 @@ def hours_range(hours: float) -> str:
 
 # The Chinese analysis of the Elasticsearch index, by name (ELASTICSEARCH_CHINESE_ANALYSIS).
 # "bigram", the default, uses only what every node has (no analysis-common module, no
-# plugins): the standard tokenizer emits one token per Han character, the shingle filter
-# joins neighbours into bigrams. The others need a full cluster: "cjk" the
-# analysis-common module, "smartcn" and "ik" their plugins.
-_BIGRAM_FILTER = {
-    "type": "shingle",
-    "min_shingle_size": 2,
-    "max_shingle_size": 2,
-    "output_unigrams": False,
-    "output_unigrams_if_no_shingles": True,
-    "token_separator": "",
-}
-_BIGRAMS = {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "lms_bigram"]}
+# plugins): the standard tokenizer emits one token per Han character (Latin words stay
+# whole), the shingle filter joins neighbours. Text is indexed as characters and
+# bigrams; a query is cut into bigrams only, or stays one token when it is one
+# character or word — so 光伏 finds 光伏发电站设计, 焊 finds 焊工, CNC finds CNC.
+# The others need a full cluster: "cjk" the analysis-common module, "smartcn" and "ik"
+# their plugins.
+def _shingles(unigrams: bool) -> dict:
+    return {
+        "type": "shingle",
+        "min_shingle_size": 2,
+        "max_shingle_size": 2,
+        "output_unigrams": unigrams,
+        "output_unigrams_if_no_shingles": True,
+        "token_separator": "",
+    }
+
+
+def _custom(tokenizer: str, *filters: str) -> dict:
+    return {"type": "custom", "tokenizer": tokenizer, "filter": ["lowercase", *filters]}
+
+
 CHINESE_ANALYSIS = {
-    "bigram": {"lms_chinese": _BIGRAMS, "lms_chinese_search": _BIGRAMS},
+    "bigram": {
+        "lms_chinese": _custom("standard", "lms_characters_and_bigrams"),
+        "lms_chinese_search": _custom("standard", "lms_bigrams"),
+    },
     "cjk": {"lms_chinese": {"type": "cjk"}, "lms_chinese_search": {"type": "cjk"}},
     "smartcn": {"lms_chinese": {"type": "smartcn"}, "lms_chinese_search": {"type": "smartcn"}},
     "ik": {
-        "lms_chinese": {"type": "custom", "tokenizer": "ik_max_word", "filter": ["lowercase"]},
-        "lms_chinese_search": {"type": "custom", "tokenizer": "ik_smart", "filter": ["lowercase"]},
+        "lms_chinese": _custom("ik_max_word"),
+        "lms_chinese_search": _custom("ik_smart"),
     },
 }
 
@@ -153,50 +165,54 @@ def index_settings(analysis: str) -> dict:
         "number_of_shards": 1,
         "auto_expand_replicas": "0-1",
         "analysis": {
-            "filter": {"lms_bigram": _BIGRAM_FILTER},
-            "analyzer": {"lms_bigrams": _BIGRAMS, **CHINESE_ANALYSIS[analysis]},
+            "filter": {
+                "lms_characters_and_bigrams": _shingles(unigrams=True),
+                "lms_bigrams": _shingles(unigrams=False),
+            },
+            "analyzer": {
+                "lms_letter_pairs": _custom("standard", "lms_bigrams"),
+                **CHINESE_ANALYSIS[analysis],
+            },
         },
     }
 
 
-def _chinese(raw: bool = False, **kwargs) -> Text:
-    """Text analysed by the configured Chinese analyzer, with single characters (and
-    whole Latin words) in `.uni` for phrases and one-character queries, and the value
-    itself in `.raw` when facets show it."""
-    fields = {"uni": Text(analyzer="standard")}
-    if raw:
-        fields["raw"] = Keyword()
+def _chinese(raw: bool = False) -> Text:
+    """Text analysed by the configured Chinese analyzer; with the value itself in
+    `.raw` when facets show it."""
     return Text(
-        analyzer="lms_chinese", search_analyzer="lms_chinese_search", fields=fields, **kwargs
+        analyzer="lms_chinese",
+        search_analyzer="lms_chinese_search",
+        fields={"raw": Keyword()} if raw else {},
     )
 
 
 def _initials() -> Text:
-    return Text(analyzer="standard", fields={"bi": Text(analyzer="lms_bigrams")})
+    """Initials (g f f d), with their pairs (gf ff fd) in `.pairs`."""
+    return Text(analyzer="standard", fields={"pairs": Text(analyzer="lms_letter_pairs")})
 
 
 class CourseIndexDocument(Document):
     """The Elasticsearch mapping of a `CourseDocument`."""
 
     url = Keyword(index=False)
-    title = _chinese(copy_to="all_text")
+    title = _chinese()
     title_pinyin = Text(analyzer="standard")
     title_initials = _initials()
-    summary = _chinese(copy_to="all_text")
-    description = _chinese(copy_to="all_text")
-    lessons = _chinese(copy_to="all_text")
-    lecturers = _chinese(copy_to="all_text")
+    summary = _chinese()
+    description = _chinese()
+    lessons = _chinese()
+    lecturers = _chinese()
     lecturer_pinyin = Text(analyzer="standard")
     lecturer_initials = _initials()
     topic_pinyin = Text(analyzer="standard")
-    honours = _chinese(copy_to="all_text")
+    honours = _chinese()
     academy_id = Keyword()
-    academy = _chinese(raw=True, copy_to="all_text")
-    training_base = _chinese(copy_to="all_text")
+    academy = _chinese(raw=True)
+    training_base = _chinese()
     category_id = Keyword()
-    category = _chinese(raw=True, copy_to="all_text")
-    tags = _chinese(copy_to="all_text")
-    all_text = _chinese()
+    category = _chinese(raw=True)
+    tags = _chinese()
     level = Keyword()
     level_label = Keyword(index=False)
     hours = Float()

@@ -154,10 +154,6 @@ class QueryTerms:
     han: tuple[str, ...]
     words: tuple[str, ...]
 
-    @property
-    def single_character(self) -> bool:
-        return len(self.han) == 1 and len(self.han[0]) == 1 and not self.words
-
     def __bool__(self) -> bool:
         return bool(self.han or self.words)
 

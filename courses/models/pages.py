@@ -1,7 +1,6 @@
 """Course pages and their outline (chapters → lessons), and the course listing page."""
 
 import uuid
-from collections import Counter
 from decimal import Decimal
 
 from django import forms
@@ -85,7 +84,7 @@ class CourseTag(TaggedItemBase):
 class CoursePageForm(WagtailAdminPageForm):
     def save(self, commit=True):
         page = super().save(commit=False)
-        page.ensure_lesson_keys()
+        page.normalise_outline()
         if commit:
             page.save()
         return page
@@ -207,23 +206,27 @@ class CoursePage(RoutablePageMixin, Page):
     def lessons(self) -> list["Lesson"]:
         return [lesson for chapter in self.chapters.all() for lesson in chapter.lessons.all()]
 
-    def lesson_by_key(self, key) -> "Lesson | None":
-        return next((lesson for lesson in self.lessons() if lesson.key == key), None)
-
-    def ensure_lesson_keys(self) -> None:
-        """Give new lessons a key, and a fresh one to any lesson repeating another's.
-
-        The editor's "add lesson" template carries one pre-filled key, so several
-        lessons added in one session arrive with the same key."""
-        lessons = self.lessons()
-        seen = Counter()
-        for lesson in lessons:
-            if lesson.key is None or seen[lesson.key]:
-                lesson.key = uuid.uuid4()
-            seen[lesson.key] += 1
+    def normalise_outline(self) -> None:
+        """Number unordered lecturers, chapters and lessons in the order given (pages
+        built in code leave ``sort_order`` empty), and give lessons their keys: new
+        lessons get one, and so does any lesson repeating another's key, because the
+        editor's "add lesson" template carries one pre-filled key for all it adds."""
+        for position, link in enumerate(self.course_lecturers.all()):
+            if link.sort_order is None:
+                link.sort_order = position
+        seen = set()
+        for position, chapter in enumerate(self.chapters.all()):
+            if chapter.sort_order is None:
+                chapter.sort_order = position
+            for number, lesson in enumerate(chapter.lessons.all()):
+                if lesson.sort_order is None:
+                    lesson.sort_order = number
+                if lesson.key is None or lesson.key in seen:
+                    lesson.key = uuid.uuid4()
+                seen.add(lesson.key)
 
     def save_revision(self, *args, **kwargs):
-        self.ensure_lesson_keys()
+        self.normalise_outline()
         return super().save_revision(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

@@ -37,6 +37,18 @@ from search.query import (
 logger = logging.getLogger(__name__)
 
 MOST = "2<75%"  # see search.text.required_matches
+TEXT_FIELDS = [
+    "title^3",
+    "summary^2",
+    "description",
+    "lessons",
+    "lecturers^2",
+    "honours",
+    "academy",
+    "training_base",
+    "category",
+    "tags^2",
+]
 BULK_CHUNK = 500
 SEARCH_TIMEOUT = 3  # seconds: a slow cluster must not hold up the page
 _FACET_FIELDS = {
@@ -74,27 +86,29 @@ def _filter(name: str, value: str) -> Q:
 
 
 def _variant(variant: Variant, relaxed: bool) -> Q:
-    """Which courses the query (or a synonym variant) finds, and how they rank: the
-    title phrase first, then most of the title's bigrams, lecturers, the rest."""
+    """Which courses the query (or a synonym variant) finds — most of its bigrams and
+    all its Latin words anywhere in the course, the fields taken as one — and how they
+    rank: the title phrase first, then most of the title's bigrams, lecturers, tags."""
     terms, most = variant.terms, "1" if relaxed else MOST
-    needs, ranks = [], [Q("match_phrase", **{"title.uni": {"query": variant.text, "boost": 10}})]
-    if terms.single_character:
-        needs.append(Q("match", **{"all_text.uni": terms.han[0]}))
-        ranks.append(Q("match", **{"title.uni": {"query": terms.han[0], "boost": 4}}))
-    elif terms.han:
-        needs.append(Q("match", all_text={"query": variant.han_text, "minimum_should_match": most}))
-        ranks += [
-            Q("match", title={"query": variant.han_text, "minimum_should_match": MOST, "boost": 4}),
-            Q("match", summary={"query": variant.han_text, "minimum_should_match": MOST}),
-        ]
+    needs = []
+    if terms.han:
+        needs.append(
+            Q(
+                "combined_fields",
+                query=variant.han_text,
+                fields=TEXT_FIELDS,
+                minimum_should_match=most,
+            )
+        )
     if terms.words:
         words = " ".join(terms.words)
         operator = "or" if relaxed else "and"
-        needs.append(Q("match", **{"all_text.uni": {"query": words, "operator": operator}}))
-        ranks.append(Q("match", **{"title.uni": {"query": words, "operator": "and", "boost": 2}}))
-    ranks += [
-        Q("match_phrase", **{"lecturers.uni": {"query": variant.text, "boost": 3}}),
-        Q("match_phrase", **{"tags.uni": {"query": variant.text, "boost": 2}}),
+        needs.append(Q("combined_fields", query=words, fields=TEXT_FIELDS, operator=operator))
+    ranks = [
+        Q("match_phrase", title={"query": variant.text, "boost": 10}),
+        Q("match", title={"query": variant.text, "minimum_should_match": MOST, "boost": 4}),
+        Q("match_phrase", lecturers={"query": variant.text, "boost": 3}),
+        Q("match_phrase", tags={"query": variant.text, "boost": 2}),
     ]
     if relaxed:
         return Q("bool", should=needs + ranks, minimum_should_match=1, boost=variant.weight)
@@ -117,7 +131,7 @@ def _spelled(query_plan: QueryPlan) -> list[Q]:
             | Q(
                 "match",
                 **{
-                    "title_initials.bi": {
+                    "title_initials.pairs": {
                         "query": letters,
                         "minimum_should_match": MOST,
                         "boost": 1.5,
@@ -273,8 +287,7 @@ class ElasticsearchBackend(SearchBackend):
             number_of_fragments=1,
             no_match_size=0,
         )
-        for field in _SNIPPET_FIELDS:
-            search = search.highlight(field, f"{field}.uni")
+        search = search.highlight(*_SNIPPET_FIELDS)
         search = search[query.offset : query.offset + query.page_size]
         try:
             with _reachable():
@@ -294,15 +307,7 @@ class ElasticsearchBackend(SearchBackend):
     def _hit(self, hit, query_plan: QueryPlan) -> Hit:
         doc = hit.to_dict()
         marked = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
-        snippet = next(
-            (
-                marked[name][0]
-                for field in _SNIPPET_FIELDS
-                for name in (field, f"{field}.uni")
-                if marked.get(name)
-            ),
-            None,
-        )
+        snippet = next((marked[field][0] for field in _SNIPPET_FIELDS if marked.get(field)), None)
         return Hit(
             id=int(hit.meta.id),
             url=doc.get("url", ""),
@@ -348,9 +353,7 @@ class ElasticsearchBackend(SearchBackend):
         typed = plan_typed(prefix)
         clauses = []
         if typed.terms:
-            clauses.append(
-                Q("match_phrase_prefix", **{"title.uni": {"query": typed.text, "boost": 3}})
-            )
+            clauses.append(Q("match_phrase_prefix", title={"query": typed.text, "boost": 3}))
         if typed.spelled:
             spelled = " ".join([*typed.syllables, typed.partial]).strip()
             clauses += [
@@ -360,7 +363,7 @@ class ElasticsearchBackend(SearchBackend):
         if typed.initials:
             letters = " ".join(typed.initials)
             clauses.append(
-                Q("match", **{"title_initials.bi": {"query": letters, "operator": "and"}})
+                Q("match", **{"title_initials.pairs": {"query": letters, "operator": "and"}})
             )
         if not clauses:
             return []

@@ -8,6 +8,7 @@ from django.utils import timezone
 from wagtail.models import Collection
 
 from courses.models import CoursePage
+from courses.services.enrolment import course_enrol
 from learning.crediting import Beat
 from learning.models import Certificate, LedgerEntry, LessonProgress
 from learning.progress import lesson_opened, progress_record, resume_position
@@ -105,3 +106,21 @@ def test_repeated_delivery_of_the_same_minute_never_double_credits(course, learn
     watch(learner, course, video_lesson, 0, 61, at=seconds(61))
     watch(learner, course, video_lesson, 0, 61, at=seconds(61))
     assert list(LedgerEntry.objects.values_list("minutes", flat=True)) == [1]
+
+
+def test_the_progress_api_serves_enrolled_learners_only(client, course, learner):
+    video_lesson = course.lessons()[0]
+    url = f"/api/v1/lessons/{video_lesson.key}/progress/"
+    beat = {"position": 10, "rate": 1, "ranges": [[0, 10]], "visible": True, "tab": "t1"}
+
+    assert client.get(url).status_code == 401
+    client.force_login(learner)
+    refused = client.post(url, beat, content_type="application/json")
+    assert refused.status_code == 403
+    assert "报名" in refused.json()["error"]["message"]
+
+    course_enrol(learner=learner, course=course)
+    assert client.post(url, beat, content_type="application/json").status_code == 200
+    assert client.get(url).json() == {"position": 10.0}
+    bad = client.post(url, "{not json", content_type="application/json")
+    assert bad.status_code == 400
