@@ -7,7 +7,7 @@ them — query planning, synonyms, facets, highlights — and of autocomplete.
 
     .venv/bin/python benchmarks/search_benchmark.py
     .venv/bin/python benchmarks/search_benchmark.py --courses 20000 --embedded-courses 2000
-    DATABASE_URL=postgres://postgres@127.0.0.1:54333/lms .venv/bin/python benchmarks/search_benchmark.py
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/search_benchmark.py --skip-elasticsearch
 
 Elasticsearch: ELASTICSEARCH_URL, or a node started with scripts/elasticsearch.sh as in
 the tests. The embedded backend runs in a throw-away test database (SQLite, or a
@@ -204,7 +204,7 @@ def measure(backend_name: str, courses: int, rounds: int, batch_courses: int) ->
         backend.client.indices.refresh(index=backend.alias)
 
     queries = [SearchQuery(synonyms=SYNONYMS, **spec) for spec in QUERIES]
-    for query in queries * 2:  # warm caches, JIT and connections
+    for query in queries * 5:  # warm caches, JIT and connections
         backend.search(query)
     latencies, totals = [], {}
     for _round in range(rounds):

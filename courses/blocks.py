@@ -1,6 +1,7 @@
 """StreamField blocks of a lesson: reading material and documents to download."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
@@ -18,6 +19,7 @@ class AttachmentBlock(blocks.StructBlock):
 
 class LessonBodyBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
-        label=_("Text"), features=["bold", "italic", "link", "ol", "ul", "h3", "h4", "image"]
+        label=pgettext_lazy("lesson block", "Text"),
+        features=["bold", "italic", "link", "ol", "ul", "h3", "h4", "image"],
     )
     attachment = AttachmentBlock(label=_("Attachment"))

@@ -108,7 +108,7 @@ class PasswordResetRequestForm(LearnerForm):
 class PasswordResetConfirmForm(LearnerForm):
     phone = PhoneField()
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=6,
         min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),

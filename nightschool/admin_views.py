@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -138,7 +139,7 @@ def roster_export(request, session_id: int):
     sheet.append(
         [
             _("No."),
-            _("Name"),
+            pgettext("person", "Name"),
             _("Mobile number"),
             _("Work unit"),
             _("Status"),

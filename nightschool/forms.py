@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from courses.models import normalize_phone, phone_validator
@@ -13,7 +14,7 @@ class ClassFilterForm(forms.Form):
     """Filter a site's upcoming classes by "4+N" category and by city."""
 
     category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int)
-    city = forms.ChoiceField(label=_("City"), required=False)
+    city = forms.ChoiceField(label=pgettext_lazy("place", "City"), required=False)
 
     def __init__(self, *args, site: NightSchoolPage, **kwargs):
         super().__init__(*args, **kwargs)

@@ -157,8 +157,8 @@ class Term(models.Model):
     ]
 
     class Meta:
-        verbose_name = _("term")
-        verbose_name_plural = _("terms")
+        verbose_name = _("school term")
+        verbose_name_plural = _("school terms")
         ordering = ["-starts_on"]
         constraints = [
             models.CheckConstraint(

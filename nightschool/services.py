@@ -239,9 +239,7 @@ def offer_accept(*, booking: Booking, now: datetime | None = None) -> Booking:
         booking = Booking.objects.get(pk=booking.pk)
         if booking.status == BookingStatus.OFFERED:
             _confirm(booking, now)
-            booking.save(
-                update_fields=["status", "confirmed_at", "offer_expires_at", "updated_at"]
-            )
+            booking.save(update_fields=["status", "confirmed_at", "offer_expires_at", "updated_at"])
     if booking.status == BookingStatus.CONFIRMED:
         return booking
     if booking.status == BookingStatus.LAPSED:

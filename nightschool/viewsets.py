@@ -99,6 +99,7 @@ class ClassSessionViewSet(SiteScopedViewSet):
     url_prefix = "nightschool/manage/classes"
     icon = "date"
     menu_label = gettext_lazy("Classes")
+    menu_name = "nightschool-classes"
     list_display = ["__str__", "site", "venue", "capacity"]
     list_filter = ["site", "term"]
     ordering = ["-starts_at"]
@@ -110,6 +111,7 @@ class VenueViewSet(SiteScopedViewSet):
     url_prefix = "nightschool/manage/venues"
     icon = "home"
     menu_label = gettext_lazy("Venues")
+    menu_name = "nightschool-venues"
     list_display = ["name", "site", "address", "seats"]
     list_filter = ["site"]
 
@@ -120,6 +122,7 @@ class TermViewSet(SiteScopedViewSet):
     url_prefix = "nightschool/manage/terms"
     icon = "calendar-alt"
     menu_label = gettext_lazy("Terms")
+    menu_name = "nightschool-terms"
     list_display = ["name", "site", "starts_on", "ends_on", "booking_limit"]
     list_filter = ["site"]
 
@@ -136,6 +139,7 @@ class NightSchoolAdminViewSet(ViewSet):
     url_prefix = "nightschool"
     icon = "calendar"
     menu_label = gettext_lazy("Class calendar")
+    menu_name = "nightschool-calendar"
     menu_item_class = SiteAdminMenuItem
 
     def get_urlpatterns(self):
@@ -154,5 +158,6 @@ class NightSchoolAdminViewSet(ViewSet):
 class NightSchoolGroup(ViewSetGroup):
     items = (NightSchoolAdminViewSet, ClassSessionViewSet, VenueViewSet, TermViewSet)
     menu_label = gettext_lazy("Night school")
+    menu_name = "nightschool"
     menu_icon = "calendar"
     menu_order = 280

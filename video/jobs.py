@@ -50,6 +50,9 @@ RETRIES_EXHAUSTED = gettext_noop(
     "Processing was interrupted several times by a problem on the server. "
     "Press “Retry” later; if it keeps failing, tell the site administrator."
 )
+SOURCE_MISSING = gettext_noop(
+    "The original file is no longer on the server; please upload the video again."
+)
 WORKER_LOST = gettext_noop("The processing worker stopped responding; processing will start again.")
 
 
@@ -176,6 +179,8 @@ def _process(job: TranscodeJob, stage: Path) -> str:
     stream_root.mkdir(parents=True, exist_ok=True)
     check_free_space(stream_root, settings.VIDEO_MIN_FREE_BYTES)
     source_path = video.source.path
+    if not os.path.isfile(source_path):
+        raise MediaError(_in_site_language(SOURCE_MISSING), detail=f"{source_path} is missing")
     source = probe(source_path)
     checksum = video.source_checksum or _sha256(source_path, heartbeat)
     Video.objects.filter(pk=video.pk).update(

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
@@ -35,7 +36,9 @@ class Category(index.Indexed, models.Model):
         blank=True,
         help_text=_("The city that added this category; empty for the four fixed ones."),
     )
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(
+        pgettext_lazy("category", "description"), max_length=200, blank=True
+    )
     is_fixed = models.BooleanField(_("fixed"), default=False, editable=False)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 PHONE_PATTERN = r"^1[3-9]\d{9}$"
 phone_validator = RegexValidator(
@@ -61,7 +62,7 @@ class LearnerProfile(models.Model):
 
 
 class VerificationPurpose(models.TextChoices):
-    PASSWORD_RESET = "password_reset", _("Password reset")
+    PASSWORD_RESET = "password_reset", pgettext_lazy("verification", "Password reset")
 
 
 class VerificationCode(models.Model):

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -108,7 +109,7 @@ class LecturerPage(Page):
                 FieldPanel("specialty"),
                 FieldPanel("honours", widget=forms.CheckboxSelectMultiple),
             ],
-            heading=_("Profile"),
+            heading=pgettext_lazy("lecturer", "Profile"),
         ),
         FieldPanel("biography"),
         FieldPanel("user"),

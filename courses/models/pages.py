@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -211,19 +212,26 @@ class CoursePage(RoutablePageMixin, Page):
         built in code leave ``sort_order`` empty), and give lessons their keys: new
         lessons get one, and so does any lesson repeating another's key, because the
         editor's "add lesson" template carries one pre-filled key for all it adds."""
-        for position, link in enumerate(self.course_lecturers.all()):
+        # Work on lists put back on the page, so that the changes are what gets saved
+        # even when the relations were read from the database.
+        links = list(self.course_lecturers.all())
+        for position, link in enumerate(links):
             if link.sort_order is None:
                 link.sort_order = position
-        seen = set()
-        for position, chapter in enumerate(self.chapters.all()):
+        self.course_lecturers = links
+        chapters, seen = list(self.chapters.all()), set()
+        for position, chapter in enumerate(chapters):
             if chapter.sort_order is None:
                 chapter.sort_order = position
-            for number, lesson in enumerate(chapter.lessons.all()):
+            lessons = list(chapter.lessons.all())
+            for number, lesson in enumerate(lessons):
                 if lesson.sort_order is None:
                     lesson.sort_order = number
                 if lesson.key is None or lesson.key in seen:
                     lesson.key = uuid.uuid4()
                 seen.add(lesson.key)
+            chapter.lessons = lessons
+        self.chapters = chapters
 
     def save_revision(self, *args, **kwargs):
         self.normalise_outline()
@@ -297,7 +305,9 @@ class Lesson(Orderable):
     )
     body = StreamField(LessonBodyBlock(), blank=True, verbose_name=_("text and attachments"))
     required = models.BooleanField(
-        _("required"), default=True, help_text=_("Required lessons count towards completion.")
+        pgettext_lazy("lesson", "required"),
+        default=True,
+        help_text=_("Required lessons count towards completion."),
     )
     study_minutes = models.PositiveSmallIntegerField(
         _("study time (minutes)"),

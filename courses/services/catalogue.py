@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.rich_text import RichText
 
 from academies.models import AcademyUnitPage
@@ -44,7 +44,7 @@ COLUMNS = {
 REQUIRED_COLUMNS = ("title", "summary", "category", "hours")
 COLUMN_LABELS = {
     "title": gettext_lazy("Course title"),
-    "summary": gettext_lazy("Summary"),
+    "summary": pgettext_lazy("import column", "Summary"),
     "description": gettext_lazy("Description"),
     "category": gettext_lazy("Category"),
     "level": gettext_lazy("Level"),

@@ -10,12 +10,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
-from elasticsearch.helpers import BulkIndexError, bulk, streaming_bulk
+from elasticsearch.helpers import BulkIndexError, bulk, parallel_bulk
 from elasticsearch_dsl import A, Q, Search
 
 from search import highlight
 from search.backends import ELASTICSEARCH, SearchBackend, SearchUnavailable
 from search.documents import (
+    FACET_SEPARATOR,
     FACETS,
     HOURS_RANGES,
     CourseDocument,
@@ -51,19 +52,23 @@ TEXT_FIELDS = [
 ]
 BULK_CHUNK = 500
 SEARCH_TIMEOUT = 3  # seconds: a slow cluster must not hold up the page
-_FACET_FIELDS = {
-    "academy": ("academy_id", "academy.raw"),
-    "category": ("category_id", "category.raw"),
-    "level": ("level", "level_label"),
-    "mode": ("mode", "mode_label"),
+REBUILD_TIMEOUT = 600  # merging a new index into one segment takes a while
+_FILTER_FIELDS = {
+    "academy": "academy_id",
+    "category": "category_id",
+    "level": "level",
+    "mode": "mode",
 }
-_clients: dict[str, Elasticsearch] = {}
+_clients: dict[tuple[str, float], Elasticsearch] = {}
 
 
-def client(url: str) -> Elasticsearch:
-    if url not in _clients:
-        _clients[url] = Elasticsearch(url, request_timeout=30, max_retries=1)
-    return _clients[url]
+def client(url: str, timeout: float = 30) -> Elasticsearch:
+    """One client (and connection pool) per node URL and timeout, for the process."""
+    if (url, timeout) not in _clients:
+        if (url, 30) not in _clients:
+            _clients[url, 30] = Elasticsearch(url, request_timeout=30, max_retries=1)
+        _clients[url, timeout] = _clients[url, 30].options(request_timeout=timeout)
+    return _clients[url, timeout]
 
 
 @contextlib.contextmanager
@@ -82,7 +87,7 @@ def _filter(name: str, value: str) -> Q:
         _key, low, high, _label = next(r for r in HOURS_RANGES if r[0] == value)
         bounds = {"gte": low} if high is None else {"gte": low, "lt": high}
         return Q("range", hours=bounds)
-    return Q("term", **{_FACET_FIELDS[name][0]: value})
+    return Q("term", **{_FILTER_FIELDS[name]: value})
 
 
 def _variant(variant: Variant, relaxed: bool) -> Q:
@@ -164,7 +169,8 @@ class ElasticsearchBackend(SearchBackend):
     name = ELASTICSEARCH
 
     def __init__(self):
-        self.client = client(settings.ELASTICSEARCH_URL)
+        self.url = settings.ELASTICSEARCH_URL
+        self.client = client(self.url)
         self.alias = settings.ELASTICSEARCH_INDEX
         self.settings = index_settings(settings.ELASTICSEARCH_CHINESE_ANALYSIS)
 
@@ -222,24 +228,30 @@ class ElasticsearchBackend(SearchBackend):
     def rebuild(
         self, docs: Iterable[CourseDocument], *, progress: Callable[[int], None] | None = None
     ) -> int:
-        """Fill a new index, then move the alias to it in one step and drop the old."""
+        """Fill a new index (no refreshes, no replicas, documents prepared here while
+        the cluster indexes the previous batch), merge it to one segment, then move the
+        alias to it in one step and drop the old."""
         name = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
         old = self.indices()
         count, swapped = 0, False
         with _reachable():
-            self._create_index(name, refresh_interval="-1", auto_expand_replicas=False)
+            self._create_index(
+                name, refresh_interval="-1", auto_expand_replicas=False, number_of_replicas=0
+            )
             try:
-                for _ok, _item in streaming_bulk(
-                    self.client, self._actions(docs, name), chunk_size=BULK_CHUNK
+                for _ok, _item in parallel_bulk(
+                    self.client, self._actions(docs, name), chunk_size=BULK_CHUNK, thread_count=2
                 ):
                     count += 1
                     if progress:
                         progress(1)
+                slow = client(self.url, REBUILD_TIMEOUT)
+                slow.indices.refresh(index=name)
+                slow.indices.forcemerge(index=name, max_num_segments=1)
                 self.client.indices.put_settings(
                     index=name,
                     settings={"refresh_interval": "1s", "auto_expand_replicas": "0-1"},
                 )
-                self.client.indices.refresh(index=name)
                 swap = [{"remove": {"index": index, "alias": self.alias}} for index in old]
                 swap.append({"add": {"index": name, "alias": self.alias}})
                 self.client.indices.update_aliases(actions=swap)
@@ -253,7 +265,7 @@ class ElasticsearchBackend(SearchBackend):
 
     # Reading
     def _search(self) -> Search:
-        return Search(using=self.client.options(request_timeout=SEARCH_TIMEOUT), index=self.alias)
+        return Search(using=client(self.url, SEARCH_TIMEOUT), index=self.alias)
 
     def search(self, query: SearchQuery) -> SearchResults:
         query_plan = plan(query)
@@ -273,10 +285,7 @@ class ElasticsearchBackend(SearchBackend):
                 ]
                 facet.bucket("values", "range", field="hours", ranges=ranges, keyed=False)
             else:
-                field, label = _FACET_FIELDS[name]
-                facet.bucket("values", "terms", field=field, size=50).bucket(
-                    "label", "terms", field=label, size=1
-                )
+                facet.bucket("values", "terms", field=f"{name}_facet", size=50)
             search.aggs.bucket(name, facet)
         search = search.highlight_options(
             pre_tags=["<mark>"],
@@ -335,14 +344,12 @@ class ElasticsearchBackend(SearchBackend):
         for name in FACETS:
             values = []
             for bucket in aggregations[name]["values"]["buckets"]:
-                key = str(bucket["key"])
+                if name == "hours":
+                    key, label = bucket["key"], labels[bucket["key"]]
+                else:
+                    key, label = bucket["key"].split(FACET_SEPARATOR, 1)
                 if not bucket["doc_count"] and chosen.get(name) != key:
                     continue
-                if name == "hours":
-                    label = labels[key]
-                else:
-                    label_buckets = bucket["label"]["buckets"]
-                    label = label_buckets[0]["key"] if label_buckets else key
                 values.append(FacetValue(key, label, bucket["doc_count"], chosen.get(name) == key))
             if chosen.get(name) and not any(v.selected for v in values):
                 values.append(FacetValue(chosen[name], chosen[name], 0, True))

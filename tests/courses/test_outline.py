@@ -115,8 +115,10 @@ def test_lesson_keys_survive_drafts_and_publishing(client, hq):
 def test_the_course_page_lists_its_outline_and_opens_lessons_only_for_its_learners(client, hq):
     course = make_course(hq, "新能源前沿技术", lessons=2)
     lesson = course.lessons()[0]
+    assert [lesson.title for lesson in course.lessons()] == ["第1课", "第2课"]
+    assert {lesson.sort_order for lesson in course.lessons()} == {0, 1}
     html = client.get(course.url).content.decode()
-    assert "第一章" in html and "第1课" in html
+    assert "第一章" in html and html.index("第1课") < html.index("第2课")
     lesson_url = course.url + course.reverse_subpage("lesson", args=(lesson.key,))
     assert lesson_url not in html
     response = client.get(lesson_url)

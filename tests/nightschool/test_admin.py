@@ -48,9 +48,9 @@ def test_the_calendar_shows_the_admins_own_classes(client, school, session, bran
     client.force_login(school.academy_admin)
     assert refused(client.get(reverse("nightschool_admin:calendar")))
     # The menu shows the night school to its admins only.
-    assert "排课日历" not in client.get("/admin/").content.decode()
+    assert "/admin/nightschool/" not in client.get("/admin/").content.decode()
     client.force_login(school.branch_admin)
-    assert "排课日历" in client.get("/admin/").content.decode()
+    assert "/admin/nightschool/" in client.get("/admin/").content.decode()
 
 
 def test_roster_waiting_list_export_and_cancelling(client, school, session, before):
@@ -100,7 +100,7 @@ def test_recording_attendance_by_hand_in_the_roster(client, school):
     client.force_login(school.admin)
     url = reverse("nightschool_admin:roster", args=(session.pk,))
     response = client.post(url, {"phone": "139 0000 0001", "minutes": 90, "reason": ""})
-    assert "必填项" in response.content.decode()
+    assert "必需字段" in response.content.decode()
     response = client.post(url, {"phone": "13900000099", "minutes": 90, "reason": "补录"})
     assert "没有学员用这个手机号注册" in response.content.decode()
     response = client.post(url, {"phone": "13900000001", "minutes": 120, "reason": "补录"})

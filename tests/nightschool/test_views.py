@@ -89,7 +89,7 @@ def test_booking_from_a_phone_one_of_the_last_seats(client, session):
     late = make_learner("13900000002")
     client.force_login(late)
     page = html(client.get(reverse("nightschool:class", args=(session.pk,))))
-    assert "座位已满" in page and "排队候补" in page
+    assert "座位已满" in page and "加入候补" in page
     page = html(client.post(reverse("nightschool:book", args=(session.pk,)), follow=True))
     assert "你是候补第 1 位" in page
 

@@ -36,6 +36,7 @@ def make_video(clip):
 
     return make
 
+
 WORKER = """
 import django
 django.setup()

@@ -137,6 +137,14 @@ def test_a_broken_file_fails_at_once_with_a_reason_and_keeps_its_source(make_vid
     assert stage_is_empty()
 
 
+def test_a_missing_source_fails_at_once(make_video):
+    video = make_video()
+    video.source.storage.delete(video.source.name)
+    assert run_job(video) == "failed"
+    video.refresh_from_db()
+    assert video.status == VideoStatus.FAILED and "重新上传" in video.failure_reason
+
+
 def test_transient_failures_retry_with_backoff_at_most_three_times(
     make_video, settings, django_capture_on_commit_callbacks
 ):

@@ -108,9 +108,7 @@ def test_the_queued_upload_is_transcoded_by_the_queue(
     assert Video.objects.get(pk=response["Video-Id"]).status == VideoStatus.READY
 
 
-def test_an_upload_whose_filing_failed_is_filed_when_the_client_asks_again(
-    lecturer_client, units
-):
+def test_an_upload_whose_filing_failed_is_filed_when_the_client_asks_again(lecturer_client, units):
     location = create(lecturer_client, units, 100)["Location"]
     units.lecturer_a.groups.remove(units.a.lecturer_group)  # permission gone mid-upload
     refused = patch(lecturer_client, location, 0, b"x" * 100)
