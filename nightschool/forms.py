@@ -73,6 +73,9 @@ class SiteScopedForm(WagtailAdminModelForm):
         sites = managed_sites(user=self.for_user)
         self.fields["site"].queryset = sites
         several = sites.count() > 1
+        if not several and not self.instance.pk:
+            # One school: nothing to choose.
+            self.initial.setdefault("site", sites.values_list("pk", flat=True).first())
         for name, model in (("term", Term), ("venue", Venue)):
             field = self.fields.get(name)
             if field is None:

@@ -137,7 +137,12 @@ def _scan(request, session: ClassSession, token: str, *, now=None):
         return render(
             request,
             "nightschool/scan_result.html",
-            {"session": session, "error": error, "code": error.code},
+            {
+                "session": session,
+                "error": error,
+                "code": error.code,
+                "booking": Booking.objects.filter(session=session, learner=request.user).first(),
+            },
             status=status,
         )
     booking = result.booking

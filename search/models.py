@@ -32,6 +32,7 @@ class SearchEntry(models.Model):
     mode = models.CharField(max_length=40, blank=True)
     mode_label = models.CharField(max_length=80, blank=True)
     hours = models.FloatField(default=0)
+    hours_range = models.CharField(max_length=10, blank=True)
     published_at = models.DateTimeField(null=True)
     popularity = models.BigIntegerField(default=0)
     document = models.JSONField()

@@ -42,7 +42,7 @@ class VideoUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.widget.attrs["style"] = "max-width: 100%"  # long choices on a 360 px phone
+            field.widget.attrs["style"] = "max-width: calc(100vw - 40px)"  # 360 px phones
         collections = collections_for_upload(user)
         self.fields["collection"].queryset = collections
         if len(collections) == 1:

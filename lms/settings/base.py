@@ -237,7 +237,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LMS_LOG_LEVEL", "INFO")},
     # Per-task and per-page chatter from libraries; our own modules log at INFO.
     "loggers": {
-        name: {"level": "WARNING"} for name in ("django_tasks", "wagtail", "axes", "django_q", "elastic_transport")
+        name: {"level": "WARNING"}
+        for name in ("django_tasks", "wagtail", "axes", "django_q", "elastic_transport")
     },
 }
-CERTIFICATE_FONT = os.environ.get("LMS_CERTIFICATE_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+CERTIFICATE_FONT = os.environ.get(
+    "LMS_CERTIFICATE_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+)

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import combinations, islice, pairwise
+from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.utils.dateparse import parse_datetime
 
 from search import highlight, text
 from search.backends import EMBEDDED, SearchBackend
@@ -201,6 +201,7 @@ def _entry(doc: CourseDocument) -> SearchEntry:
         mode=doc.mode,
         mode_label=doc.mode_label,
         hours=doc.hours,
+        hours_range=hours_range(doc.hours),
         published_at=doc.published_at,
         popularity=doc.popularity,
         document=doc.as_dict(),
@@ -227,13 +228,12 @@ class _Signal:
         return self.points * value / self.out_of * (1 if value >= self.need else 0.25)
 
 
-@dataclass
-class _Candidate:
+class _Candidate(NamedTuple):
     id: int
     score: float
-    facets: dict[str, str]
-    labels: dict[str, str]
-    published: float
+    keys: tuple  # the facet values, in the order of FACETS
+    labels: tuple  # their labels (hours' come from HOURS_RANGES)
+    published: tuple  # sortable: (has a date, the date)
     popularity: int
 
 
@@ -370,8 +370,8 @@ class EmbeddedBackend(SearchBackend):
 
     def _candidates(self, query: SearchQuery, query_plan: QueryPlan) -> list[_Candidate]:
         facet_columns = (
-            "e.academy_id, e.academy, e.category_id, e.category, e.level, e.level_label,"
-            " e.mode, e.mode_label, e.hours, e.published_at, e.popularity"
+            "e.academy_id, e.category_id, e.level, e.mode, e.hours_range,"
+            " e.academy, e.category, e.level_label, e.mode_label, e.published_at, e.popularity"
         )
         signals = self._signals(query_plan)
         signal_sql = "".join(f", ({signal.sql})" for signal in signals)
@@ -408,65 +408,53 @@ class EmbeddedBackend(SearchBackend):
             cursor.execute(sql, [*params, *where_params])
             rows = cursor.fetchall()
         best_rank = max((abs(row[1]) for row in rows), default=0) or 1
+        first = 2 + len(signals)
         candidates = []
         for row in rows:
-            values = row[2 : 2 + len(signals)]
-            (academy_id, academy, category_id, category, level, level_label, mode, mode_label,
-             hours, published_at, popularity) = row[2 + len(signals) :]  # fmt: skip
-            score = 2 * abs(row[1]) / best_rank
-            score += sum(s.score(v) for s, v in zip(signals, values, strict=True))
-            score += math.log10(1 + popularity) / 100
+            score = 2 * abs(row[1]) / best_rank + math.log10(1 + row[-1]) / 100
+            score += sum(s.score(v) for s, v in zip(signals, row[2:first], strict=True))
+            published = row[-2]
             candidates.append(
                 _Candidate(
                     id=row[0],
                     score=score,
-                    facets={
-                        "academy": academy_id,
-                        "category": category_id,
-                        "level": level,
-                        "mode": mode,
-                        "hours": hours_range(hours),
-                    },
-                    labels={
-                        "academy": academy,
-                        "category": category,
-                        "level": level_label,
-                        "mode": mode_label,
-                    },
-                    published=_timestamp(published_at),
-                    popularity=popularity,
+                    keys=row[first : first + 5],
+                    labels=(*row[first + 5 : first + 9], ""),
+                    published=(published is not None, published or 0),
+                    popularity=row[-1],
                 )
             )
         return candidates
 
     def search(self, query: SearchQuery) -> SearchResults:
         query_plan = plan(query)
-        candidates = self._candidates(query, query_plan)
-        chosen = {name: value for name, value in query.filters.items() if value}
-        counts = {name: Counter() for name in FACETS}
-        labels: dict[tuple[str, str], str] = {}
+        chosen = [(FACETS.index(name), value) for name, value in query.filters.items() if value]
+        counts = [Counter() for _name in FACETS]
+        labels: dict[tuple[int, str], str] = {}
         matching = []
-        for candidate in candidates:
-            missed = [name for name, value in chosen.items() if candidate.facets[name] != value]
+        for candidate in self._candidates(query, query_plan):
+            keys = candidate.keys
+            missed = [position for position, value in chosen if keys[position] != value]
             if len(missed) > 1:
                 continue
-            for name in missed or FACETS:
-                counts[name][candidate.facets[name]] += 1
+            # A facet counts the courses that pass every filter but its own.
+            for position in missed or range(len(FACETS)):
+                counts[position][keys[position]] += 1
+                if counts[position][keys[position]] == 1:
+                    labels[position, keys[position]] = candidate.labels[position]
             if not missed:
                 matching.append(candidate)
-            for name, label in candidate.labels.items():
-                labels.setdefault((name, candidate.facets[name]), label)
         order = {
-            "relevance": lambda c: (-c.score, -c.popularity, -c.published),
-            "newest": lambda c: (-c.published, -c.score),
-            "popular": lambda c: (-c.popularity, -c.score),
+            "relevance": lambda c: (c.score, c.popularity, c.published),
+            "newest": lambda c: (c.published, c.score),
+            "popular": lambda c: (c.popularity, c.score),
         }[query.sort]
-        matching.sort(key=order)
+        matching.sort(key=order, reverse=True)
         page = matching[query.offset : query.offset + query.page_size]
         return SearchResults(
             hits=self._hits([c.id for c in page], query_plan),
             total=len(matching),
-            facets=_facets(counts, labels, chosen),
+            facets=_facets(counts, labels, dict(chosen)),
             page=query.page,
             page_size=query.page_size,
         )
@@ -533,31 +521,24 @@ class EmbeddedBackend(SearchBackend):
         return [Suggestion(title=documents[i]["title"], url=documents[i]["url"]) for i in ids]
 
 
-def _timestamp(value) -> float:
-    if value is None:
-        return 0.0
-    if isinstance(value, str):  # SQLite hands dates back from raw SQL as text
-        value = parse_datetime(value)
-    return value.timestamp()
-
-
-def _facets(counts, labels, chosen) -> dict[str, list[FacetValue]]:
+def _facets(counts, labels, chosen: dict[int, str]) -> dict[str, list[FacetValue]]:
     facets = {}
-    for name in FACETS:
+    for position, name in enumerate(FACETS):
+        selected = chosen.get(position)
         if name == "hours":
             values = [
-                FacetValue(key, str(label), counts[name][key], chosen.get(name) == key)
+                FacetValue(key, str(label), counts[position][key], selected == key)
                 for key, _low, _high, label in HOURS_RANGES
-                if counts[name][key] or chosen.get(name) == key
+                if counts[position][key] or selected == key
             ]
         else:
             values = [
-                FacetValue(key, labels.get((name, key)) or key, count, chosen.get(name) == key)
-                for key, count in counts[name].items()
+                FacetValue(key, labels[position, key] or key, count, selected == key)
+                for key, count in counts[position].items()
                 if key
             ]
-            if chosen.get(name) and chosen[name] not in counts[name]:
-                values.append(FacetValue(chosen[name], chosen[name], 0, True))
+            if selected and selected not in counts[position]:
+                values.append(FacetValue(selected, selected, 0, True))
             values.sort(key=lambda v: (-v.count, v.label))
         facets[name] = values
     return facets
