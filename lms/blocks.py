@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
+from video.blocks import VideoBlock
+
 
 class ImageBlock(blocks.StructBlock):
     image = ImageChooserBlock(label=_("Image"))
@@ -39,3 +41,4 @@ class BodyBlock(blocks.StreamBlock):
     )
     image = ImageBlock(label=_("Image"))
     quote = QuoteBlock(label=_("Quote"))
+    video = VideoBlock(label=_("Video"))

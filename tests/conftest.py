@@ -1,16 +1,47 @@
+import json
 import os
 from importlib import import_module
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from wagtail.models import Page
 
 # Playwright's sync API runs an event loop in the test thread; the Django ORM calls
 # made by the same tests are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+_MIGRATED = {}
+
 
 def run_demo_steps(module: str) -> None:
     for _label, step in import_module(module).steps():
         step()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Right after the test database is migrated, keep a copy of what the migrations
+    put in it (Wagtail's root, our home page, collections, schedules …)."""
+    with django_db_blocker.unblock():
+        objects = json.loads(connection.creation.serialize_db_to_string())
+    # Content types first: saving the other rows fires handlers that look them up.
+    objects.sort(key=lambda row: row["model"] != "contenttypes.contenttype")
+    _MIGRATED["data"] = json.dumps(objects)
+
+
+@pytest.fixture
+def site_tree(transactional_db):
+    """Transactional tests (browser journeys, concurrency, killed workers) end with every
+    table flushed; put back what the migrations created before such a test runs.
+    (Django's serialized_rollback loses its copy once Playwright has run.)"""
+    if not Page.objects.exists():
+        # The flush's post_migrate signal re-created content types and permissions
+        # with new ids; the snapshot brings back the originals.
+        Permission.objects.all().delete()
+        ContentType.objects.all().delete()
+        connection.creation.deserialize_db_from_string(_MIGRATED["data"])
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from tests.courses.factories import make_learner, make_limited
 
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("site_tree"),
 ]
 
 SEATS = 5

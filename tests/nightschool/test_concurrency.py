@@ -14,10 +14,9 @@ from django.db import connection
 
 from nightschool import selectors, services
 from nightschool.models import Booking, BookingStatus
-from tests.browser.conftest import migrated_data, site_tree  # noqa: F401 (fixtures)
 from tests.nightschool.factories import make_learner
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site_tree")]
 
 
 def rush(calls) -> list[Exception]:

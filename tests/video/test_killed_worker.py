@@ -21,7 +21,7 @@ from wagtail.models import Collection
 from video import conf, jobs, services
 from video.models import JobState, TranscodeJob, Video, VideoStatus
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site_tree")]
 
 
 @pytest.fixture
