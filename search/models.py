@@ -35,8 +35,18 @@ class SearchEntry(models.Model):
     hours_range = models.CharField(max_length=10, blank=True)
     published_at = models.DateTimeField(null=True)
     popularity = models.BigIntegerField(default=0)
-    document = models.JSONField()
     indexed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.title_key
+
+
+class SearchDocument(models.Model):
+    """What a result shows of a course in the embedded index (the `CourseDocument`).
+    Apart from `SearchEntry`, so that searches scanning entries read narrow rows."""
+
+    id = models.BigIntegerField(primary_key=True)
+    document = models.JSONField()
 
     def __str__(self):
         return self.document.get("title", str(self.id))

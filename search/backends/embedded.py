@@ -2,16 +2,18 @@
 fed with the tokens of `search.text` (character unigrams and bigrams, pinyin
 syllables and their pairs, pairs of initials), so Chinese works without any parser.
 
-The full-text structure finds the candidates and gives a text rank; titles, pinyin and
-initials are compared in the same query; ranking, facets and paging are done here on
-the candidates, which keeps one code path for both databases."""
+Each query term is looked up on its own in the full-text structure (one posting list
+each); the courses are counted per term in SQL, which gives "most of the bigrams"
+exactly without spelling out combinations. Titles, names, pinyin and initials are
+compared in the same statement; ranking, facets and paging are done here on the
+candidates, one code path for both databases."""
 
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import combinations, islice, pairwise
+from itertools import islice, pairwise
 from typing import NamedTuple
 
 from django.db import connection, transaction
@@ -19,7 +21,7 @@ from django.db import connection, transaction
 from search import highlight, text
 from search.backends import EMBEDDED, SearchBackend
 from search.documents import FACETS, HOURS_RANGES, CourseDocument, hours_range
-from search.models import SearchEntry
+from search.models import SearchDocument, SearchEntry
 from search.query import (
     FacetValue,
     Hit,
@@ -27,13 +29,14 @@ from search.query import (
     SearchQuery,
     SearchResults,
     Suggestion,
+    TypedPlan,
     plan,
     plan_typed,
 )
 
 FTS_TABLE = "search_entry_fts"
 BATCH = 500
-MAX_TERMS = 8  # "most of n terms" is written out as combinations; cap n
+SUGGESTION_CANDIDATES = 200
 _TOKEN = re.compile(rf"[a-z0-9{text.HAN}]+")
 
 # Where each kind of token goes: FTS5 columns on SQLite, tsvector weights on PostgreSQL.
@@ -41,7 +44,6 @@ TEXT, SPELL, INITIALS = ("title", "body"), ("spell",), ("initials",)
 _WEIGHTS = {"title": "A", "spell": "B", "initials": "C", "body": "D"}
 
 
-# A small boolean query language, written out as FTS5 MATCH or as a tsquery.
 @dataclass(frozen=True)
 class Term:
     token: str
@@ -50,56 +52,28 @@ class Term:
 
 
 @dataclass(frozen=True)
-class All:
-    parts: tuple
+class Group:
+    """At least `need` of `terms` must be in a course."""
+
+    terms: tuple[Term, ...]
+    need: int
 
 
-@dataclass(frozen=True)
-class Any:
-    parts: tuple
+# An alternative is a tuple of groups that must all hold; a course is found when one
+# of the alternatives holds (the query, a synonym variant, a pinyin reading, initials).
+Alternative = tuple[Group, ...]
 
 
-def _all(parts) -> All | Any | Term:
-    parts = tuple(parts)
-    return parts[0] if len(parts) == 1 else All(parts)
-
-
-def _any(parts) -> All | Any | Term:
-    parts = tuple(dict.fromkeys(parts))
-    return parts[0] if len(parts) == 1 else Any(parts)
-
-
-def _at_least(count: int, terms: list[Term]):
-    terms = terms[:MAX_TERMS]
-    count = min(count, len(terms))
-    if count <= 1:
-        return _any(terms)
-    return _any(_all(combo) for combo in combinations(terms, count))
-
-
-def _fts5(node) -> str:
-    if isinstance(node, Term):
-        columns = " ".join(node.columns)
-        star = " *" if node.prefix else ""
-        return f'{{{columns}}} : "{node.token}"{star}'
-    joiner = " AND " if isinstance(node, All) else " OR "
-    return "(" + joiner.join(_fts5(part) for part in node.parts) + ")"
-
-
-def _tsquery(node) -> str:
-    if isinstance(node, Term):
-        weights = "".join(_WEIGHTS[column] for column in node.columns)
-        return f"'{node.token}':{'*' if node.prefix else ''}{weights}"
-    joiner = " & " if isinstance(node, All) else " | "
-    return "(" + joiner.join(_tsquery(part) for part in node.parts) + ")"
-
-
-def _terms(tokens, columns, prefix_last=False) -> list[Term]:
+def _terms(tokens, columns, prefix_last=False) -> tuple[Term, ...]:
     tokens = [token for token in tokens if _TOKEN.fullmatch(token)]
-    return [
+    return tuple(
         Term(token, columns, prefix=prefix_last and i == len(tokens) - 1)
         for i, token in enumerate(tokens)
-    ]
+    )
+
+
+def _all(terms: tuple[Term, ...]) -> Group:
+    return Group(terms, len(terms))
 
 
 def _syllable_tokens(syllables) -> list[str]:
@@ -110,36 +84,44 @@ def _syllable_tokens(syllables) -> list[str]:
     return [a + b for a, b in pairwise(syllables)]
 
 
-def _typed_pinyin(syllables: tuple[str, ...], partial: str) -> list[Term]:
-    """Whole syllables typed so far and the start of the next: `hanj` → hanj*,
-    `guangfufad` → guangfu fufa fad*."""
-    if not partial:
-        return _terms(_syllable_tokens(syllables), SPELL)
-    pairs = [a + b for a, b in pairwise(syllables)]
-    last = (syllables[-1] if syllables else "") + partial
-    return _terms([*pairs, last], SPELL, prefix_last=True)
-
-
-def _match_tree(query_plan: QueryPlan):
-    relaxed = query_plan.relaxed
-    alternatives = []
+def _alternatives(query_plan: QueryPlan) -> list[Alternative]:
+    relaxed, alternatives = query_plan.relaxed, []
     for variant in query_plan.variants:
-        parts = []
         han = _terms(variant.terms.han, TEXT)
-        if han:
-            need = 1 if relaxed else text.required_matches(len(han))
-            parts.append(_at_least(need, han))
         words = _terms(variant.terms.words, TEXT)
-        if words:
-            parts.append(_any(words) if relaxed else _all(words))
-        if parts:
-            alternatives.append(_any(parts) if relaxed else _all(parts))
+        if relaxed:
+            alternatives.append((Group(han + words, 1),))
+            continue
+        groups = (Group(han, text.required_matches(len(han))),) if han else ()
+        alternatives.append(groups + ((_all(words),) if words else ()))
     for reading in query_plan.pinyin:
-        alternatives.append(_all(_terms(_syllable_tokens(reading), SPELL)))
+        alternatives.append((_all(_terms(_syllable_tokens(reading), SPELL)),))
     pairs = _terms(query_plan.initial_bigrams, INITIALS)
     if pairs:
-        alternatives.append(_at_least(text.required_matches(len(pairs)), pairs))
-    return _any(alternatives) if alternatives else None
+        alternatives.append((Group(pairs, text.required_matches(len(pairs))),))
+    return [alternative for alternative in alternatives if alternative]
+
+
+def _typed_alternatives(typed: TypedPlan) -> list[Alternative]:
+    """What is being typed: the characters in titles, the last word or syllable unfinished."""
+    alternatives = []
+    if typed.terms:
+        words = _terms(typed.terms.words, ("title",), prefix_last=True)
+        alternatives.append((_all(_terms(typed.terms.han, ("title",)) + words),))
+    if typed.spelled:
+        # Whole syllables typed so far and the start of the next:
+        # `hanj` → hanj*, `guangfufad` → guangfu fufa fad*.
+        syllables, partial = typed.syllables, typed.partial
+        if partial:
+            tokens = [a + b for a, b in pairwise(syllables)]
+            tokens.append((syllables[-1] if syllables else "") + partial)
+            alternatives.append((_all(_terms(tokens, SPELL, prefix_last=True)),))
+        else:
+            alternatives.append((_all(_terms(_syllable_tokens(syllables), SPELL)),))
+    if typed.initials:
+        pairs = [a + b for a, b in pairwise(typed.initials)]
+        alternatives.append((_all(_terms(pairs, INITIALS)),))
+    return alternatives
 
 
 # Tokens per column of one document.
@@ -204,13 +186,17 @@ def _entry(doc: CourseDocument) -> SearchEntry:
         hours_range=hours_range(doc.hours),
         published_at=doc.published_at,
         popularity=doc.popularity,
-        document=doc.as_dict(),
     )
 
 
-_ENTRY_FIELDS = [
-    f.name for f in SearchEntry._meta.concrete_fields if f.name not in ("id", "indexed_at")
-] + ["indexed_at"]
+_ENTRY_FIELDS = [f.name for f in SearchEntry._meta.concrete_fields if f.name != "id"]
+_FILTER_COLUMNS = {
+    "academy": "e.academy_id",
+    "category": "e.category_id",
+    "level": "e.level",
+    "mode": "e.mode",
+    "hours": "e.hours_range",
+}
 
 
 @dataclass(frozen=True)
@@ -258,6 +244,12 @@ class EmbeddedBackend(SearchBackend):
             unique_fields=["id"],
             update_fields=_ENTRY_FIELDS,
         )
+        SearchDocument.objects.bulk_create(
+            [SearchDocument(id=doc.id, document=doc.as_dict()) for doc in docs],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["document"],
+        )
         rows = [(doc.id, _columns(doc)) for doc in docs]
         with connection.cursor() as cursor:
             if self.postgres:
@@ -288,6 +280,7 @@ class EmbeddedBackend(SearchBackend):
             batch = ids[start : start + BATCH]
             with transaction.atomic():
                 SearchEntry.objects.filter(id__in=batch).delete()
+                SearchDocument.objects.filter(id__in=batch).delete()
                 if not self.postgres:
                     with connection.cursor() as cursor:
                         self._fts_delete(cursor, batch)
@@ -315,18 +308,68 @@ class EmbeddedBackend(SearchBackend):
         return len(seen)
 
     # Reading
+    def _term_lookup(self, number: int, term: Term) -> tuple[str, str]:
+        """SQL listing the courses holding one term (tagged with its number), and its
+        query string for the full-text structure."""
+        star = "*" if term.prefix else ""
+        if self.postgres:
+            weights = "".join(_WEIGHTS[column] for column in term.columns)
+            return (
+                f"SELECT id, {number} AS t FROM search_searchentry"
+                " WHERE tokens @@ to_tsquery('simple', %s)",
+                f"'{term.token}':{star}{weights}",
+            )
+        columns = " ".join(term.columns)
+        return (
+            f"SELECT rowid AS id, {number} AS t FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            f'{{{columns}}} : "{term.token}"{" *" if star else ""}',
+        )
+
+    def _matching(self, alternatives: list[Alternative]) -> tuple[str, list, str, int]:
+        """A `counted` table of the courses holding any of the terms (with how many
+        they hold, `found`), and the condition that one of the alternatives holds."""
+        numbers = {
+            term: n
+            for n, term in enumerate(
+                dict.fromkeys(
+                    t for alternative in alternatives for g in alternative for t in g.terms
+                )
+            )
+        }
+        lookups, params = [], []
+        for term, number in numbers.items():
+            sql, match = self._term_lookup(number, term)
+            lookups.append(sql)
+            params.append(match)
+        groups = list(dict.fromkeys(group for alternative in alternatives for group in alternative))
+        counts = [
+            f"count(DISTINCT CASE WHEN t IN ({', '.join(str(numbers[t]) for t in group.terms)})"
+            f" THEN t END) AS g{index}"
+            for index, group in enumerate(groups)
+        ]
+        cte = (
+            f"WITH found(id, t) AS ({' UNION ALL '.join(lookups)}),"
+            f" counted AS (SELECT id, count(DISTINCT t) AS found, {', '.join(counts)}"
+            " FROM found GROUP BY id)"
+        )
+        holds = " OR ".join(
+            "(" + " AND ".join(f"c.g{groups.index(g)} >= {g.need}" for g in alternative) + ")"
+            for alternative in alternatives
+        )
+        return cte, params, f"({holds})", len(numbers)
+
     def _contains(self, column: str) -> str:
         if self.postgres:
             return f"(strpos({column}, %s) > 0)::int"
         return f"(instr({column}, %s) > 0)"
 
-    def _share_of_title(self) -> str:
+    def _share_of(self, column: str) -> str:
+        """How much of the title the phrase is, when it is in it: 职工心理健康 ranks
+        before 职工心理健康:压力与情绪调适."""
         found, share = ("strpos", "%s::float8") if self.postgres else ("instr", "%s * 1.0")
-        return (
-            f"CASE WHEN {found}(e.title_key, %s) > 0 THEN {share} / length(e.title_key) ELSE 0 END"
-        )
+        return f"CASE WHEN {found}({column}, %s) > 0 THEN {share} / length({column}) ELSE 0 END"
 
-    def _signals(self, query_plan: QueryPlan) -> list["_Signal"]:
+    def _signals(self, query_plan: QueryPlan) -> list[_Signal]:
         """Comparisons of the query with titles, names and their spelling, made in SQL
         on every candidate: a title phrase first, then most of the title's terms, then
         the lecturers; pinyin and initials for a Latin query."""
@@ -337,8 +380,9 @@ class EmbeddedBackend(SearchBackend):
             terms = (*variant.terms.han, *variant.terms.words)
             signals += [
                 _Signal(contains("e.title_key"), (variant.phrase,), 10 * w),
-                # How much of the title the phrase is: 职工心理健康 before 职工心理健康:压力…
-                _Signal(self._share_of_title(), (variant.phrase, len(variant.phrase)), 2 * w),
+                _Signal(
+                    self._share_of("e.title_key"), (variant.phrase, len(variant.phrase)), 2 * w
+                ),
                 _Signal(
                     " + ".join([contains("e.title_key")] * len(terms)),
                     terms,
@@ -352,6 +396,7 @@ class EmbeddedBackend(SearchBackend):
             spelled = f" {' '.join(reading)} "
             signals += [
                 _Signal(contains("e.title_pinyin"), (spelled,), 6),
+                _Signal(self._share_of("e.title_pinyin"), (spelled, len(spelled)), 1),
                 _Signal(contains("e.people_pinyin"), (spelled,), 3),
             ]
         if query_plan.initials:
@@ -369,36 +414,37 @@ class EmbeddedBackend(SearchBackend):
         return signals
 
     def _candidates(self, query: SearchQuery, query_plan: QueryPlan) -> list[_Candidate]:
+        published = (
+            "date_part('epoch', e.published_at)" if self.postgres else "julianday(e.published_at)"
+        )
         facet_columns = (
             "e.academy_id, e.category_id, e.level, e.mode, e.hours_range,"
-            " e.academy, e.category, e.level_label, e.mode_label, e.published_at, e.popularity"
+            f" e.academy, e.category, e.level_label, e.mode_label, {published}, e.popularity"
         )
         signals = self._signals(query_plan)
         signal_sql = "".join(f", ({signal.sql})" for signal in signals)
         params = [param for signal in signals for param in signal.params]
-        where, where_params = [], []
+        where, where_params, terms = [], [], 1
         if query_plan.empty:
             sql = f"SELECT e.id, 0{signal_sql}, {facet_columns} FROM search_searchentry e"
         else:
-            tree = _match_tree(query_plan)
-            if tree is None:
+            alternatives = _alternatives(query_plan)
+            if not alternatives:
                 return []
-            if self.postgres:
-                sql = (
-                    f"SELECT e.id, ts_rank('{{0.1, 0.3, 0.5, 1.0}}', e.tokens, q){signal_sql},"
-                    f" {facet_columns} FROM search_searchentry e,"
-                    " to_tsquery('simple', %s) q"
-                )
-                params = [*params, _tsquery(tree)]
-                where.append("e.tokens @@ q")
-            else:
-                sql = (
-                    f"SELECT e.id, bm25({FTS_TABLE}, 10.0, 5.0, 3.0, 1.0){signal_sql},"
-                    f" {facet_columns} FROM {FTS_TABLE}"
-                    f" JOIN search_searchentry e ON e.id = {FTS_TABLE}.rowid"
-                )
-                where.append(f"{FTS_TABLE} MATCH %s")
-                where_params.append(_fts5(tree))
+            cte, cte_params, holds, terms = self._matching(alternatives)
+            sql = (
+                f"{cte} SELECT e.id, c.found{signal_sql}, {facet_columns}"
+                " FROM counted c JOIN search_searchentry e ON e.id = c.id"
+            )
+            params = [*cte_params, *params]
+            where.append(holds)
+        # Only courses missing at most one of the chosen filters count for anything.
+        chosen = [(_FILTER_COLUMNS[n], v) for n, v in query.filters.items() if v]
+        if chosen:
+            cast = "::int" if self.postgres else ""
+            misses = " + ".join(f"({column} <> %s){cast}" for column, _v in chosen)
+            where.append(f"({misses}) <= 1")
+            where_params.extend(value for _column, value in chosen)
         if query.only_ids is not None:
             where.append(f"e.id IN ({', '.join(['%s'] * len(query.only_ids)) or 'NULL'})")
             where_params.extend(query.only_ids)
@@ -407,20 +453,19 @@ class EmbeddedBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *where_params])
             rows = cursor.fetchall()
-        best_rank = max((abs(row[1]) for row in rows), default=0) or 1
         first = 2 + len(signals)
         candidates = []
         for row in rows:
-            score = 2 * abs(row[1]) / best_rank + math.log10(1 + row[-1]) / 100
+            # How many of the query's terms the course holds anywhere, then the signals.
+            score = 2 * row[1] / terms + math.log10(1 + row[-1]) / 100
             score += sum(s.score(v) for s, v in zip(signals, row[2:first], strict=True))
-            published = row[-2]
             candidates.append(
                 _Candidate(
                     id=row[0],
                     score=score,
                     keys=row[first : first + 5],
                     labels=(*row[first + 5 : first + 9], ""),
-                    published=(published is not None, published or 0),
+                    published=(row[-2] is not None, row[-2] or 0),
                     popularity=row[-1],
                 )
             )
@@ -435,8 +480,6 @@ class EmbeddedBackend(SearchBackend):
         for candidate in self._candidates(query, query_plan):
             keys = candidate.keys
             missed = [position for position, value in chosen if keys[position] != value]
-            if len(missed) > 1:
-                continue
             # A facet counts the courses that pass every filter but its own.
             for position in missed or range(len(FACETS)):
                 counts[position][keys[position]] += 1
@@ -460,7 +503,7 @@ class EmbeddedBackend(SearchBackend):
         )
 
     def _hits(self, ids: list[int], query_plan: QueryPlan) -> list[Hit]:
-        documents = dict(SearchEntry.objects.filter(id__in=ids).values_list("id", "document"))
+        documents = dict(SearchDocument.objects.filter(id__in=ids).values_list("id", "document"))
         hits = []
         for id_ in ids:
             doc = CourseDocument.from_dict(documents[id_])
@@ -486,38 +529,23 @@ class EmbeddedBackend(SearchBackend):
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         typed = plan_typed(prefix)
-        alternatives = []
-        if typed.terms:
-            words = _terms(typed.terms.words, ("title",), prefix_last=True)
-            alternatives.append(_all([*_terms(typed.terms.han, ("title",)), *words]))
-        if typed.spelled:
-            alternatives.append(_all(_typed_pinyin(typed.syllables, typed.partial)))
-        if typed.initials:
-            pairs = [a + b for a, b in pairwise(typed.initials)]
-            alternatives.append(_all(_terms(pairs, INITIALS)))
+        alternatives = _typed_alternatives(typed)
         if not alternatives:
             return []
-        tree = _any(alternatives)
-        if self.postgres:
-            sql = (
-                "SELECT e.id, e.title_key, e.popularity FROM search_searchentry e"
-                " WHERE e.tokens @@ to_tsquery('simple', %s)"
-            )
-            params = [_tsquery(tree)]
-        else:
-            sql = (
-                f"SELECT e.id, e.title_key, e.popularity FROM {FTS_TABLE}"
-                f" JOIN search_searchentry e ON e.id = {FTS_TABLE}.rowid"
-                f" WHERE {FTS_TABLE} MATCH %s"
-            )
-            params = [_fts5(tree)]
+        cte, params, holds, _terms_count = self._matching(alternatives)
         with connection.cursor() as cursor:
-            cursor.execute(sql + " ORDER BY e.popularity DESC LIMIT 200", params)
+            cursor.execute(
+                f"{cte} SELECT e.id, e.title_key, e.popularity"
+                f" FROM counted c JOIN search_searchentry e ON e.id = c.id WHERE {holds}"
+                f" ORDER BY e.popularity DESC LIMIT {SUGGESTION_CANDIDATES}",
+                params,
+            )
             rows = cursor.fetchall()
+        # Titles starting with what was typed first, then containing it, then popular.
         key = _key(typed.text)
         rows.sort(key=lambda r: (not r[1].startswith(key), key not in r[1], -r[2]))
         ids = [row[0] for row in rows[:limit]]
-        documents = dict(SearchEntry.objects.filter(id__in=ids).values_list("id", "document"))
+        documents = dict(SearchDocument.objects.filter(id__in=ids).values_list("id", "document"))
         return [Suggestion(title=documents[i]["title"], url=documents[i]["url"]) for i in ids]
 
 

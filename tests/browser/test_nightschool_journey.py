@@ -100,7 +100,7 @@ def test_book_wait_confirm_check_in_and_out_then_see_the_hours(
     expect(phone.get_by_text("已签到", exact=False).first).to_be_visible()
     expect(phone.get_by_text("下课时请再次扫码签退").first).to_be_visible()
     # The lecturer's list shows them within a few seconds, without reloading.
-    expect(lecturer.locator(".ns-live")).to_contain_text("李学员")
+    expect(lecturer.locator(".ns-live")).to_contain_text("李学员", timeout=15_000)
 
     # At the end of the class, the next code checks out.
     clock.set(session.starts_at + datetime.timedelta(minutes=88))

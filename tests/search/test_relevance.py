@@ -45,7 +45,7 @@ TABLE = [
     ("pinyin", "shukongjichuang", "数控机床装调维修工实操", 1),
     ("pinyin", "taijiquan", "太极拳", 1),
     ("pinyin", "shufa", "书法", 2),
-    ("pinyin", "zhibo", "直播带货实战", 1),
+    ("pinyin", "zhibo", "直播带货实战", 2),
     ("pinyin", "xinli jiankang", "职工心理健康", 1),
     ("pinyin", "wangjianguo", "风电场升压站设备巡视及维护", 5),
     ("initials", "gfd", "光伏发电站设计", 1),
