@@ -281,7 +281,11 @@ def main():
     parser.add_argument("--skip-elasticsearch", action="store_true")
     parser.add_argument("--skip-embedded", action="store_true")
     args = parser.parse_args()
-    print(f"database: {connection.vendor}; {os.cpu_count()} CPUs; {len(QUERIES)} queries a round")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(
+        f"database: {connection.vendor}; {os.cpu_count()} CPUs, load average {load}"
+        f" (other work on the machine slows every figure); {len(QUERIES)} queries a round"
+    )
     results = []
 
     if not args.skip_elasticsearch:

@@ -4,13 +4,15 @@ built with elasticsearch-dsl from the shared query plan."""
 import contextlib
 import logging
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
-from elasticsearch.helpers import BulkIndexError, bulk, parallel_bulk
+from elasticsearch.helpers import BulkIndexError, bulk
 from elasticsearch_dsl import A, Q, Search
 
 from search import highlight
@@ -239,12 +241,17 @@ class ElasticsearchBackend(SearchBackend):
                 name, refresh_interval="-1", auto_expand_replicas=False, number_of_replicas=0
             )
             try:
-                for _ok, _item in parallel_bulk(
-                    self.client, self._actions(docs, name), chunk_size=BULK_CHUNK, thread_count=2
-                ):
-                    count += 1
-                    if progress:
-                        progress(1)
+                # Documents are read (from the database) here while a second thread sends
+                # the previous batch: the cluster and this process work at the same time.
+                with ThreadPoolExecutor(max_workers=1) as sender:
+                    sending = None
+                    actions = self._actions(docs, name)
+                    while batch := list(islice(actions, BULK_CHUNK)):
+                        if sending:
+                            count += self._sent(sending, progress)
+                        sending = sender.submit(bulk, self.client, batch, chunk_size=BULK_CHUNK)
+                    if sending:
+                        count += self._sent(sending, progress)
                 slow = client(self.url, REBUILD_TIMEOUT)
                 slow.indices.refresh(index=name)
                 slow.indices.forcemerge(index=name, max_num_segments=1)
@@ -262,6 +269,13 @@ class ElasticsearchBackend(SearchBackend):
             if old:
                 self.client.indices.delete(index=",".join(old), ignore_unavailable=True)
         return count
+
+    @staticmethod
+    def _sent(sending, progress) -> int:
+        indexed, _errors = sending.result()
+        if progress:
+            progress(indexed)
+        return indexed
 
     # Reading
     def _search(self) -> Search:

@@ -8,13 +8,10 @@ exactly without spelling out combinations. Titles, names, pinyin and initials ar
 compared in the same statement; ranking, facets and paging are done here on the
 candidates, one code path for both databases."""
 
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice, pairwise
-from typing import NamedTuple
 
 from django.db import connection, transaction
 
@@ -210,17 +207,11 @@ class _Signal:
     out_of: int = 1
     need: int = 0
 
-    def score(self, value) -> float:
-        return self.points * value / self.out_of * (1 if value >= self.need else 0.25)
-
-
-class _Candidate(NamedTuple):
-    id: int
-    score: float
-    keys: tuple  # the facet values, in the order of FACETS
-    labels: tuple  # their labels (hours' come from HOURS_RANGES)
-    published: tuple  # sortable: (has a date, the date)
-    popularity: int
+    def score(self, column: str) -> str:
+        value = f"{self.points / self.out_of!r} * {column}"
+        if self.need:
+            return f"{value} * (CASE WHEN {column} >= {self.need} THEN 1 ELSE 0.25 END)"
+        return value
 
 
 class EmbeddedBackend(SearchBackend):
@@ -328,28 +319,23 @@ class EmbeddedBackend(SearchBackend):
     def _matching(self, alternatives: list[Alternative]) -> tuple[str, list, str, int]:
         """A `counted` table of the courses holding any of the terms (with how many
         they hold, `found`), and the condition that one of the alternatives holds."""
-        numbers = {
-            term: n
-            for n, term in enumerate(
-                dict.fromkeys(
-                    t for alternative in alternatives for g in alternative for t in g.terms
-                )
-            )
-        }
+        groups = list(dict.fromkeys(group for alternative in alternatives for group in alternative))
+        terms = dict.fromkeys(term for group in groups for term in group.terms)
+        numbers = {term: number for number, term in enumerate(terms)}
         lookups, params = [], []
         for term, number in numbers.items():
             sql, match = self._term_lookup(number, term)
             lookups.append(sql)
             params.append(match)
-        groups = list(dict.fromkeys(group for alternative in alternatives for group in alternative))
+        # Each lookup lists a course once, so a sum counts the terms of a group it holds.
         counts = [
-            f"count(DISTINCT CASE WHEN t IN ({', '.join(str(numbers[t]) for t in group.terms)})"
-            f" THEN t END) AS g{index}"
+            f"sum(CASE WHEN t IN ({', '.join(str(numbers[t]) for t in group.terms)})"
+            f" THEN 1 ELSE 0 END) AS g{index}"
             for index, group in enumerate(groups)
         ]
         cte = (
             f"WITH found(id, t) AS ({' UNION ALL '.join(lookups)}),"
-            f" counted AS (SELECT id, count(DISTINCT t) AS found, {', '.join(counts)}"
+            f" counted AS (SELECT id, count(*) AS found, {', '.join(counts)}"
             " FROM found GROUP BY id)"
         )
         holds = " OR ".join(
@@ -413,32 +399,28 @@ class EmbeddedBackend(SearchBackend):
             ]
         return signals
 
-    def _candidates(self, query: SearchQuery, query_plan: QueryPlan) -> list[_Candidate]:
-        published = (
-            "date_part('epoch', e.published_at)" if self.postgres else "julianday(e.published_at)"
-        )
-        facet_columns = (
-            "e.academy_id, e.category_id, e.level, e.mode, e.hours_range,"
-            f" e.academy, e.category, e.level_label, e.mode_label, {published}, e.popularity"
-        )
+    def _candidates(self, query: SearchQuery, query_plan: QueryPlan) -> tuple[str, list]:
+        """A `candidates` table: the courses found, each with its score, facet values
+        (f0…f4, in the order of FACETS) and labels (l0…l3), date and popularity. Only
+        courses missing at most one chosen filter are kept: the others count nowhere."""
         signals = self._signals(query_plan)
-        signal_sql = "".join(f", ({signal.sql})" for signal in signals)
+        signal_sql = "".join(f", ({s.sql}) AS s{i}" for i, s in enumerate(signals))
         params = [param for signal in signals for param in signal.params]
-        where, where_params, terms = [], [], 1
+        columns = (
+            "e.academy_id AS f0, e.category_id AS f1, e.level AS f2, e.mode AS f3,"
+            " e.hours_range AS f4, e.academy AS l0, e.category AS l1, e.level_label AS l2,"
+            " e.mode_label AS l3, e.published_at AS published, e.popularity AS popularity"
+        )
+        where, where_params, terms, cte = [], [], 1, "WITH"
         if query_plan.empty:
-            sql = f"SELECT e.id, 0{signal_sql}, {facet_columns} FROM search_searchentry e"
+            source = "search_searchentry e"
+            found = "0"
         else:
-            alternatives = _alternatives(query_plan)
-            if not alternatives:
-                return []
-            cte, cte_params, holds, terms = self._matching(alternatives)
-            sql = (
-                f"{cte} SELECT e.id, c.found{signal_sql}, {facet_columns}"
-                " FROM counted c JOIN search_searchentry e ON e.id = c.id"
-            )
-            params = [*cte_params, *params]
+            matching, cte_params, holds, terms = self._matching(_alternatives(query_plan))
+            cte, params = f"{matching},", [*cte_params, *params]
+            source = "counted c JOIN search_searchentry e ON e.id = c.id"
+            found = "c.found"
             where.append(holds)
-        # Only courses missing at most one of the chosen filters count for anything.
         chosen = [(_FILTER_COLUMNS[n], v) for n, v in query.filters.items() if v]
         if chosen:
             cast = "::int" if self.postgres else ""
@@ -448,56 +430,70 @@ class EmbeddedBackend(SearchBackend):
         if query.only_ids is not None:
             where.append(f"e.id IN ({', '.join(['%s'] * len(query.only_ids)) or 'NULL'})")
             where_params.extend(query.only_ids)
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *where_params])
-            rows = cursor.fetchall()
-        first = 2 + len(signals)
-        candidates = []
-        for row in rows:
-            # How many of the query's terms the course holds anywhere, then the signals.
-            score = 2 * row[1] / terms + math.log10(1 + row[-1]) / 100
-            score += sum(s.score(v) for s, v in zip(signals, row[2:first], strict=True))
-            candidates.append(
-                _Candidate(
-                    id=row[0],
-                    score=score,
-                    keys=row[first : first + 5],
-                    labels=(*row[first + 5 : first + 9], ""),
-                    published=(row[-2] is not None, row[-2] or 0),
-                    popularity=row[-1],
-                )
-            )
-        return candidates
+        condition = f" WHERE {' AND '.join(where)}" if where else ""
+        # How many of the query's terms the course holds anywhere, then the signals.
+        score = " + ".join(
+            [f"2.0 * found / {terms}"] + [s.score(f"s{i}") for i, s in enumerate(signals)]
+        )
+        sql = (
+            f"{cte} scored AS (SELECT e.id, {found} AS found{signal_sql}, {columns}"
+            f" FROM {source}{condition}),"
+            f" candidates AS MATERIALIZED (SELECT id, {score} AS score,"
+            " f0, f1, f2, f3, f4, l0, l1, l2, l3, published, popularity FROM scored)"
+        )
+        return sql, [*params, *where_params]
 
     def search(self, query: SearchQuery) -> SearchResults:
         query_plan = plan(query)
-        chosen = [(FACETS.index(name), value) for name, value in query.filters.items() if value]
-        counts = [Counter() for _name in FACETS]
-        labels: dict[tuple[int, str], str] = {}
-        matching = []
-        for candidate in self._candidates(query, query_plan):
-            keys = candidate.keys
-            missed = [position for position, value in chosen if keys[position] != value]
-            # A facet counts the courses that pass every filter but its own.
-            for position in missed or range(len(FACETS)):
-                counts[position][keys[position]] += 1
-                if counts[position][keys[position]] == 1:
-                    labels[position, keys[position]] = candidate.labels[position]
-            if not missed:
-                matching.append(candidate)
+        candidates, params = self._candidates(query, query_plan)
+        chosen = {FACETS.index(n): v for n, v in query.filters.items() if v}
+
+        def passing(*, but: int | None = None) -> tuple[str, list]:
+            tests = [
+                (f"f{position}", value) for position, value in chosen.items() if position != but
+            ]
+            sql = " AND ".join(f"{column} = %s" for column, _value in tests) or "1 = 1"
+            return sql, [value for _column, value in tests]
+
         order = {
-            "relevance": lambda c: (c.score, c.popularity, c.published),
-            "newest": lambda c: (c.published, c.score),
-            "popular": lambda c: (c.popularity, c.score),
+            "relevance": "score DESC, popularity DESC, published DESC NULLS LAST, id",
+            "newest": "published DESC NULLS LAST, score DESC, id",
+            "popular": "popularity DESC, score DESC, id",
         }[query.sort]
-        matching.sort(key=order, reverse=True)
-        page = matching[query.offset : query.offset + query.page_size]
+        everything, everything_params = passing()
+        parts = [
+            "SELECT 'hit' AS kind, id, CAST(NULL AS TEXT) AS facet_key,"
+            " CAST(NULL AS TEXT) AS label, position AS n FROM ("
+            f" SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM candidates"
+            f" WHERE {everything} ORDER BY {order} LIMIT {query.page_size} OFFSET {query.offset}"
+            ") page",
+            "SELECT 'total', CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),"
+            f" count(*) FROM candidates WHERE {everything}",
+        ]
+        part_params = [*everything_params, *everything_params]
+        for position, name in enumerate(FACETS):
+            others, others_params = passing(but=position)
+            label = f"min(l{position})" if position < 4 else "CAST(NULL AS TEXT)"
+            parts.append(
+                f"SELECT '{name}', CAST(NULL AS BIGINT), f{position}, {label}, count(*)"
+                f" FROM candidates WHERE {others} GROUP BY f{position}"
+            )
+            part_params.extend(others_params)
+        with connection.cursor() as cursor:
+            cursor.execute(f"{candidates} {' UNION ALL '.join(parts)}", [*params, *part_params])
+            rows = cursor.fetchall()
+        page = sorted((n, id_) for kind, id_, _key, _label, n in rows if kind == "hit")
+        facets = {name: [] for name in FACETS}
+        total = 0
+        for kind, _id, key, label, count in rows:
+            if kind == "total":
+                total = count
+            elif kind != "hit" and key:
+                facets[kind].append((key, label, count))
         return SearchResults(
-            hits=self._hits([c.id for c in page], query_plan),
-            total=len(matching),
-            facets=_facets(counts, labels, dict(chosen)),
+            hits=self._hits([id_ for _n, id_ in page], query_plan),
+            total=total,
+            facets=_facets(facets, query.filters),
             page=query.page,
             page_size=query.page_size,
         )
@@ -549,24 +545,22 @@ class EmbeddedBackend(SearchBackend):
         return [Suggestion(title=documents[i]["title"], url=documents[i]["url"]) for i in ids]
 
 
-def _facets(counts, labels, chosen: dict[int, str]) -> dict[str, list[FacetValue]]:
+def _facets(counted: dict[str, list], chosen: dict[str, str]) -> dict[str, list[FacetValue]]:
     facets = {}
-    for position, name in enumerate(FACETS):
-        selected = chosen.get(position)
+    for name in FACETS:
+        selected = chosen.get(name)
+        values = {key: (label or key, count) for key, label, count in counted[name]}
         if name == "hours":
-            values = [
-                FacetValue(key, str(label), counts[position][key], selected == key)
+            facets[name] = [
+                FacetValue(key, str(label), values[key][1] if key in values else 0, selected == key)
                 for key, _low, _high, label in HOURS_RANGES
-                if counts[position][key] or selected == key
+                if key in values or selected == key
             ]
-        else:
-            values = [
-                FacetValue(key, labels[position, key] or key, count, selected == key)
-                for key, count in counts[position].items()
-                if key
-            ]
-            if selected and selected not in counts[position]:
-                values.append(FacetValue(selected, selected, 0, True))
-            values.sort(key=lambda v: (-v.count, v.label))
-        facets[name] = values
+            continue
+        if selected and selected not in values:
+            values[selected] = (selected, 0)
+        facets[name] = sorted(
+            (FacetValue(k, label, count, selected == k) for k, (label, count) in values.items()),
+            key=lambda v: (-v.count, v.label),
+        )
     return facets

@@ -3,6 +3,7 @@ from wagtail.test.utils import WagtailPageTestCase
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
 from courses.models import CourseIndexPage, CoursePage, LecturerIndexPage
 from lms.models import HomePage
+from nightschool.models import NightSchoolPage
 from tests.academies.factories import make_unit
 from tests.conftest import run_demo_steps
 
@@ -25,7 +26,7 @@ class PageTreeRulesTest(WagtailPageTestCase):
         self.assertCanNotCreateAt(TrainingBasePage, TrainingBasePage)
 
     def test_subpage_types(self):
-        self.assertAllowedSubpageTypes(HomePage, {HeadquartersPage})
+        self.assertAllowedSubpageTypes(HomePage, {HeadquartersPage, NightSchoolPage})
         course_pages = {CoursePage, CourseIndexPage, LecturerIndexPage}
         self.assertAllowedSubpageTypes(
             HeadquartersPage, {IndustryAcademyPage, TrainingBasePage, *course_pages}
