@@ -69,6 +69,16 @@ def _confirm(booking: Booking, now: datetime) -> None:
     booking.offer_expires_at = None
 
 
+def _offer_deadline(now: datetime, session: ClassSession) -> datetime:
+    """How long an offer is held: NIGHTSCHOOL_OFFER_HOURS, but an offer never lapses
+    while people sleep (22:00–08:00 moves to 09:00) nor outlives the class's start."""
+    deadline = timezone.localtime(now + timedelta(hours=settings.NIGHTSCHOOL_OFFER_HOURS))
+    if deadline.hour >= 22 or deadline.hour < 8:
+        morning = deadline.replace(hour=9, minute=0, second=0, microsecond=0)
+        deadline = morning + timedelta(days=1) if deadline.hour >= 22 else morning
+    return min(deadline, session.starts_at)
+
+
 def _offer_free_seats(session: ClassSession, now: datetime) -> list[Booking]:
     """Offer each free seat to the next learner waiting, first come first served."""
     if now >= session.starts_at:
@@ -76,7 +86,7 @@ def _offer_free_seats(session: ClassSession, now: datetime) -> list[Booking]:
     free = _free_seats(session)
     if not free:
         return []
-    deadline = min(now + timedelta(hours=settings.NIGHTSCHOOL_OFFER_HOURS), session.starts_at)
+    deadline = _offer_deadline(now, session)
     offered = list(_waiting(session)[:free])
     for booking in offered:
         booking.status = BookingStatus.OFFERED

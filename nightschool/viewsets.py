@@ -57,7 +57,15 @@ class OwnSitesOnly:
 
 class OwnSitesIndexView(IndexView):
     def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(self.request.user, "change")
+        owned = self.permission_policy.instances_user_has_permission_for(
+            self.request.user, "change"
+        )
+        return owned.select_related("site")
+
+
+class ClassIndexView(OwnSitesIndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("course", "venue")
 
 
 class OwnSitesEditView(OwnSitesOnly, EditView):
@@ -97,6 +105,7 @@ class ClassSessionViewSet(SiteScopedViewSet):
     model = ClassSession
     name = "nightschool_classes"
     url_prefix = "nightschool/manage/classes"
+    index_view_class = ClassIndexView
     icon = "date"
     menu_label = gettext_lazy("Classes")
     menu_name = "nightschool-classes"

@@ -218,7 +218,8 @@ LEARNER_MESSAGE_BACKEND = os.environ.get(
 
 # Youth workers' night school: QR check-in codes change every NIGHTSCHOOL_TOKEN_SECONDS and
 # are accepted from NIGHTSCHOOL_CHECKIN_MARGIN_MINUTES before a class until as long after it;
-# a seat offered to the waiting list is held for NIGHTSCHOOL_OFFER_HOURS.
+# a seat offered to the waiting list is held for NIGHTSCHOOL_OFFER_HOURS (and never lapses
+# between 22:00 and 08:00).
 NIGHTSCHOOL_TOKEN_SECONDS = int(os.environ.get("LMS_NIGHTSCHOOL_TOKEN_SECONDS", "30"))
 NIGHTSCHOOL_CHECKIN_MARGIN_MINUTES = int(
     os.environ.get("LMS_NIGHTSCHOOL_CHECKIN_MARGIN_MINUTES", "30")

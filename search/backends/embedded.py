@@ -531,15 +531,26 @@ class EmbeddedBackend(SearchBackend):
         cte, params, holds, _terms_count = self._matching(alternatives)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"{cte} SELECT e.id, e.title_key, e.popularity"
+                f"{cte} SELECT e.id, e.title_key, e.title_pinyin, e.title_initials, e.popularity"
                 f" FROM counted c JOIN search_searchentry e ON e.id = c.id WHERE {holds}"
                 f" ORDER BY e.popularity DESC LIMIT {SUGGESTION_CANDIDATES}",
                 params,
             )
             rows = cursor.fetchall()
-        # Titles starting with what was typed first, then containing it, then popular.
-        key = _key(typed.text)
-        rows.sort(key=lambda r: (not r[1].startswith(key), key not in r[1], -r[2]))
+        # Titles starting with what was typed (or its pinyin, or initials) first, then
+        # titles containing it, then courses that only mention it; popular ones first.
+        forms = [(1, _key(typed.text))] if typed.terms else []  # (column, as typed)
+        if typed.spelled:
+            forms.append((2, " " + " ".join([*typed.syllables, typed.partial]).strip()))
+        if typed.initials:
+            forms.append((3, "".join(typed.initials)))
+
+        def rank(row):
+            starts = any(row[column].startswith(form) for column, form in forms)
+            contains = any(form in row[column] for column, form in forms)
+            return (not starts, not contains, -row[4])
+
+        rows.sort(key=rank)
         ids = [row[0] for row in rows[:limit]]
         documents = dict(SearchDocument.objects.filter(id__in=ids).values_list("id", "document"))
         return [Suggestion(title=documents[i]["title"], url=documents[i]["url"]) for i in ids]

@@ -105,6 +105,7 @@
       event.preventDefault();
       window.location.href = options()[active].querySelector("a").href;
     } else if (event.key === "Escape") {
+      event.preventDefault(); // the first Escape closes the list, the next clears the box
       close();
     }
   });

@@ -16,6 +16,7 @@ from tests.courses.factories import make_learner, make_limited
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
+    # Committed data, flushed after each test: site_tree puts back the migrated rows.
     pytest.mark.usefixtures("site_tree"),
 ]
 

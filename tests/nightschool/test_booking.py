@@ -151,6 +151,16 @@ def test_an_offer_close_to_the_class_lasts_until_it_starts(session, before):
     assert Booking.objects.get(learner=second).offer_expires_at == session.starts_at
 
 
+def test_an_offer_never_lapses_at_night(session, before):
+    session.capacity = 1
+    session.save()
+    first, second = learners(2)
+    book_all(session, [first, second], before)
+    evening = at(days=0, hour=17, minute=44)  # + 12 h would be 05:44
+    services.booking_cancel(booking=Booking.objects.get(learner=first), now=evening)
+    assert Booking.objects.get(learner=second).offer_expires_at == at(days=1, hour=9)
+
+
 def test_turning_an_offer_down_or_leaving_the_queue(session, before):
     session.capacity = 1
     session.save()

@@ -146,6 +146,7 @@ def test_scanning_the_qr_code_checks_in_then_out(client, now_class):
     # The same code again is refused, plainly.
     response = client.get(checkin_path(session, previous))
     assert response.status_code == 409 and "已经用过" in html(response)
+    assert "已签到。下课时请再次扫码签退" in html(response)
 
     # An hour later (the class went on), the next code checks out.
     Booking.objects.filter(pk=booking.pk).update(checked_in_at=timezone.now() - minutes(60))

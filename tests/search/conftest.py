@@ -11,7 +11,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
@@ -22,9 +21,11 @@ from search.backends.elasticsearch import client
 from search.documents import CourseDocument, course_documents, visible_course_ids
 from search.models import IndexOperation
 from tests.academies.factories import make_unit
+from tests.conftest import run_demo_steps
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = [EMBEDDED, ELASTICSEARCH]
+DEMO_CATALOGUE = ["academies.demo", "courses.demo", "nightschool.demo"]
 
 
 def _free_port() -> int:
@@ -99,10 +100,12 @@ def refresh(backend_name, settings):
 
 @pytest.fixture(scope="session")
 def demo_documents(django_db_setup, django_db_blocker) -> list[CourseDocument]:
-    """The documents of the demo catalogue (`manage.py seed_demo`), made once: the
-    demo is seeded in a transaction that is rolled back afterwards."""
+    """The documents of the demo catalogue (the courses' and night school's demo, as
+    `manage.py seed_demo` makes them, without generating the demo videos), made once:
+    the demo is seeded in a transaction that is rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        for module in DEMO_CATALOGUE:
+            run_demo_steps(module)
         docs, _hidden = course_documents(list(visible_course_ids()))
         transaction.set_rollback(True)
     return docs

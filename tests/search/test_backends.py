@@ -224,6 +224,11 @@ def test_suggest_as_you_type(indexed, typed, expected):
     assert expected in [s.title for s in indexed.suggest(typed)]
 
 
+def test_suggest_titles_spelled_as_typed_first(indexed):
+    assert [s.title for s in indexed.suggest("shuk")][:1] == ["数控机床装调维修工实操"]
+    assert [s.title for s in indexed.suggest("sh")][:1] == ["书法"]
+
+
 def test_suggest_nothing(indexed):
     assert indexed.suggest("潜水") == []
     assert indexed.suggest("  ") == []
