@@ -126,6 +126,22 @@ class TypedPlan:
     def spelled(self) -> bool:
         return bool(self.syllables) or len(self.partial) >= 2
 
+    def rank(self, title: str, pinyin: str, initials: str, popularity: int) -> tuple:
+        """Order of suggestions, the same on every backend: titles starting with what
+        was typed (as characters, pinyin or initials), then titles containing it, then
+        courses that only mention it; the popular first."""
+        forms = []  # (the title in a form, what was typed in that form)
+        if self.terms:
+            forms.append(("".join(text.runs(title)), "".join(text.runs(self.text))))
+        if self.spelled:
+            typed = " ".join([*self.syllables, self.partial])
+            forms.append((f" {pinyin.strip()}", f" {typed.strip()}"))
+        if self.initials:
+            forms.append((initials.replace(" ", ""), "".join(self.initials)))
+        starts = any(value.startswith(typed) for value, typed in forms)
+        contains = any(typed in value for value, typed in forms)
+        return (not starts, not contains, -popularity)
+
 
 def plan_typed(prefix: str) -> TypedPlan:
     normalized = text.normalize(prefix)

@@ -55,6 +55,7 @@ TEXT_FIELDS = [
 BULK_CHUNK = 500
 SEARCH_TIMEOUT = 3  # seconds: a slow cluster must not hold up the page
 REBUILD_TIMEOUT = 600  # merging a new index into one segment takes a while
+SUGGESTION_CANDIDATES = 50  # ranked again like the embedded backend's (TypedPlan.rank)
 _FILTER_FIELDS = {
     "academy": "academy_id",
     "category": "category_id",
@@ -389,7 +390,8 @@ class ElasticsearchBackend(SearchBackend):
         if not clauses:
             return []
         search = self._search().query(Q("bool", should=clauses, minimum_should_match=1))
-        search = search.sort("_score", {"popularity": "desc"}).source(["title", "url"])[:limit]
+        search = search.sort("_score", {"popularity": "desc"})[:SUGGESTION_CANDIDATES]
+        search = search.source(["title", "url", "title_pinyin", "title_initials", "popularity"])
         try:
             with _reachable():
                 response = search.execute()
@@ -397,4 +399,10 @@ class ElasticsearchBackend(SearchBackend):
             if isinstance(error.__cause__, NotFoundError):
                 return []
             raise
-        return [Suggestion(title=hit.title, url=hit.url) for hit in response.hits]
+        hits = sorted(
+            response.hits,
+            key=lambda hit: typed.rank(
+                hit.title, hit.title_pinyin, hit.title_initials, hit.popularity
+            ),
+        )
+        return [Suggestion(title=hit.title, url=hit.url) for hit in hits[:limit]]

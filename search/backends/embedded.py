@@ -537,20 +537,7 @@ class EmbeddedBackend(SearchBackend):
                 params,
             )
             rows = cursor.fetchall()
-        # Titles starting with what was typed (or its pinyin, or initials) first, then
-        # titles containing it, then courses that only mention it; popular ones first.
-        forms = [(1, _key(typed.text))] if typed.terms else []  # (column, as typed)
-        if typed.spelled:
-            forms.append((2, " " + " ".join([*typed.syllables, typed.partial]).strip()))
-        if typed.initials:
-            forms.append((3, "".join(typed.initials)))
-
-        def rank(row):
-            starts = any(row[column].startswith(form) for column, form in forms)
-            contains = any(form in row[column] for column, form in forms)
-            return (not starts, not contains, -row[4])
-
-        rows.sort(key=rank)
+        rows.sort(key=lambda row: typed.rank(*row[1:]))
         ids = [row[0] for row in rows[:limit]]
         documents = dict(SearchDocument.objects.filter(id__in=ids).values_list("id", "document"))
         return [Suggestion(title=documents[i]["title"], url=documents[i]["url"]) for i in ids]

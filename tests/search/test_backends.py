@@ -226,7 +226,7 @@ def test_suggest_as_you_type(indexed, typed, expected):
 
 def test_suggest_titles_spelled_as_typed_first(indexed):
     assert [s.title for s in indexed.suggest("shuk")][:1] == ["数控机床装调维修工实操"]
-    assert [s.title for s in indexed.suggest("sh")][:1] == ["书法"]
+    assert {s.title for s in indexed.suggest("sh")[:2]} == {"书法", "数控机床装调维修工实操"}
 
 
 def test_suggest_nothing(indexed):
