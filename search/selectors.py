@@ -68,42 +68,48 @@ def index_is_stale(*, backend_name: str) -> bool:
     return IndexOperation.objects.filter(backend=backend_name, created_at__lt=since).exists()
 
 
+class _Backends:
+    """Asks the backend serving searches; once it has failed, the embedded one, and
+    the answer is then marked as possibly out of date."""
+
+    def __init__(self):
+        self.name = backend_names()[0]
+        self.stale = index_is_stale(backend_name=self.name)
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        try:
+            return get_backend(self.name).search(query)
+        except SearchUnavailable as error:
+            logger.warning("search backend %s unavailable, answering from %s: %s",
+                           self.name, EMBEDDED, error)  # fmt: skip
+            self.name, self.stale = EMBEDDED, True
+            return get_backend(self.name).search(query)
+
+
 def course_search(
     *, query_text: str, filters: dict[str, str], sort: str = "relevance", page: int = 1
 ) -> SearchPage:
-    """Search the courses. When Elasticsearch cannot answer, the embedded index does
-    and the page says results may be out of date; a search without results comes
-    with suggestions."""
-    query = SearchQuery(
-        text=query_text, filters=filters, sort=sort, page=page, synonyms=_synonyms()
-    )
-    name = backend_names()[0]
-    try:
-        results = get_backend(name).search(query)
-        stale = index_is_stale(backend_name=name)
-    except SearchUnavailable as error:
-        logger.warning(
-            "search backend %s unavailable, answering from %s: %s", name, EMBEDDED, error
-        )
-        name, stale = EMBEDDED, True
-        results = get_backend(name).search(query)
-    backend = get_backend(name)
-    found = SearchPage(query=query, results=results, stale=stale)
+    """Search the courses, editors' picks for the query first. When Elasticsearch
+    cannot answer, the embedded index does and the page says results may be out of
+    date; a search without results comes with suggestions."""
+    backends = _Backends()
+    synonyms = _synonyms()
+    query = SearchQuery(text=query_text, filters=filters, sort=sort, page=page, synonyms=synonyms)
+    found = SearchPage(query=query, results=backends.search(query))
     pick_ids = _picks(query_text)
     if pick_ids and page == 1:
-        picked = backend.search(
+        picked = backends.search(
             SearchQuery(filters=filters, only_ids=pick_ids, page_size=len(pick_ids))
         )
         by_id = {hit.id: hit for hit in picked.hits}
         found.picks = [by_id[i] for i in pick_ids if i in by_id]
-    if results.total == 0 and not found.picks and text.normalize(query_text):
-        relaxed = backend.search(
-            SearchQuery(
-                text=query_text, synonyms=query.synonyms, relaxed=True, page_size=SUGGESTIONS
-            )
+    if found.results.total == 0 and not found.picks and text.normalize(query_text):
+        relaxed = backends.search(
+            SearchQuery(text=query_text, synonyms=synonyms, relaxed=True, page_size=SUGGESTIONS)
         )
         found.suggestions = [Suggestion(hit.title, hit.url) for hit in relaxed.hits]
         found.popular = popular_queries(limit=SUGGESTIONS)
+    found.stale = backends.stale
     return found
 
 
