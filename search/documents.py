@@ -71,6 +71,18 @@ class CourseDocument:
 
 
 _DOCUMENT_FIELDS = tuple(field.name for field in dataclasses.fields(CourseDocument))
+_TEXT_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "lessons",
+    "lecturers",
+    "honours",
+    "academy",
+    "training_base",
+    "category",
+    "tags",
+)
 
 
 @dataclass(frozen=True)
@@ -180,23 +192,26 @@ def index_settings(analysis: str) -> dict:
     }
 
 
-def _chinese(highlighted: bool = False) -> Text:
+def _chinese(highlighted: bool = False, **kwargs) -> Text:
     """Text analysed by the configured Chinese analyzer. Fields shown as highlighted
     snippets keep their offsets, so the highlighter need not analyse them again."""
-    return Text(
-        analyzer="lms_chinese",
-        search_analyzer="lms_chinese_search",
-        **({"index_options": "offsets"} if highlighted else {}),
-    )
+    if highlighted:
+        kwargs["index_options"] = "offsets"
+    return Text(analyzer="lms_chinese", search_analyzer="lms_chinese_search", **kwargs)
+
+
+def _about() -> Text:
+    """A short text only searched as part of `about` (queries over fewer fields run faster)."""
+    return Text(index=False, copy_to="about")
 
 
 def _facet() -> Keyword:
-    """A facet's value and label in one ("5\x1f吉林省新能源工匠学院"): one terms
+    """A facet's value and label in one, joined by FACET_SEPARATOR: one terms
     aggregation gives both, without a sub-aggregation per value."""
     return Keyword(index=False, eager_global_ordinals=True)
 
 
-FACET_SEPARATOR = "\x1f"
+FACET_SEPARATOR = "\x1f"  # the ASCII unit separator, in no name
 
 
 def _initials() -> Text:
@@ -214,19 +229,21 @@ class CourseIndexDocument(Document):
     summary = _chinese(highlighted=True)
     description = _chinese(highlighted=True)
     lessons = _chinese(highlighted=True)
-    lecturers = _chinese(highlighted=True)
+    lecturers = _chinese(highlighted=True, copy_to="about")
     lecturer_pinyin = Text(analyzer="standard")
     lecturer_initials = _initials()
     topic_pinyin = Text(analyzer="standard")
-    honours = _chinese()
+    honours = _about()
     academy_id = Keyword()
-    academy = _chinese()
+    academy = _about()
     academy_facet = _facet()
-    training_base = _chinese()
+    training_base = _about()
     category_id = Keyword()
-    category = _chinese()
+    category = _about()
     category_facet = _facet()
-    tags = _chinese()
+    tags = _chinese(copy_to="about")
+    # Lecturers, honours, academy, base, category and tags in one field.
+    about = _chinese()
     level = Keyword()
     level_label = Keyword(index=False)
     level_facet = _facet()
@@ -234,8 +251,6 @@ class CourseIndexDocument(Document):
     mode_label = Keyword(index=False)
     mode_facet = _facet()
     hours = Float()
-    mode = Keyword()
-    mode_label = Keyword(index=False)
     openness = Keyword()
     published_at = Date()
     enrolments = Integer()
@@ -246,6 +261,13 @@ class CourseIndexDocument(Document):
     def source(doc: CourseDocument) -> dict:
         """What is sent to Elasticsearch for a course (plain values, built fast)."""
         values = doc.as_dict()
+        for name in _TEXT_FIELDS:
+            value = values[name]
+            values[name] = (
+                text.half_width(value)
+                if isinstance(value, str)
+                else [text.half_width(v) for v in value]
+            )
         values.update(vars(doc.spelling()), popularity=doc.popularity)
         for name, key, label in (
             ("academy", doc.academy_id, doc.academy),

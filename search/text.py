@@ -105,6 +105,21 @@ def _han_syllables(run: str) -> tuple[str, ...]:
     return tuple(syllables)
 
 
+_FULL_WIDTH = str.maketrans(
+    {
+        chr(code): chr(code - 0xFEE0)
+        for code in range(0xFF10, 0xFF5B)
+        if chr(code - 0xFEE0).isalnum()
+    }
+)
+
+
+def half_width(text: str) -> str:
+    """Full-width letters and digits as ASCII (ＣＮＣ → CNC), Chinese punctuation kept:
+    what Elasticsearch indexes, since a stock node has no normalising filter."""
+    return text.translate(_FULL_WIDTH)
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width letters and digits become ASCII), lower case, single spaces."""
     return " ".join(unicodedata.normalize("NFKC", text or "").lower().split())

@@ -40,18 +40,7 @@ from search.query import (
 logger = logging.getLogger(__name__)
 
 MOST = "2<75%"  # see search.text.required_matches
-TEXT_FIELDS = [
-    "title^3",
-    "summary^2",
-    "description",
-    "lessons",
-    "lecturers^2",
-    "honours",
-    "academy",
-    "training_base",
-    "category",
-    "tags^2",
-]
+TEXT_FIELDS = ["title^3", "summary^2", "description", "lessons", "about"]
 BULK_CHUNK = 500
 SEARCH_TIMEOUT = 3  # seconds: a slow cluster must not hold up the page
 REBUILD_TIMEOUT = 600  # merging a new index into one segment takes a while

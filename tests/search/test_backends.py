@@ -137,6 +137,13 @@ def test_most_bigrams_must_match(indexed):
     assert indexed.search(SearchQuery(text="光伏焊接", relaxed=True)).total >= 2
 
 
+def test_full_width_letters_are_found_as_typed_on_a_phone(backend, refresh):
+    backend.index([make_doc(9, "ＣＮＣ编程入门", summary="ＰＬＣ与数控系统。")])
+    refresh()
+    for typed in ("cnc", "CNC编程", "plc"):
+        assert [hit.id for hit in backend.search(SearchQuery(text=typed)).hits] == [9], typed
+
+
 def test_nothing_found(indexed):
     results = indexed.search(SearchQuery(text="潜水艇"))
     assert results.total == 0 and results.hits == []
