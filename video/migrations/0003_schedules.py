@@ -1,39 +1,16 @@
 from django.db import migrations
-from django.utils import timezone
 
-SCHEDULES = [
-    # (name, func, minutes)
-    ("video: watchdog", "video.tasks.watchdog", 1),
-    ("video: sweep expired uploads", "video.tasks.sweep_uploads", 60),
-]
-
-
-def create_schedules(apps, schema_editor):
-    """Idempotent: a schedule is matched by its function and put back as it should be."""
-    Schedule = apps.get_model("django_q", "Schedule")
-    for name, func, minutes in SCHEDULES:
-        Schedule.objects.filter(func=func).exclude(name=name).delete()
-        Schedule.objects.update_or_create(
-            name=name,
-            defaults={
-                "func": func,
-                "schedule_type": "I",
-                "minutes": minutes,
-                "repeats": -1,
-                "next_run": timezone.now(),
-            },
-        )
-
-
-def delete_schedules(apps, schema_editor):
-    Schedule = apps.get_model("django_q", "Schedule")
-    Schedule.objects.filter(func__in=[func for _, func, _ in SCHEDULES]).delete()
+from lms.migration_ops import DJANGO_Q_SCHEDULES, interval_schedules
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("video", "0002_job_fencing"),
-        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
-    ]
+    dependencies = [("video", "0002_job_fencing"), DJANGO_Q_SCHEDULES]
 
-    operations = [migrations.RunPython(create_schedules, delete_schedules)]
+    operations = [
+        interval_schedules(
+            [
+                ("video: watchdog", "video.tasks.watchdog", 1),
+                ("video: sweep expired uploads", "video.tasks.sweep_uploads", 60),
+            ]
+        )
+    ]
