@@ -8,7 +8,13 @@ from lms.demo import DEMO_PASSWORD
 
 # Each module's steps() yields (label, callable); a step that returns accounts
 # (a list of (username, role)) has them printed at the end.
-DEMO_MODULES = ["academies.demo", "video.demo", "courses.demo", "nightschool.demo"]
+DEMO_MODULES = [
+    "academies.demo",
+    "video.demo",
+    "courses.demo",
+    "nightschool.demo",
+    "learning.demo",
+]
 
 
 class Command(BaseCommand):
