@@ -7,7 +7,8 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
-from academies.models import UNIT_PAGE_MODELS, IndustryAcademyPage
+from academies.models import IndustryAcademyPage
+from academies.selectors import unit_page_models
 from academies.services import unit_provision
 from video import jobs, services
 from video.models import Video, VideoStatus, Visibility
@@ -48,7 +49,7 @@ def steps():
 
 def grant_video_permissions() -> None:
     """Units seeded before the video app existed get its collection permissions."""
-    for model in UNIT_PAGE_MODELS:
+    for model in unit_page_models():
         for page in model.objects.all():
             unit_provision(page=page)
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from academies.models import UNIT_PAGE_MODELS
+from academies.selectors import unit_page_models
 from courses.services import CatalogueImportError, catalogue_import
 from courses.tabular import TableError, read_table
 
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, academy: str, **options):
-        units = [unit for model in UNIT_PAGE_MODELS for unit in model.objects.filter(title=academy)]
+        units = [
+            unit for model in unit_page_models() for unit in model.objects.filter(title=academy)
+        ]
         if len(units) != 1:
             raise CommandError(
                 _("No unit is called “%(title)s”.") % {"title": academy}
