@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: set up everything, then run the whole suite on SQLite and on PostgreSQL.
+# The two passes run side by side (each is mostly one busy process, and CI has two cores);
+# LMS_TEST_SERIAL=1 runs them one after the other. Arguments go to both pytest runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -8,7 +10,9 @@ export DJANGO_SETTINGS_MODULE=lms.settings.test
 export PYTHONDONTWRITEBYTECODE=1
 run_dir=$(mktemp -d /tmp/lms-test.XXXXXX)
 chmod 755 "$run_dir"
+pg_pass=""
 cleanup() {
+  [ -n "$pg_pass" ] && kill "$pg_pass" 2>/dev/null || true
   scripts/elasticsearch.sh stop "$run_dir/es" 2>/dev/null || true
   scripts/postgres.sh stop "$run_dir/pg" 2>/dev/null || true
   rm -rf "$run_dir"
@@ -17,14 +21,35 @@ trap cleanup EXIT
 
 echo "==> ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 echo "==> Elasticsearch (integ-test distribution, single node on loopback)"
 ELASTICSEARCH_URL=$(scripts/elasticsearch.sh start "$run_dir/es" "${LMS_TEST_ES_PORT:-59209}")
 export ELASTICSEARCH_URL
 
-echo "==> 测试 / tests on SQLite"
-.venv/bin/pytest -p no:cacheprovider "$@"
+echo "==> PostgreSQL (throw-away cluster on loopback)"
+postgres_url=$(scripts/postgres.sh start "$run_dir/pg" "${LMS_TEST_PG_PORT:-54329}")
 
-echo "==> 测试 / tests on PostgreSQL"
-DATABASE_URL=$(scripts/postgres.sh start "$run_dir/pg" "${LMS_TEST_PG_PORT:-54329}")
-DATABASE_URL=$DATABASE_URL .venv/bin/pytest -p no:cacheprovider "$@"
+started=$(date +%s)
+pg_status=0
+if [ "${LMS_TEST_SERIAL:-0}" = 1 ]; then
+  sqlite_status=0
+  echo "==> 测试 / tests on SQLite"
+  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider "$@" || sqlite_status=$?
+  echo "==> 测试 / tests on PostgreSQL"
+  DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres \
+    .venv/bin/pytest -p no:cacheprovider "$@" || pg_status=$?
+else
+  echo "==> 测试 / tests on SQLite and, alongside, on PostgreSQL (its report follows)"
+  DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres \
+    .venv/bin/pytest -p no:cacheprovider --color=no "$@" >"$run_dir/postgres.log" 2>&1 &
+  pg_pass=$!
+  sqlite_status=0
+  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider "$@" || sqlite_status=$?
+  wait "$pg_pass" || pg_status=$?
+  pg_pass=""
+  echo "==> 测试 / tests on PostgreSQL: report"
+  cat "$run_dir/postgres.log"
+fi
+echo "==> SQLite: exit $sqlite_status, PostgreSQL: exit $pg_status, $(($(date +%s) - started)) s"
+[ "$sqlite_status" = 0 ] && [ "$pg_status" = 0 ]
