@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
+from academies.selectors import unit_page_models
 from courses.models import Category, Level, Mode, normalize_phone, phone_validator
 
 PHONE_WIDGET = forms.TextInput(
@@ -148,6 +150,17 @@ class CourseFilterForm(forms.Form):
         link to a deleted category) is left out rather than refusing the listing."""
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
+
+
+class CourseCatalogueForm(CourseFilterForm):
+    """The catalogue's filters for apps, which also choose the unit (academy, training
+    base, night-school site) whose courses to list."""
+
+    academy = forms.ModelChoiceField(Page.objects.none(), required=False, label=_("Academy"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["academy"].queryset = Page.objects.live().type(*unit_page_models())
 
 
 class CatalogueUploadForm(forms.Form):

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupPagePermission, Page
 
-from academies.models import UNIT_PAGE_MODELS, AcademyUnitPage
+from academies.models import UNIT_PAGE_MODELS, AcademyUnitPage, HeadquartersPage
 from courses.models import (
     Category,
     CourseLecturer,
@@ -23,6 +23,14 @@ from courses.models import (
     LearnerProfile,
     LecturerPage,
     Lesson,
+)
+from learning.models import Certificate
+from learning.selectors import (
+    CourseProgress,
+    YearProgress,
+    certificates_of_learner,
+    course_progress_for,
+    learner_year_progress,
 )
 from video.models import Video, VideoStatus
 
@@ -78,6 +86,7 @@ class CourseCard:
     unit_title: str
     status: str | None
     tags: list[str]
+    progress: CourseProgress | None = None
 
 
 def _cards(user, courses: list[CoursePage]) -> list[CourseCard]:
@@ -191,6 +200,29 @@ def may_study(*, user, course: CoursePage) -> bool:
         learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
     ).exists()
     return enrolled or can_manage_course(user=user, course=course)
+
+
+def may_see_course(*, request, course: CoursePage) -> bool:
+    """Whether the course's page would be shown: live and not kept from the visitor by a
+    view restriction (as Wagtail serves pages), or administered by them (drafts too)."""
+    if course.live and all(
+        restriction.accept_request(request) for restriction in course.get_view_restrictions()
+    ):
+        return True
+    return can_manage_course(user=request.user, course=course)
+
+
+def course_for_visitor(*, request, course_id: int) -> CoursePage | None:
+    course = CoursePage.objects.select_related("category").filter(pk=course_id).first()
+    return course if course and may_see_course(request=request, course=course) else None
+
+
+def enrolment_of(*, learner, course_id: int) -> Enrolment | None:
+    return (
+        Enrolment.objects.select_related("course")
+        .filter(learner=learner, course_id=course_id)
+        .first()
+    )
 
 
 def enrolled_in_a_lesson_using(user, video: Video) -> bool:
@@ -334,15 +366,23 @@ class LearnerDashboard:
     waiting: list[tuple[Enrolment, int | None]] = field(default_factory=list)
     follows: list[Page] = field(default_factory=list)
     feed: list[FeedItem] = field(default_factory=list)
+    year: YearProgress | None = None
+    certificates: list[Certificate] = field(default_factory=list)
 
 
 def learner_profile(*, user) -> LearnerProfile | None:
     return LearnerProfile.objects.filter(user=user).first()
 
 
-def learner_dashboard(*, user) -> LearnerDashboard:
-    """A learner's own page: profile, courses, requests, what they follow and its news."""
-    profile = learner_profile(user=user)
+@dataclass
+class LearnerCourses:
+    enrolled: list[CourseCard]
+    waiting: list[tuple[Enrolment, int | None]]
+
+
+def learner_courses(*, user) -> LearnerCourses:
+    """我的学习: the live courses a learner is enrolled in, as cards with their progress;
+    and their requests and places on waiting lists (with the place)."""
     enrolments = list(
         Enrolment.objects.filter(learner=user, status__in=TAKING_PART)
         .select_related("course")
@@ -350,6 +390,10 @@ def learner_dashboard(*, user) -> LearnerDashboard:
     )
     active_ids = [e.course_id for e in enrolments if e.status == EnrolmentStatus.ACTIVE]
     active = list(_course_cards().filter(pk__in=active_ids).order_by("title"))
+    enrolled = _cards(user, active)
+    progress = course_progress_for(learner=user, courses=active)
+    for card in enrolled:
+        card.progress = progress[card.course.pk]
     waiting = [
         (
             enrolment,
@@ -360,16 +404,32 @@ def learner_dashboard(*, user) -> LearnerDashboard:
         for enrolment in enrolments
         if enrolment.status != EnrolmentStatus.ACTIVE
     ]
+    return LearnerCourses(enrolled=enrolled, waiting=waiting)
+
+
+def learner_year(*, user) -> YearProgress:
+    """This year's hours of a learner against the province's target (the headquarters')."""
+    return learner_year_progress(
+        learner=user, academy=HeadquartersPage.objects.live().order_by("path").first()
+    )
+
+
+def learner_dashboard(*, user) -> LearnerDashboard:
+    """A learner's own page: profile, courses with progress, this year's hours against the
+    province's target, certificates, requests, what they follow and its news."""
+    courses = learner_courses(user=user)
     follows = [
         follow.page.specific
         for follow in Follow.objects.filter(user=user).select_related("page").order_by("-pk")
     ]
     return LearnerDashboard(
-        profile=profile,
-        enrolled=_cards(user, active),
-        waiting=waiting,
+        profile=learner_profile(user=user),
+        enrolled=courses.enrolled,
+        waiting=courses.waiting,
         follows=follows,
         feed=following_feed(user=user),
+        year=learner_year(user=user),
+        certificates=list(certificates_of_learner(learner=user)),
     )
 
 

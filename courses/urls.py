@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from courses import views
+from courses import api, views
 
 app_name = "courses"
 
@@ -21,4 +21,8 @@ urlpatterns = [
     path("enrolment/<int:course_id>/join/", views.enrol, name="enrol"),
     path("enrolment/<int:course_id>/leave/", views.leave, name="leave"),
     path("follow/<int:page_id>/", views.follow, name="follow"),
+    path("api/v1/courses/", api.course_list, name="api_courses"),
+    path("api/v1/courses/<int:course_id>/", api.course_detail, name="api_course"),
+    path("api/v1/courses/<int:course_id>/enrolment/", api.enrolment, name="api_enrolment"),
+    path("api/v1/me/courses/", api.my_courses, name="api_my_courses"),
 ]

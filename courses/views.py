@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
@@ -24,6 +25,10 @@ from courses.forms import (
     RegistrationForm,
 )
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
+from learning.progress import lesson_opened
+from learning.selectors import course_progress_for
+from video import selectors as video_selectors
+from video import services as video_services
 
 
 def safe_next_url(request, default: str) -> str:
@@ -193,27 +198,40 @@ def follow(request, page_id: int):
     return redirect(safe_next_url(request, page.url))
 
 
+def _studying(request, *, course: CoursePage, lesson) -> dict:
+    """What a learner studying the lesson sees: the player, their progress."""
+    context = {
+        "studying": True,
+        "lesson_state": lesson_opened(learner=request.user, course=course, lesson=lesson),
+        "course_progress": course_progress_for(learner=request.user, courses=[course])[course.pk],
+    }
+    video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
+    if video is not None and video_selectors.can_watch(request.user, video):
+        context["video"] = video
+        context["playback"] = video_selectors.playback_for(video)
+        context["play_ticket"] = video_services.play_ticket(video=video)
+    return context
+
+
+@ensure_csrf_cookie
 def lesson_view(request, *, course: CoursePage, key):
-    """One lesson of a course, for its enrolled learners (and its administrators)."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('courses:login')}?next={request.path}")
-    if not selectors.may_study(user=request.user, course=course):
-        messages.info(request, _("Enrol in the course to open its lessons."))
-        return redirect(course.get_url(request))
+    """One lesson of a course. Its enrolled learners (and administrators) study it here;
+    everyone else sees what the lesson is and the course's call to enrol."""
     chapters = selectors.course_outline(course=course)
     sequence = [(chapter, lesson) for chapter in chapters for lesson in chapter.lessons.all()]
     index = next((i for i, (_c, lesson) in enumerate(sequence) if lesson.key == key), None)
     if index is None:
         raise Http404(_("This lesson is not part of the course (any more)."))
     chapter, lesson = sequence[index]
-    return render(
-        request,
-        "courses/lesson.html",
-        {
-            "page": course,
-            "chapter": chapter,
-            "lesson": lesson,
-            "previous": sequence[index - 1][1] if index > 0 else None,
-            "next": sequence[index + 1][1] if index + 1 < len(sequence) else None,
-        },
-    )
+    context = {
+        "page": course,
+        "chapter": chapter,
+        "lesson": lesson,
+        "previous": sequence[index - 1][1] if index > 0 else None,
+        "next": sequence[index + 1][1] if index + 1 < len(sequence) else None,
+    }
+    if selectors.may_study(user=request.user, course=course):
+        context.update(_studying(request, course=course, lesson=lesson))
+    else:
+        context.update(selectors.course_detail(course=course, user=request.user))
+    return render(request, "courses/lesson.html", context)

@@ -1,26 +1,24 @@
-"""JSON for the lesson player: resume position (GET) and heartbeats (POST).
+"""JSON for the lesson player (resume position, heartbeats) and the learner's own record:
+profile with this year's hours, certificates.
 
 Heartbeat body, as static/js/video-player.js sends it:
 ``{"position": s, "rate": r, "ranges": [[from, to], …], "visible": bool, "tab": "id"}``.
 """
 
-import json
-
-from django.http import JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
 
 from courses.models import Lesson
-from courses.selectors import may_study
+from courses.selectors import learner_profile, learner_year, may_see_course, may_study
+from learning import views
 from learning.crediting import Beat
 from learning.progress import progress_record, resume_position
+from learning.selectors import certificates_of_learner
+from lms.api import ApiError, absolute, api_view, iso, read_json, respond
 
 MAX_RANGES = 50
-
-
-def _error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"error": {"message": message}}, status=status)
 
 
 def _beat(payload: dict) -> Beat:
@@ -35,24 +33,25 @@ def _beat(payload: dict) -> Beat:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@api_view("GET", "POST", login=True)
 def lesson_progress(request, key):
-    if not request.user.is_authenticated:
-        return _error(_("Please log in to record your learning."), 401)
     lesson = get_object_or_404(Lesson.objects.select_related("chapter__course", "video"), key=key)
     course = lesson.chapter.course
+    if not may_see_course(request=request, course=course):
+        raise Http404
     if not may_study(user=request.user, course=course):
-        return _error(_("Enrol in the course to record your learning."), 403)
+        raise ApiError("not_enrolled", _("Enrol in the course to record your learning."), 403)
     if request.method == "GET":
-        return JsonResponse({"position": resume_position(learner=request.user, lesson=lesson)})
+        return respond({"position": resume_position(learner=request.user, lesson=lesson)})
+    message = _("The progress report could not be read.")
+    payload = read_json(request, message)
     try:
-        payload = json.loads(request.body or b"{}")
         beat = _beat(payload)
-    except (ValueError, TypeError):
-        return _error(_("The progress report could not be read."), 400)
+    except (ValueError, TypeError) as error:
+        raise ApiError("invalid", message) from error
     tab = str(payload.get("tab") or "")[:40] or request.session.session_key or "default"
     state = progress_record(learner=request.user, course=course, lesson=lesson, beat=beat, tab=tab)
-    return JsonResponse(
+    return respond(
         {
             "position": state.position,
             "coverage": round(state.coverage, 3),
@@ -61,3 +60,57 @@ def lesson_progress(request, key):
             "course_complete": state.course_complete,
         }
     )
+
+
+@api_view("GET", login=True)
+def me(request):
+    user = request.user
+    profile = learner_profile(user=user)
+    year = learner_year(user=user)
+    return respond(
+        {
+            "id": user.pk,
+            "phone": user.username,
+            "name": profile.real_name if profile else user.get_full_name(),
+            "work_unit": profile.work_unit if profile else "",
+            "phone_verified": profile.phone_verified if profile else False,
+            "hours": {
+                "year": year.year,
+                "hours": year.hours,
+                "target_hours": year.target_hours,
+                "percent": year.percent,
+            },
+        }
+    )
+
+
+@api_view("GET", login=True)
+def my_certificates(request):
+    return respond(
+        {
+            "results": [
+                {
+                    "code": certificate.code,
+                    "course": {"id": certificate.course_id, "title": certificate.course_title},
+                    "academy": certificate.academy_title,
+                    "hours": float(certificate.hours),
+                    "issued_at": iso(certificate.issued_at),
+                    "revoked": not certificate.is_valid,
+                    "revoked_at": iso(certificate.revoked_at),
+                    "pdf_url": absolute(
+                        request, reverse("learning:api_certificate_pdf", args=(certificate.code,))
+                    ),
+                    "verify_url": absolute(
+                        request, reverse("learning:certificate_verify", args=(certificate.code,))
+                    ),
+                }
+                for certificate in certificates_of_learner(learner=request.user)
+            ]
+        }
+    )
+
+
+@api_view("GET", login=True)
+def certificate_pdf(request, code: str):
+    """The page's download, for apps too: they authenticate with their token."""
+    return views.certificate_download(request, code)

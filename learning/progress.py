@@ -11,7 +11,11 @@ from django.utils import timezone
 from academies.selectors import unit_of
 from learning import crediting
 from learning.models import LearnerClock, LedgerSource, LessonProgress, PlayerTab
+from learning.selectors import course_progress_for
 from learning.services import certificate_issue, ledger_append
+
+# A player stopped this close to the end had played the video to its end.
+ENDED_MARGIN_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -28,22 +32,11 @@ def _learner_name(learner) -> str:
     return (profile.real_name if profile else "") or learner.get_full_name() or learner.username
 
 
-def _course_complete(*, learner, course) -> bool:
-    required = {str(lesson.key) for lesson in course.lessons() if lesson.required}
-    done = {
-        str(key)
-        for key in LessonProgress.objects.filter(
-            learner=learner, course=course, completed_at__isnull=False
-        ).values_list("lesson_key", flat=True)
-    }
-    return bool(required) and required <= done
-
-
 def _complete(progress: LessonProgress, *, learner, course, now) -> bool:
     """Mark the lesson complete; issue the certificate when it completes the course."""
     progress.completed_at = now
     progress.save(update_fields=["completed_at"])
-    if not _course_complete(learner=learner, course=course):
+    if not course_progress_for(learner=learner, courses=[course])[course.pk].completed:
         return False
     certificate_issue(
         learner=learner,
@@ -131,5 +124,9 @@ def lesson_opened(*, learner, course, lesson, now=None) -> ProgressState:
 
 
 def resume_position(*, learner, lesson) -> float:
+    """Where the learner stopped; the beginning again once they had watched to the end."""
     progress = LessonProgress.objects.filter(learner=learner, lesson_key=lesson.key).first()
-    return progress.position if progress else 0.0
+    if progress is None:
+        return 0.0
+    ended = progress.duration > 0 and progress.position >= progress.duration - ENDED_MARGIN_SECONDS
+    return 0.0 if ended else progress.position

@@ -9,7 +9,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from academies.selectors import managed_unit_ids, unit_page_models
-from learning.models import Certificate, LedgerEntry, YearlyHoursTarget
+from courses.models import Lesson
+from learning.models import Certificate, LedgerEntry, LessonProgress, YearlyHoursTarget
 
 
 def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -68,6 +69,69 @@ def learner_year_progress(
     )
 
 
+@dataclass(frozen=True)
+class CourseProgress:
+    lessons_done: int
+    lessons_required: int
+    percent: int
+    completed: bool
+    resume_lesson: Lesson | None
+
+
+def _resume_lesson(lessons: list[Lesson], progress: dict) -> Lesson | None:
+    """The lesson the learner was last in if unfinished, else the first unfinished required
+    lesson, else (course done) the last one watched or the first of the course."""
+    watched = sorted(
+        (lesson for lesson in lessons if lesson.key in progress),
+        key=lambda lesson: progress[lesson.key].updated_at,
+    )
+    if watched and not _is_done(progress[watched[-1].key]):
+        return watched[-1]
+    unfinished = [
+        lesson for lesson in lessons if lesson.required and not _is_done(progress.get(lesson.key))
+    ]
+    if unfinished:
+        return unfinished[0]
+    if watched:
+        return watched[-1]
+    return lessons[0] if lessons else None
+
+
+def _is_done(progress: LessonProgress | None) -> bool:
+    return progress is not None and progress.completed_at is not None
+
+
+def course_progress_for(*, learner, courses) -> dict[int, CourseProgress]:
+    """Each course's progress for the learner, keyed by course id: required lessons
+    complete out of all required lessons, and the lesson to continue with. Two queries,
+    however many courses."""
+    course_ids = [course.pk for course in courses]
+    lessons: dict[int, list[Lesson]] = {pk: [] for pk in course_ids}
+    for lesson in (
+        Lesson.objects.filter(chapter__course_id__in=course_ids)
+        .select_related("chapter")
+        .order_by("chapter__sort_order", "chapter_id", "sort_order", "pk")
+    ):
+        lessons[lesson.chapter.course_id].append(lesson)
+    progress: dict[int, dict] = {pk: {} for pk in course_ids}
+    for row in LessonProgress.objects.filter(learner=learner, course_id__in=course_ids).only(
+        "course_id", "lesson_key", "completed_at", "updated_at"
+    ):
+        progress[row.course_id][row.lesson_key] = row
+    result = {}
+    for pk in course_ids:
+        required = [lesson for lesson in lessons[pk] if lesson.required]
+        done = sum(1 for lesson in required if _is_done(progress[pk].get(lesson.key)))
+        result[pk] = CourseProgress(
+            lessons_done=done,
+            lessons_required=len(required),
+            percent=done * 100 // len(required) if required else 0,
+            completed=bool(required) and done == len(required),
+            resume_lesson=_resume_lesson(lessons[pk], progress[pk]),
+        )
+    return result
+
+
 def ledger_for_learner(*, learner, limit: int = 50):
     return LedgerEntry.objects.filter(learner=learner).select_related("author")[:limit]
 
@@ -88,6 +152,15 @@ def certificate_by_code(*, code: str):
 
 def certificates_of_learner(*, learner):
     return Certificate.objects.filter(learner=learner).order_by("-issued_at")
+
+
+def certificate_of_learner_for(*, learner, course_id: int) -> Certificate | None:
+    """The learner's valid certificate for a course, if they have one."""
+    return (
+        certificates_of_learner(learner=learner)
+        .filter(course_id=course_id, revoked_at__isnull=True)
+        .first()
+    )
 
 
 def certificates_of_course(*, course_id: int):

@@ -7,5 +7,17 @@ urlpatterns = [
     path("certificates/verify/", views.certificate_verify, name="certificate_verify_form"),
     path("certificates/verify/<str:code>/", views.certificate_verify, name="certificate_verify"),
     path("certificates/<str:code>.pdf", views.certificate_download, name="certificate_download"),
+    path(
+        "certificates/course/<int:course_id>/",
+        views.course_certificate,
+        name="course_certificate",
+    ),
     path("api/v1/lessons/<uuid:key>/progress/", api.lesson_progress, name="lesson_progress"),
+    path("api/v1/me/", api.me, name="api_me"),
+    path("api/v1/me/certificates/", api.my_certificates, name="api_certificates"),
+    path(
+        "api/v1/me/certificates/<str:code>/pdf/",
+        api.certificate_pdf,
+        name="api_certificate_pdf",
+    ),
 ]

@@ -3,7 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from learning.certificates import render_pdf
-from learning.selectors import certificate_by_code, mask_name
+from learning.selectors import certificate_by_code, certificate_of_learner_for, mask_name
 
 
 def certificate_verify(request, code=None):
@@ -29,3 +29,13 @@ def certificate_download(request, code):
     response = HttpResponse(render_pdf(certificate), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
     return response
+
+
+@login_required
+def course_certificate(request, course_id):
+    """The learner's certificate for a course, for pages that know the course but not the
+    code (the lesson page, right after the course was completed)."""
+    certificate = certificate_of_learner_for(learner=request.user, course_id=course_id)
+    if certificate is None:
+        raise Http404
+    return redirect("learning:certificate_download", code=certificate.code)

@@ -52,3 +52,32 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.text[:40]}"
+
+
+class AppToken(models.Model):
+    """A log-in of a phone app or the WeChat mini-program: the bearer token of the JSON
+    API, issued for the mobile number and password, valid for a limited time; see
+    `lms.tokens`. (Wagtail's own ``APIToken`` is a named, never-expiring token made in
+    the admin for integrations; these come and go with the learner's devices.)
+
+    Only the SHA-256 of the token is stored. ``password_check`` ties it to the password
+    it was issued under, as Django does with sessions: a new password ends it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="app_tokens",
+        verbose_name=_("user"),
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    password_check = models.CharField(max_length=128)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("app log-in")
+        verbose_name_plural = _("app log-ins")
+
+    def __str__(self):
+        return f"{self.user_id} until {self.expires_at:%Y-%m-%d}"

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from lms import api as lms_api
 from lms import views as lms_views
 
 notification_urls = (
@@ -15,6 +16,15 @@ notification_urls = (
         path("<int:notification_id>/", lms_views.notification_open, name="notification_open"),
     ],
     "lms",
+)
+
+api_urls = (
+    [
+        path("auth/token/", lms_api.token, name="token"),
+        path("openapi.json", lms_api.schema, name="openapi"),
+        path("docs/", lms_api.docs, name="docs"),
+    ],
+    "api",
 )
 
 urlpatterns = [
@@ -28,6 +38,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("nightschool.urls")),
     path("messages/", include(notification_urls)),
+    path("api/v1/", include(api_urls)),
 ]
 
 if settings.DEBUG:

@@ -1,25 +1,16 @@
-"""The night school's JSON API, thin over services and selectors.
+"""The night school's JSON API, thin over services and selectors; authentication, errors
+and lists as everywhere under /api/v1/ (see `lms.api`)."""
 
-Same-site session authentication (send the CSRF token with POSTs). Errors come back
-as ``{"error": {"code": …, "message": …}}`` with the message in plain Chinese.
-"""
-
-import json
-from functools import wraps
-
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
+from lms.api import ApiError, api_view, form_error, iso, page_json, read_json, respond
 from nightschool import selectors, services
 from nightschool.forms import ClassFilterForm
 from nightschool.models import Booking, ClassSession
 
 ERROR_STATUS = {
-    "login_required": 401,
     "not_booked": 403,
     "replay": 409,
     "already_out": 409,
@@ -32,26 +23,8 @@ ERROR_STATUS = {
 }
 
 
-def _json(data, status: int = 200) -> JsonResponse:
-    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-
-
-def _error(code: str, message: str) -> JsonResponse:
-    return _json({"error": {"code": code, "message": message}}, ERROR_STATUS.get(code, 400))
-
-
-def login_required_json(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return _error("login_required", _("Please log in first."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _iso(value):
-    return timezone.localtime(value).isoformat() if value else None
+def _refused(error: services.BookingError | services.CheckInError) -> ApiError:
+    return ApiError(error.code, str(error), ERROR_STATUS.get(error.code, 400))
 
 
 def booking_json(booking: Booking | None, *, position: int | None = None) -> dict | None:
@@ -61,11 +34,11 @@ def booking_json(booking: Booking | None, *, position: int | None = None) -> dic
         "id": booking.pk,
         "status": booking.status,
         "status_label": booking.get_status_display(),
-        "queued_at": _iso(booking.queued_at),
+        "queued_at": iso(booking.queued_at),
         "waitlist_position": position,
-        "offer_expires_at": _iso(booking.offer_expires_at),
-        "checked_in_at": _iso(booking.checked_in_at),
-        "checked_out_at": _iso(booking.checked_out_at),
+        "offer_expires_at": iso(booking.offer_expires_at),
+        "checked_in_at": iso(booking.checked_in_at),
+        "checked_out_at": iso(booking.checked_out_at),
         "attendance": booking.attendance or None,
         "credited_minutes": booking.credited_minutes,
     }
@@ -88,53 +61,54 @@ def class_json(session: ClassSession, *, seats_left: int, waiting: int) -> dict:
             else None
         ),
         "venue": {"name": session.venue.name, "address": session.venue.address},
-        "starts_at": _iso(session.starts_at),
-        "ends_at": _iso(session.ends_at),
+        "starts_at": iso(session.starts_at),
+        "ends_at": iso(session.ends_at),
         "capacity": session.capacity,
         "seats_left": seats_left,
         "waiting": waiting,
-        "booking_opens_at": _iso(session.booking_opens_at),
-        "booking_closes_at": _iso(session.booking_closes_at),
-        "cancellation_deadline": _iso(session.cancellation_deadline),
+        "booking_opens_at": iso(session.booking_opens_at),
+        "booking_closes_at": iso(session.booking_closes_at),
+        "cancellation_deadline": iso(session.cancellation_deadline),
         "online_url": session.online_url or None,
         "walk_ins_allowed": session.walk_ins_allowed,
     }
 
 
-@require_GET
+@api_view("GET")
 def class_list(request):
     """Upcoming classes of the provincial night school and its branches, or of the
     site given by ``site``; filter by ``category`` (id) and ``city``."""
     root = selectors.night_school_root()
-    if request.GET.get("site"):
-        root = get_object_or_404(selectors.live_sites(), pk=request.GET["site"])
+    site = request.GET.get("site", "")
+    if site:
+        if not site.isdigit():
+            raise ApiError("invalid", _("Give the site by its number (its id)."))
+        root = get_object_or_404(selectors.live_sites(), pk=site)
     if root is None:
-        return _json({"count": 0, "page": 1, "pages": 1, "results": []})
+        return respond({"count": 0, "page": 1, "pages": 1, "results": []})
     form = ClassFilterForm(request.GET, site=root)
     if not form.is_valid():
-        return _json({"error": {"code": "invalid", "fields": form.errors.get_json_data()}}, 400)
+        raise form_error(form)
     listing = selectors.class_listing(
         within=root, user=request.user, page_number=request.GET.get("page"), **form.filters()
     )
-    return _json(
-        {
-            "count": listing.page.paginator.count,
-            "page": listing.page.number,
-            "pages": listing.page.paginator.num_pages,
-            "results": [
+    return respond(
+        page_json(
+            listing.page,
+            [
                 {
                     **class_json(card.session, seats_left=card.seats_left, waiting=card.waiting),
                     "my_booking": booking_json(card.booking),
                 }
                 for card in listing.cards
             ],
-        }
+        )
     )
 
 
-def _detail(request, session: ClassSession, status: int = 200) -> JsonResponse:
+def _detail(request, session: ClassSession, status: int = 200):
     detail = selectors.class_detail(session=session, user=request.user)
-    return _json(
+    return respond(
         {
             **class_json(session, seats_left=detail["seats_left"], waiting=detail["waiting"]),
             "my_booking": booking_json(detail["booking"], position=detail["position"]),
@@ -151,19 +125,18 @@ def _session(session_id: int) -> ClassSession:
     )
 
 
-@require_GET
+@api_view("GET")
 def class_detail(request, session_id: int):
     return _detail(request, _session(session_id))
 
 
-@require_POST
-@login_required_json
+@api_view("POST", login=True)
 def book(request, session_id: int):
     session = _session(session_id)
     try:
         services.booking_create(learner=request.user, session=session)
     except services.BookingError as error:
-        return _error(error.code, str(error))
+        raise _refused(error) from error
     return _detail(request, session, 201)
 
 
@@ -171,40 +144,36 @@ def _own_booking(request, booking_id: int) -> Booking:
     return get_object_or_404(Booking, pk=booking_id, learner=request.user)
 
 
-@require_POST
-@login_required_json
+@api_view("POST", login=True)
 def cancel(request, booking_id: int):
     booking = _own_booking(request, booking_id)
     try:
         booking = services.booking_cancel(booking=booking)
     except services.BookingError as error:
-        return _error(error.code, str(error))
-    return _json(booking_json(booking))
+        raise _refused(error) from error
+    return respond(booking_json(booking))
 
 
-@require_POST
-@login_required_json
+@api_view("POST", login=True)
 def accept_offer(request, booking_id: int):
     booking = _own_booking(request, booking_id)
     try:
         booking = services.offer_accept(booking=booking)
     except services.BookingError as error:
-        return _error(error.code, str(error))
-    return _json(booking_json(booking))
+        raise _refused(error) from error
+    return respond(booking_json(booking))
 
 
-@require_POST
-@login_required_json
+@api_view("POST", login=True)
 def scan(request, session_id: int):
     """Check in or out with the code from the lecturer's phone: ``{"token": "…"}`` (the
     last part of the URL in the QR code)."""
     session = _session(session_id)
+    payload = read_json(request, _('Send the code as JSON: {"token": "…"}.'))
     try:
-        token = str(json.loads(request.body or b"{}").get("token", ""))
-    except (ValueError, AttributeError):
-        return _error("invalid", _('Send the code as JSON: {"token": "…"}.'))
-    try:
-        result = services.attendance_scan(learner=request.user, session=session, token=token)
+        result = services.attendance_scan(
+            learner=request.user, session=session, token=str(payload.get("token", ""))
+        )
     except services.CheckInError as error:
-        return _error(error.code, str(error))
-    return _json({"action": result.action, "booking": booking_json(result.booking)})
+        raise _refused(error) from error
+    return respond({"action": result.action, "booking": booking_json(result.booking)})

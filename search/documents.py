@@ -14,7 +14,8 @@ from django.utils.translation import pgettext_lazy
 from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Text
 from wagtail.models import Page
 
-from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
+from academies.models import TrainingBasePage
+from academies.selectors import unit_page_models
 from courses.models import CourseLecturer, CoursePage, Enrolment, EnrolmentStatus, Lesson
 from search import text
 
@@ -332,24 +333,43 @@ def course_documents(ids) -> tuple[list[CourseDocument], set[int]]:
     )
     course_ids = [course.id for course in courses]
     units = _units_above(courses)
+    kinds = tuple(unit_page_models())
     enrolments, plays = course_popularity(course_ids)
     with translation.override(settings.LANGUAGE_CODE):
         docs = [
-            _document(course, units, enrolments.get(course.id, 0), plays.get(course.id, 0))
+            _document(course, units, kinds, enrolments.get(course.id, 0), plays.get(course.id, 0))
             for course in courses
         ]
     return docs, ids - set(course_ids)
 
 
-def _document(course: CoursePage, units: dict[str, Page], enrolments: int, plays: int):
+def unit_of(
+    course: Page, units: dict[str, Page], kinds: tuple[type[Page], ...]
+) -> tuple[Page | None, Page | None]:
+    """The academy and the training base a course belongs to, given the pages above it
+    by path and the kinds of unit (`unit_page_models()`): the nearest unit that is not
+    a base (an industry academy, the headquarters, a night-school site …), and the
+    nearest base below it, if any."""
     academy = base = None
     for end in range(len(course.path) - Page.steplen, 0, -Page.steplen):
         unit = units.get(course.path[:end])
-        if isinstance(unit, TrainingBasePage) and base is None:
-            base = unit
-        elif isinstance(unit, IndustryAcademyPage | HeadquartersPage):
+        if not isinstance(unit, kinds):
+            continue
+        if not isinstance(unit, TrainingBasePage):
             academy = unit
             break
+        base = base or unit
+    return academy, base
+
+
+def _document(
+    course: CoursePage,
+    units: dict[str, Page],
+    kinds: tuple[type[Page], ...],
+    enrolments: int,
+    plays: int,
+):
+    academy, base = unit_of(course, units, kinds)
     lecturers = course.lecturers
     description = course.description.stream_block.get_searchable_content(course.description)
     return CourseDocument(

@@ -190,6 +190,12 @@ def courses_filed_under(*, category) -> list[int]:
     return list(CoursePage.objects.filter(category=category).values_list("id", flat=True))
 
 
+def courses_taught_by(*, page) -> list[int]:
+    """Courses a lecturer page teaches (none for other pages)."""
+    links = CourseLecturer.objects.filter(lecturer_id=page.pk)
+    return list(links.values_list("course_id", flat=True))
+
+
 def courses_taught_with(*, honour) -> list[int]:
     """Courses of the lecturers holding an honour (its name is in their documents)."""
     links = CourseLecturer.objects.filter(lecturer__honours=honour)

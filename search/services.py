@@ -75,10 +75,19 @@ def index_drain(*, seconds: float = DRAIN_SECONDS) -> int:
             )
             if not due:
                 break
-            last_id, page_ids = due[-1][0], {page_id for _id, page_id, _a in due}
+            page_ids = {page_id for _id, page_id, _a in due}
+            # Every note about these pages committed so far (also those waiting for a
+            # retry) is covered by what is applied now, read from the database after this.
+            covered = list(
+                IndexOperation.objects.filter(backend=name, page_id__in=page_ids).values_list(
+                    "id", flat=True
+                )
+            )
             try:
                 index_apply(backend_name=name, page_ids=page_ids)
-            except SearchUnavailable as error:
+            except Exception as error:  # the notes stay; nothing else may stop publishing
+                if not isinstance(error, SearchUnavailable):
+                    logger.exception("search index %s: could not apply changes", name)
                 attempts = max(a for _id, _p, a in due) + 1
                 IndexOperation.objects.filter(id__in=[row[0] for row in due]).update(
                     attempts=F("attempts") + 1,
@@ -87,10 +96,9 @@ def index_drain(*, seconds: float = DRAIN_SECONDS) -> int:
                 )
                 logger.warning("search index %s unavailable, will retry: %s", name, error)
                 break
-            # Notes written while this ran (higher ids) stay for the next round.
-            IndexOperation.objects.filter(
-                backend=name, page_id__in=page_ids, id__lte=last_id
-            ).delete()
+            # Not by page: a note committed meanwhile (even with a lower id, by a
+            # transaction that began earlier) may describe a change this did not see.
+            IndexOperation.objects.filter(id__in=covered).delete()
             applied += len(due)
     return applied
 

@@ -209,6 +209,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "courses/account/locked.html"
+# A log-in of the phone app or mini-program (a bearer token of /api/v1/) lasts this long.
+APP_TOKEN_DAYS = int(os.environ.get("LMS_APP_TOKEN_DAYS", "30"))
 
 # Where codes for learners (password reset) go: a class with send(*, phone, text).
 # The console backend prints them; plug an SMS gateway's backend in production.

@@ -3,6 +3,7 @@ built with elasticsearch-dsl from the shared query plan."""
 
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
@@ -43,7 +44,20 @@ MOST = "2<75%"  # see search.text.required_matches
 TEXT_FIELDS = ["title^3", "summary^2", "description", "lessons", "about"]
 BULK_CHUNK = 500
 SEARCH_TIMEOUT = 3  # seconds: a slow cluster must not hold up the page
-REBUILD_TIMEOUT = 600  # merging a new index into one segment takes a while
+REBUILD_TIMEOUT = 600  # refreshing a new index of 100,000 courses takes a while
+REBUILD_SENDERS = 2  # bulk requests in flight during a rebuild
+# Index settings while a rebuild fills a new index, and once it serves searches.
+_FILLING = {
+    "refresh_interval": "-1",
+    "auto_expand_replicas": False,
+    "number_of_replicas": 0,
+    "translog.durability": "async",
+}
+_SERVING = {
+    "refresh_interval": "1s",
+    "auto_expand_replicas": "0-1",
+    "translog.durability": "request",
+}
 SUGGESTION_CANDIDATES = 50  # ranked again like the embedded backend's (TypedPlan.rank)
 _FILTER_FIELDS = {
     "academy": "academy_id",
@@ -220,35 +234,32 @@ class ElasticsearchBackend(SearchBackend):
     def rebuild(
         self, docs: Iterable[CourseDocument], *, progress: Callable[[int], None] | None = None
     ) -> int:
-        """Fill a new index (no refreshes, no replicas, documents prepared here while
-        the cluster indexes the previous batch), merge it to one segment, then move the
-        alias to it in one step and drop the old."""
+        """Fill a new index, then move the alias to it in one step and drop the old.
+
+        While it fills, the new index is not refreshed, has no replica and syncs its
+        translog in the background; documents are read and prepared here (the database
+        is used from this thread only) while REBUILD_SENDERS threads each have a batch
+        in flight, so the cluster indexes on all its cores meanwhile."""
         name = f"{self.alias}-{timezone.now():%Y%m%d%H%M%S%f}"
         old = self.indices()
         count, swapped = 0, False
         with _reachable():
-            self._create_index(
-                name, refresh_interval="-1", auto_expand_replicas=False, number_of_replicas=0
-            )
+            self._create_index(name, **_FILLING)
             try:
-                # Documents are read (from the database) here while a second thread sends
-                # the previous batch: the cluster and this process work at the same time.
-                with ThreadPoolExecutor(max_workers=1) as sender:
-                    sending = None
+                with ThreadPoolExecutor(max_workers=REBUILD_SENDERS) as senders:
+                    sending: deque = deque()
                     actions = self._actions(docs, name)
                     while batch := list(islice(actions, BULK_CHUNK)):
-                        if sending:
-                            count += self._sent(sending, progress)
-                        sending = sender.submit(bulk, self.client, batch, chunk_size=BULK_CHUNK)
-                    if sending:
-                        count += self._sent(sending, progress)
+                        if len(sending) == REBUILD_SENDERS:
+                            count += self._sent(sending.popleft(), progress)
+                        sending.append(
+                            senders.submit(bulk, self.client, batch, chunk_size=BULK_CHUNK)
+                        )
+                    while sending:
+                        count += self._sent(sending.popleft(), progress)
                 slow = client(self.url, REBUILD_TIMEOUT)
                 slow.indices.refresh(index=name)
-                slow.indices.forcemerge(index=name, max_num_segments=1)
-                self.client.indices.put_settings(
-                    index=name,
-                    settings={"refresh_interval": "1s", "auto_expand_replicas": "0-1"},
-                )
+                self.client.indices.put_settings(index=name, settings=_SERVING)
                 swap = [{"remove": {"index": index, "alias": self.alias}} for index in old]
                 swap.append({"add": {"index": name, "alias": self.alias}})
                 self.client.indices.update_aliases(actions=swap)

@@ -9,9 +9,13 @@
  *   data-progress-url="/…"            POST JSON heartbeats (see below), X-CSRFToken sent
  * Events dispatched on the [data-video-player] element (bubbling):
  *   video:ready      {videoId, duration}
- *   video:heartbeat  {videoId, position, duration, rate, ranges: [[from, to], …], reason}
- *                    every 15 s while playing and on pause / ended / leaving the page;
- *                    ranges are the stretches actually watched since the last heartbeat
+ *   video:heartbeat  {videoId, position, duration, rate, ranges: [[from, to], …], visible,
+ *                    tab, reason} when playback starts, every 15 s while playing, on pause /
+ *                    ended / the page hiding or showing again; ranges are the stretches
+ *                    actually watched since the last heartbeat, `visible` whether the page
+ *                    was visible while they played, `tab` an id of this page load (the
+ *                    server counts time once however many tabs play)
+ *   video:progress   the data-progress-url's JSON answer to a heartbeat
  *   video:play-counted {videoId}
  * Events it listens to on the same element:
  *   video:seek  {position}   jump to a second
@@ -40,6 +44,8 @@
     this.ranges = [];
     this.rangeStart = null;
     this.watched = 0;
+    this.tab = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    this.visible = document.visibilityState === "visible";
     this.counted = false;
     this.lastTime = 0;
     this.hls = null;
@@ -192,7 +198,12 @@
   Player.prototype.trackWatching = function () {
     var self = this;
     var video = this.video;
-    video.addEventListener("playing", function () { self.rangeStart = video.currentTime; self.lastTime = video.currentTime; self.say(""); });
+    video.addEventListener("playing", function () {
+      self.rangeStart = video.currentTime;
+      self.lastTime = video.currentTime;
+      self.say("");
+      self.heartbeat("playing");  // the server measures wall time from here
+    });
     video.addEventListener("seeking", function () { self.closeRange(self.lastTime); });
     video.addEventListener("seeked", function () { if (!video.paused) { self.rangeStart = video.currentTime; } self.lastTime = video.currentTime; });
     video.addEventListener("timeupdate", function () {
@@ -207,7 +218,11 @@
     video.addEventListener("pause", function () { self.heartbeat("pause"); });
     video.addEventListener("ended", function () { self.heartbeat("ended"); });
     document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") { self.heartbeat("hidden"); }
+      // This beat closes the stretch played before the change, so it still carries the
+      // visibility that stretch had; later beats carry the new one.
+      var visible = document.visibilityState === "visible";
+      if (!visible) { self.heartbeat("hidden"); } else if (!video.paused) { self.heartbeat("shown"); }
+      self.visible = visible;
     });
     setInterval(function () { if (!video.paused) { self.heartbeat("interval"); } }, HEARTBEAT_MS);
   };
@@ -229,19 +244,25 @@
       duration: video.duration || null,
       rate: video.playbackRate,
       ranges: this.ranges,
+      visible: this.visible,
+      tab: this.tab,
       reason: reason,
     };
     this.ranges = [];
     this.emit("video:heartbeat", detail);
     var url = this.root.dataset.progressUrl;
     if (url) {
+      var self = this;
       fetch(url, {
         method: "POST",
         credentials: "same-origin",
         keepalive: true,
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
         body: JSON.stringify(detail),
-      }).catch(function () {});
+      })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (data) { if (data) { self.emit("video:progress", data); } })
+        .catch(function () {});
     }
   };
 

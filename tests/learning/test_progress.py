@@ -88,6 +88,9 @@ def test_resume_follows_the_learner_to_another_device(course, learner):
     watch(learner, course, video_lesson, 95, 95, at=seconds(100), tab="office")
     watch(learner, course, video_lesson, 95, 125, at=seconds(130), tab="office")
     assert resume_position(learner=learner, lesson=video_lesson) == 125
+    # Played to the end: the next visit starts from the beginning, not on the last frame.
+    watch(learner, course, video_lesson, 125, 299.5, at=seconds(310), tab="office")
+    assert resume_position(learner=learner, lesson=video_lesson) == 0
 
 
 def test_two_tabs_playing_at_once_are_credited_once(course, learner):

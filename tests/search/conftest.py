@@ -2,30 +2,34 @@
 a real Elasticsearch node — the one `scripts/test.sh` started (ELASTICSEARCH_URL), or
 one started here for the session when run on their own."""
 
+import contextlib
 import datetime
 import os
 import socket
 import subprocess
 import tempfile
 import uuid
+from importlib import import_module
 from pathlib import Path
 
 import pytest
 from django.db import transaction
+from wagtail.models import Page
 
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
 from courses.models import Honour, LecturerIndexPage, LecturerPage
 from lms.models import HomePage
+from nightschool.models import NightSchoolPage
 from search.backends import ELASTICSEARCH, EMBEDDED, get_backend
 from search.backends.elasticsearch import client
 from search.documents import CourseDocument, course_documents, visible_course_ids
 from search.models import IndexOperation
 from tests.academies.factories import make_unit
-from tests.conftest import run_demo_steps
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = [EMBEDDED, ELASTICSEARCH]
 DEMO_CATALOGUE = ["academies.demo", "courses.demo", "nightschool.demo"]
+DEMO_STEPS_WITHOUT_COURSES = {"lesson videos", "demo learner", "night-school classes"}
 
 
 def _free_port() -> int:
@@ -93,21 +97,33 @@ def refresh(backend_name, settings):
 
     def refresh():
         if backend_name == ELASTICSEARCH:
-            client(settings.ELASTICSEARCH_URL).indices.refresh(index=settings.ELASTICSEARCH_INDEX)
+            es = client(settings.ELASTICSEARCH_URL).options(ignore_status=404)  # none yet
+            es.indices.refresh(index=settings.ELASTICSEARCH_INDEX)
 
     return refresh
 
 
+@contextlib.contextmanager
+def rolled_back(django_db_blocker):
+    """Data shared by the tests of a module: made in a transaction that stays open
+    around them (each test runs in a savepoint inside it) and is rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(scope="session")
 def demo_documents(django_db_setup, django_db_blocker) -> list[CourseDocument]:
-    """The documents of the demo catalogue (the courses' and night school's demo, as
-    `manage.py seed_demo` makes them, without generating the demo videos), made once:
-    the demo is seeded in a transaction that is rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The documents of the demo catalogue — every course the academies', courses' and
+    night school's demo make, as `manage.py seed_demo` does — made once for the session
+    in a transaction rolled back afterwards. Without the video demo (transcoding takes
+    a minute) and the steps that make no course (night-school classes, a learner)."""
+    with rolled_back(django_db_blocker):
         for module in DEMO_CATALOGUE:
-            run_demo_steps(module)
+            for label, step in import_module(module).steps():
+                if label not in DEMO_STEPS_WITHOUT_COURSES:
+                    step()
         docs, _hidden = course_documents(list(visible_course_ids()))
-        transaction.set_rollback(True)
     return docs
 
 
@@ -132,17 +148,31 @@ def make_doc(id_: int, title: str, **fields) -> CourseDocument:
     return CourseDocument(id=id_, title=title, **{**defaults, **fields})
 
 
+@pytest.fixture(scope="module")
+def unit_tree(django_db_setup, django_db_blocker) -> dict[str, int]:
+    """A small "1+N+N" tree, made once for the tests of a module (provisioning a unit
+    takes a while): the headquarters, two academies, a base under one, a night-school
+    site; and an empty outbox (as if its notes about the units had been applied)."""
+    with rolled_back(django_db_blocker):
+        home = HomePage.objects.get()
+        hq = make_unit(home, HeadquartersPage, "吉林省工匠学院总部", short_name="总部")
+        new_energy = make_unit(hq, IndustryAcademyPage, "吉林省新能源工匠学院", industry="新能源")
+        ecommerce = make_unit(hq, IndustryAcademyPage, "吉林省新电商工匠学院", industry="新电商")
+        base = make_unit(ecommerce, TrainingBasePage, "辽源工人网红基地", city="辽源市")
+        night_school = make_unit(home, NightSchoolPage, "吉林省青年职工夜校", city="长春市")
+        IndexOperation.objects.all().delete()
+        yield {
+            "hq": hq.pk,
+            "new_energy": new_energy.pk,
+            "influencer_base": base.pk,
+            "night_school": night_school.pk,
+        }
+
+
 @pytest.fixture
-def units(db):
-    """A small "1+N+N" tree: the headquarters, two academies, a base under one; and an
-    empty outbox (as if its notes about the units had been applied)."""
-    home = HomePage.objects.get()
-    hq = make_unit(home, HeadquartersPage, "吉林省工匠学院总部", short_name="总部")
-    new_energy = make_unit(hq, IndustryAcademyPage, "吉林省新能源工匠学院", industry="新能源")
-    ecommerce = make_unit(hq, IndustryAcademyPage, "吉林省新电商工匠学院", industry="新电商")
-    base = make_unit(ecommerce, TrainingBasePage, "辽源工人网红基地", city="辽源市")
-    IndexOperation.objects.all().delete()
-    return {"hq": hq, "new_energy": new_energy, "influencer_base": base}
+def units(db, unit_tree):
+    """The unit tree, read afresh for each test (which may change it)."""
+    return {name: Page.objects.get(pk=pk).specific for name, pk in unit_tree.items()}
 
 
 @pytest.fixture

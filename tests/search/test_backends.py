@@ -131,6 +131,25 @@ def test_title_phrase_ranks_above_a_mention(indexed):
     ]
 
 
+def test_title_phrase_then_most_title_bigrams_then_the_description(backend, refresh):
+    backend.index(
+        [
+            make_doc(21, "工业机器人操作与编程", description="焊接机器人的示教与编程。", plays=900),
+            make_doc(22, "机器人焊接工作站", plays=500),
+            make_doc(23, "焊接机器人应用"),
+            make_doc(24, "焊工基础", description="焊接与机器人无关的内容。", plays=5000),
+        ]
+    )
+    refresh()
+    # The popular course with the words apart in its description comes last.
+    assert [hit.id for hit in backend.search(SearchQuery(text="焊接机器人")).hits] == [
+        23,
+        22,
+        21,
+        24,
+    ]
+
+
 def test_most_bigrams_must_match(indexed):
     # 光伏 is there, 伏焊 and 焊接 are not in the same course: no course has most of them.
     assert indexed.search(SearchQuery(text="光伏焊接")).total == 0
@@ -190,6 +209,16 @@ def test_facets_count_with_the_other_filters(indexed):
     assert category == {"职业发展": 2, "社会融入": 1}
 
 
+def test_facets_count_what_the_query_finds(indexed):
+    results = indexed.search(SearchQuery(text="光伏", filters={"level": "intermediate"}))
+    assert titles(results) == ["光伏发电站设计"]
+    # Levels of the courses about 光伏 (not of every course), whichever is chosen.
+    level = {v.value: (v.count, v.selected) for v in results.facets["level"]}
+    assert level == {"intermediate": (1, True), "beginner": (1, False)}
+    assert {v.value: v.count for v in results.facets["academy"]} == {"1": 1}
+    assert {v.value: v.count for v in results.facets["hours"]} == {"4-16": 1}
+
+
 def test_sort_and_pages(indexed):
     newest = indexed.search(SearchQuery(sort="newest", page_size=4))
     assert [hit.id for hit in newest.hits] == [6, 5, 4, 3]
@@ -244,10 +273,15 @@ def test_suggest_nothing(indexed):
 def test_rebuild_replaces_everything(backend, backend_name, refresh, settings):
     backend.index(CATALOGUE)
     refresh()
-    counted = []
-    assert backend.rebuild(iter(CATALOGUE[:2]), progress=counted.append) == 2
+    during = []
+
+    def progress(count):  # while the new index is filled, searches find the old one
+        during.append((count, backend.search(SearchQuery(text="太极")).total))
+
+    assert backend.rebuild(iter(CATALOGUE[:2]), progress=progress) == 2
     refresh()
-    assert sum(counted) == 2
+    assert during == [(2, 1)]
+    assert backend.search(SearchQuery(text="太极")).total == 0
     assert sorted(hit.id for hit in backend.search(SearchQuery()).hits) == [1, 2]
     if backend_name == ELASTICSEARCH:
         (index,) = backend.indices()

@@ -4,13 +4,16 @@ the transaction commits — also when Elasticsearch was down meanwhile."""
 
 import datetime
 import time
+import uuid
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import Collection, PageViewRestriction
 
-from courses.models import Category, CourseLecturer, Honour
+from courses.models import Category, CourseLecturer, CoursePage, Honour
 from courses.services import course_enrol
 from search import services
 from search.backends import ELASTICSEARCH, EMBEDDED, backend_names, get_backend
@@ -18,7 +21,7 @@ from search.backends.elasticsearch import client
 from search.documents import course_documents
 from search.models import IndexOperation, IndexRebuild, SearchEntry
 from search.query import SearchQuery
-from tests.courses.factories import make_course, make_learner
+from tests.courses.factories import make_course, make_learner, make_listing
 from tests.search.conftest import closed_port_url, drop_indices, make_lecturer
 from video.models import Video
 
@@ -184,29 +187,171 @@ def test_making_a_unit_private_hides_its_courses(backend_name, new_energy, publi
     assert titles(backend_name, "储能") == ["储能技术"]
 
 
-def test_elasticsearch_down_loses_nothing(
-    settings, elasticsearch_url, new_energy, django_capture_on_commit_callbacks
+def test_night_school_sites_are_academies(backend_name, units, published):
+    """Night-school sites are units too (`unit_page_models()`), not a list in search."""
+    night_school = units["night_school"]
+    published(lambda: make_course(night_school, "书法(楷书)"))
+    (hit,) = get_backend(backend_name).search(SearchQuery(text="楷书")).hits
+    assert hit.academy == "吉林省青年职工夜校"
+    facet = get_backend(backend_name).search(SearchQuery(text="楷书")).facets["academy"]
+    assert [(v.value, v.label) for v in facet] == [(str(night_school.pk), "吉林省青年职工夜校")]
+
+    def rename():
+        night_school.title = "吉林省青年职工夜校(省本部)"
+        night_school.save_revision().publish()
+
+    published(rename)
+    (hit,) = get_backend(backend_name).search(SearchQuery(text="楷书")).hits
+    assert hit.academy == "吉林省青年职工夜校(省本部)"
+
+
+def test_editing_a_lesson_updates_the_course(backend_name, new_energy, published):
+    course = published(lambda: make_course(new_energy, "光伏电站运维"))
+    assert titles(backend_name, "组件清洗") == []
+
+    def edit_lesson():  # as the editor's inline panels do: the outline in the revision
+        (chapter,) = course.chapters.all()
+        lessons = list(chapter.lessons.all())
+        lessons[0].title = "组件清洗与热斑检测"
+        chapter.lessons = lessons
+        course.chapters = [chapter]
+        course.save_revision().publish()
+
+    published(edit_lesson)
+    assert titles(backend_name, "组件清洗") == ["光伏电站运维"]
+
+
+def test_moving_a_course_listing_moves_its_courses(
+    backend_name, new_energy, influencer_base, published
 ):
+    """Any page above courses, not only units: their address and academy change."""
+    listing = published(lambda: make_listing(new_energy, slug="energy-courses"))
+    published(lambda: make_course(listing, "直播运营"))
+    published(lambda: listing.move(influencer_base, pos="last-child"))
+    (hit,) = get_backend(backend_name).search(SearchQuery(text="直播")).hits
+    assert hit.academy == "吉林省新电商工匠学院"
+    assert hit.url == f"{influencer_base.url}energy-courses/{hit.url.split('/')[-2]}/"
+
+
+def test_a_new_slug_above_courses_changes_their_address(backend_name, new_energy, published):
+    course = published(lambda: make_course(new_energy, "储能技术"))
+    old_url = course.url
+
+    def new_slug():
+        new_energy.slug = "energy"
+        new_energy.save_revision().publish()
+
+    published(new_slug)
+    (hit,) = get_backend(backend_name).search(SearchQuery(text="储能")).hits
+    assert hit.url != old_url and "/energy/" in hit.url
+    assert hit.url == CoursePage.objects.get(pk=course.pk).url
+
+
+def test_deleting_an_academy_removes_its_courses(backend_name, new_energy, hq, published):
+    published(lambda: make_course(new_energy, "光伏电站运维"))
+    published(lambda: make_course(hq, "焊工技能竞赛强化训练"))
+    published(lambda: new_energy.delete())
+    assert titles(backend_name) == ["焊工技能竞赛强化训练"]
+    assert not IndexOperation.objects.exists()
+
+
+def test_deleting_a_lecturer_or_an_honour_updates_the_courses(
+    backend_name, hq, new_energy, published
+):
+    lecturer = make_lecturer(hq, "王建国", honours=["大国工匠"])
+    published(
+        lambda: make_course(
+            new_energy, "劳模工匠精神", course_lecturers=[CourseLecturer(lecturer=lecturer)]
+        )
+    )
+    assert titles(backend_name, "大国工匠") == ["劳模工匠精神"]
+    published(lambda: Honour.objects.get(name="大国工匠").delete())
+    assert titles(backend_name, "大国工匠") == []
+    assert titles(backend_name, "王建国") == ["劳模工匠精神"]
+    published(lambda: lecturer.delete())
+    assert titles(backend_name, "王建国") == []
+    assert titles(backend_name, "劳模工匠精神") == ["劳模工匠精神"]
+
+
+@pytest.fixture
+def outage(settings, elasticsearch_url):
+    """Elasticsearch goes down (nothing listens at its address) until `back()`."""
     settings.ELASTICSEARCH_URL = closed_port_url()
-    settings.ELASTICSEARCH_INDEX = "lms-test-outage"
-    with django_capture_on_commit_callbacks(execute=True):
-        course = make_course(new_energy, "光伏电站运维")  # publishing still works
+    settings.ELASTICSEARCH_INDEX = f"lms-test-outage-{uuid.uuid4().hex[:8]}"
+
+    def back():
+        settings.ELASTICSEARCH_URL = elasticsearch_url
+        IndexOperation.objects.update(next_attempt_at=timezone.now())  # as if time passed
+
+    yield back
+    drop_indices(elasticsearch_url, settings.ELASTICSEARCH_INDEX)
+
+
+def test_elasticsearch_down_loses_nothing(
+    outage, settings, elasticsearch_url, new_energy, hq, django_capture_on_commit_callbacks
+):
+    def committed(change):
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+
+    lecturer = make_lecturer(hq, "王建国")  # teaching nothing yet
+    IndexOperation.objects.all().delete()
+    course = committed(lambda: make_course(new_energy, "光伏电站运维"))  # publishing works
     assert titles(EMBEDDED, "光伏") == ["光伏电站运维"]
     (waiting,) = IndexOperation.objects.all()
     assert (waiting.backend, waiting.page_id, waiting.attempts) == (ELASTICSEARCH, course.pk, 1)
     assert waiting.last_error and waiting.next_attempt_at > timezone.now()
 
-    # The node is back; the scheduled drain applies the change once it is due.
+    # More changes while it is down: each is noted, none applied to it yet.
+    withdrawn = committed(lambda: make_course(new_energy, "储能技术"))
+    committed(withdrawn.unpublish)
+    links = [CourseLecturer(lecturer=lecturer)]
+    taught = committed(lambda: make_course(hq, "劳模工匠精神", course_lecturers=links))
+
+    def rename():
+        lecturer.title = "王建军"
+        lecturer.save_revision().publish()
+
+    committed(rename)
+    assert services.index_drain() == 0  # not due yet: retried later, with a growing delay
+    assert IndexOperation.objects.filter(backend=ELASTICSEARCH).count() >= 4
+    assert not IndexOperation.objects.filter(backend=EMBEDDED).exists()
+
+    # The node is back; the scheduled drain applies everything once it is due.
+    outage()
+    assert services.index_drain() >= 4
+    client(elasticsearch_url).indices.refresh(index=settings.ELASTICSEARCH_INDEX)
+    assert not IndexOperation.objects.exists()
+    for backend_name in (ELASTICSEARCH, EMBEDDED):
+        assert sorted(titles(backend_name)) == ["光伏电站运维", "劳模工匠精神"]
+        assert titles(backend_name, "王建军") == [taught.title]
+        assert titles(backend_name, "储能") == []
+
+
+def test_elasticsearch_down_the_admin_still_unpublishes(
+    outage, settings, elasticsearch_url, new_energy, django_capture_on_commit_callbacks
+):
     settings.ELASTICSEARCH_URL = elasticsearch_url
-    try:
-        assert services.index_drain() == 0  # not yet due
-        IndexOperation.objects.update(next_attempt_at=timezone.now())
-        assert services.index_drain() == 1
-        client(elasticsearch_url).indices.refresh(index=settings.ELASTICSEARCH_INDEX)
-        assert titles(ELASTICSEARCH, "光伏") == ["光伏电站运维"]
-        assert not IndexOperation.objects.exists()
-    finally:
-        drop_indices(elasticsearch_url, settings.ELASTICSEARCH_INDEX)
+    with django_capture_on_commit_callbacks(execute=True):
+        course = make_course(new_energy, "光伏电站运维")
+    client(elasticsearch_url).indices.refresh(index=settings.ELASTICSEARCH_INDEX)
+    assert titles(ELASTICSEARCH, "光伏") == ["光伏电站运维"]
+
+    settings.ELASTICSEARCH_URL = closed_port_url()
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("root", password="x"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(f"/admin/pages/{course.pk}/unpublish/")
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert not course.live
+    assert titles(EMBEDDED, "光伏") == []
+    assert IndexOperation.objects.get().backend == ELASTICSEARCH
+
+    outage()
+    assert services.index_drain() == 1
+    client(elasticsearch_url).indices.refresh(index=settings.ELASTICSEARCH_INDEX)
+    assert titles(ELASTICSEARCH, "光伏") == []
 
 
 def test_the_outbox_waits_while_a_rebuild_runs(
@@ -240,14 +385,18 @@ def test_rebuild_command(backend_name, new_energy, refresh, settings, capsys):
 
     call_command("rebuild_search_index", backend=backend_name)
     refresh()
-    assert "已索引 2 门课程" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "已索引 2 门课程" in out
+    assert f"{backend_name}: 100%" in err and "2/2" in err  # the progress bar
     assert sorted(titles(backend_name)) == ["储能技术", "光伏电站运维"]
     assert IndexRebuild.objects.get().documents == 2
     if backend_name == EMBEDDED:
         assert SearchEntry.objects.count() == 2
-    else:
+    else:  # a new index behind the alias, the old one gone
+        alias = settings.ELASTICSEARCH_INDEX
         (index,) = get_backend(backend_name).indices()
-        assert index != f"{settings.ELASTICSEARCH_INDEX}-0"
+        assert index.startswith(f"{alias}-") and index != f"{alias}-0"
+        assert not client(settings.ELASTICSEARCH_URL).indices.exists(index=f"{alias}-0")
 
 
 def test_popularity_refresh_requeues_changed_courses(

@@ -6,9 +6,9 @@ import uuid
 import pytest
 from django.test import override_settings
 
-from search.backends import ELASTICSEARCH, get_backend
+from search.backends import ELASTICSEARCH, EMBEDDED, get_backend
 from search.query import SearchQuery
-from tests.search.conftest import drop_indices
+from tests.search.conftest import drop_indices, rolled_back
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,10 @@ TABLE = [
     ("lecturer", "李秀梅", "光伏发电站设计", 2),
     ("honour", "大国工匠", "风电场升压站设备巡视及维护", 5),
     ("tag", "技能竞赛", "焊工技能竞赛强化训练", 1),
+    # The night school's courses, under its sites
+    ("whole word", "职业规划", "职场沟通与职业规划", 1),
+    ("pinyin", "sizheng", "新时代青年职工思政课", 2),
+    ("initials", "zcgt", "职场沟通与职业规划", 1),
 ]
 
 
@@ -75,14 +79,18 @@ def elasticsearch_demo(elasticsearch_url, demo_documents):
     drop_indices(elasticsearch_url, alias)
 
 
+@pytest.fixture(scope="module")
+def embedded_demo(django_db_blocker, demo_documents):
+    with rolled_back(django_db_blocker):
+        get_backend(EMBEDDED).index(demo_documents)
+        yield
+
+
 @pytest.fixture
-def demo_index(request, backend_name, settings, demo_documents):
+def demo_index(request, backend_name, settings, embedded_demo):
     if backend_name == ELASTICSEARCH:
         settings.ELASTICSEARCH_INDEX = request.getfixturevalue("elasticsearch_demo")
-        return get_backend(ELASTICSEARCH)
-    backend = get_backend(backend_name)
-    backend.index(demo_documents)
-    return backend
+    return get_backend(backend_name)
 
 
 def test_the_table_is_big_enough():
@@ -97,3 +105,16 @@ def test_relevance(demo_index, kind, query, expected, within):
     results = demo_index.search(SearchQuery(text=query, synonyms=SYNONYMS))
     top = [hit.title for hit in results.hits[:within]]
     assert expected in top, f"{kind} query {query!r}: {top}"
+
+
+def test_night_school_courses_belong_to_their_site(demo_documents):
+    academies = {doc.title: (doc.academy, doc.training_base) for doc in demo_documents}
+    assert academies["书法(楷书)"] == ("吉林省青年职工夜校", "")
+    assert academies["直播带货入门"] == ("辽源市青年职工夜校", "")
+    assert academies["直播带货实战"] == ("吉林省新电商工匠学院", "辽源工人网红基地")
+    assert all(academy for academy, _base in academies.values())
+
+
+def test_the_academy_facet_lists_the_night_school(demo_index):
+    facet = demo_index.search(SearchQuery(text="书法")).facets["academy"]
+    assert {v.label: v.count for v in facet} == {"吉林省工匠学院总部": 1, "吉林省青年职工夜校": 1}

@@ -1,54 +1,78 @@
 """The search page, the JSON API, analytics and the admin's query report."""
 
 import datetime
+import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.test import TestCase, override_settings
 from django.utils import timezone
+from wagtail.models import Page
 
-from courses.models import CourseLecturer
+from courses.models import CourseLecturer, CoursePage
+from search.backends import ELASTICSEARCH
+from search.backends.elasticsearch import client as es_client
 from search.models import EditorsPick, IndexOperation, QueryCount, Synonym
 from tests.courses.factories import make_course
-from tests.search.conftest import closed_port_url, make_lecturer
+from tests.search.conftest import closed_port_url, drop_indices, make_lecturer, rolled_back
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def published_catalogue(unit_tree, elasticsearch_url, django_db_blocker):
+    """Real course pages published the admin's way — through the outbox into both
+    backends once the transaction commits — once for the module's tests, which only
+    read them: {key: course id}, and the Elasticsearch alias they are in."""
+    alias = f"lms-test-{uuid.uuid4().hex[:12]}"
+    es = {"ELASTICSEARCH_URL": elasticsearch_url, "ELASTICSEARCH_INDEX": alias}
+    with rolled_back(django_db_blocker), override_settings(**es):
+        hq, new_energy, base = (
+            Page.objects.get(pk=unit_tree[name]).specific
+            for name in ("hq", "new_energy", "influencer_base")
+        )
+        lecturer = make_lecturer(hq, "张志强", honours=["首席技师"])
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            courses = {
+                "pv": make_course(
+                    new_energy,
+                    "光伏发电站设计",
+                    summary="从选址、组件选型到并网接入,完整讲解光伏电站设计。",
+                    learning_hours=12,
+                ),
+                "welding": make_course(
+                    hq,
+                    "焊工技能竞赛强化训练",
+                    summary="面向全国焊工技能竞赛的焊接工艺与实操强化训练。",
+                    level="advanced",
+                    mode="in_person",
+                    learning_hours=32,
+                    course_lecturers=[CourseLecturer(lecturer=lecturer)],
+                ),
+                "cnc": make_course(
+                    hq,
+                    "数控机床装调维修工实操",
+                    summary="数控机床机械装调、电气故障诊断与维修。",
+                    level="advanced",
+                    learning_hours=24,
+                ),
+                "live": make_course(base, "直播带货实战", summary="选品、话术与合规。"),
+            }
+        assert not IndexOperation.objects.exists()
+        es_client(elasticsearch_url).indices.refresh(index=alias)
+        yield {key: course.pk for key, course in courses.items()}, alias
+    drop_indices(elasticsearch_url, alias)
+
+
 @pytest.fixture
-def catalogue(backend_name, hq, new_energy, influencer_base, published):
-    """Real course pages, published through the admin's path into the backend."""
-    lecturer = make_lecturer(hq, "张志强", honours=["首席技师"])
-
-    def publish():
-        return {
-            "pv": make_course(
-                new_energy,
-                "光伏发电站设计",
-                summary="从选址、组件选型到并网接入,完整讲解光伏电站设计。",
-                learning_hours=12,
-            ),
-            "welding": make_course(
-                hq,
-                "焊工技能竞赛强化训练",
-                summary="面向全国焊工技能竞赛的焊接工艺与实操强化训练。",
-                level="advanced",
-                mode="in_person",
-                learning_hours=32,
-                course_lecturers=[CourseLecturer(lecturer=lecturer)],
-            ),
-            "cnc": make_course(
-                hq,
-                "数控机床装调维修工实操",
-                summary="数控机床机械装调、电气故障诊断与维修。",
-                level="advanced",
-                learning_hours=24,
-            ),
-            "live": make_course(influencer_base, "直播带货实战", summary="选品、话术与合规。"),
-        }
-
-    return published(publish)
+def catalogue(backend_name, settings, published_catalogue, units):
+    """The published catalogue, searched with each backend: {key: course page}."""
+    ids, alias = published_catalogue
+    if backend_name == ELASTICSEARCH:
+        settings.ELASTICSEARCH_INDEX = alias
+    return {key: CoursePage.objects.get(pk=pk) for key, pk in ids.items()}
 
 
 def page(client, **params):
@@ -126,15 +150,22 @@ def test_synonyms_need_two_terms():
 
 def test_api(client, catalogue):
     data = client.get("/api/v1/search/", {"q": "焊", "level": "advanced"}).json()
-    assert data["total"] == 1
+    # The documented shape, and what else is there: paging, suggestions, staleness, picks.
+    assert set(data) == {"total", "results", "facets", "page", "pages", "suggestions", "stale"}
+    assert data["total"] == 1 and (data["page"], data["pages"]) == (1, 1)
     (result,) = data["results"]
-    assert set(result) >= {"title", "url", "summary", "highlight", "academy", "category", "hours"}
+    fields = {"title", "url", "summary", "highlight", "academy", "category", "hours", "pick"}
+    assert set(result) == fields
+    assert set(result["highlight"]) == {"title", "text"}
+    assert result["url"] == catalogue["welding"].url and result["pick"] is False
+    assert (result["academy"], result["category"]) == ("吉林省工匠学院总部", "职业发展")
     assert result["title"] == "焊工技能竞赛强化训练" and result["hours"] == 32
     assert result["highlight"]["title"] == "<mark>焊</mark>工技能竞赛强化训练"
     assert set(data["facets"]) == {"academy", "category", "level", "mode", "hours"}
     # A facet counts without its own filter: every level of the courses with 焊.
     level = [(v["value"], v["count"], v["selected"]) for v in data["facets"]["level"]]
     assert level == [("advanced", 1, True)]
+    assert set(data["facets"]["level"][0]) == {"value", "label", "count", "selected"}
     assert data["stale"] is False
 
 
@@ -199,15 +230,16 @@ def test_elasticsearch_down_the_page_answers_and_says_so(
 ):
     settings.ELASTICSEARCH_URL = ""
     with django_capture_on_commit_callbacks(execute=True):
-        make_course(new_energy, "光伏发电站设计")
+        make_course(new_energy, "储能电站运维")
     settings.ELASTICSEARCH_URL = closed_port_url()
-    html = page(client, q="光伏")
-    assert "<mark>光伏</mark>发电站设计" in html
+    html = page(client, q="储能")
+    assert "<mark>储能</mark>电站运维" in html
     assert "结果可能不是最新的" in html
-    assert client.get("/api/v1/search/", {"q": "光伏"}).json()["stale"] is True
-    assert (
-        client.get("/api/v1/search/suggest/", {"q": "光伏"}).json()[0]["title"] == "光伏发电站设计"
-    )
+    data = client.get("/api/v1/search/", {"q": "储能"}).json()
+    assert data["stale"] is True and data["results"][0]["title"] == "储能电站运维"
+    suggestions = client.get("/api/v1/search/suggest/", {"q": "储能"}).json()
+    assert "储能电站运维" in [s["title"] for s in suggestions]
+    assert "结果可能不是最新的" in page(client, q="")  # browsing, too
 
 
 def test_changes_waiting_too_long_make_results_stale(client, settings, db):
