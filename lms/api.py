@@ -181,6 +181,12 @@ def token(request):
     return respond({"token": raw, "expires_at": iso(app_token.expires_at)}, 201)
 
 
+@api_view("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+def not_found(request):
+    """Any other address under /api/: a JSON 404, not the site's HTML page."""
+    raise Http404
+
+
 @api_view("GET")
 def schema(request):
     return respond(openapi.document())

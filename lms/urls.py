@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("nightschool.urls")),
     path("messages/", include(notification_urls)),
     path("api/v1/", include(api_urls)),
+    re_path(r"^api/", lms_api.not_found),
 ]
 
 if settings.DEBUG:

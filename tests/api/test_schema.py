@@ -67,3 +67,14 @@ def test_the_search_endpoints_answer_as_documented(
     assert api.get("/api/v1/search/", {"q": "光伏"}).json()["total"] == 1
     assert api.get("/api/v1/search/", {"page": "0"}).status_code == 400
     assert api.get("/api/v1/search/suggest/", {"q": "guangfu"}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing-here/", "/api/v2/courses/", "/api/v1/courses/x/"]
+)
+def test_an_unknown_api_address_answers_json_404(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "not_found"
