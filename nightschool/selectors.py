@@ -16,7 +16,6 @@ from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
 from courses.models import Category, mask_phone
-from learning.selectors import YearProgress, learner_year_progress
 from nightschool.models import Attendance, Booking, BookingStatus, ClassSession, NightSchoolPage
 
 CLASSES_PER_PAGE = 20
@@ -259,7 +258,6 @@ class LearnerClasses:
     upcoming: list[Booking] = field(default_factory=list)
     waiting: list[tuple[Booking, int]] = field(default_factory=list)
     attended: list[Booking] = field(default_factory=list)
-    progress: YearProgress | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -268,7 +266,7 @@ class LearnerClasses:
 
 def learner_classes(*, learner, now: datetime.datetime | None = None) -> LearnerClasses:
     """A learner's night-school classes: seats offered to them, booked classes still to
-    come, waiting lists, attended classes with their hours, and this year's hours."""
+    come, waiting lists, and attended classes with their hours."""
     now = now or timezone.now()
     mine = Booking.objects.filter(learner=learner).select_related(
         "session__course", "session__venue", "session__site"
@@ -287,7 +285,6 @@ def learner_classes(*, learner, now: datetime.datetime | None = None) -> Learner
             "-session__starts_at"
         )[:10]
     )
-    result.progress = learner_year_progress(learner=learner, academy=night_school_root())
     return result
 
 

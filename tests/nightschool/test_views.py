@@ -221,7 +221,7 @@ def test_the_code_is_not_shown_outside_the_check_in_window(client, school, sessi
     assert 'data-checkin-url="" hidden' in page and "签到码在" in page
 
 
-def test_my_learning_lists_bookings_waiting_lists_and_hours(client, session, before):
+def test_my_learning_lists_bookings_and_waiting_lists(client, session, before):
     session.capacity = 1
     session.save()
     seated, waiting = make_learner("13900000001"), make_learner("13900000002")
@@ -229,7 +229,7 @@ def test_my_learning_lists_bookings_waiting_lists_and_hours(client, session, bef
     services.booking_create(learner=waiting, session=session, now=before)
     client.force_login(waiting)
     page = html(client.get(reverse("courses:profile")))
-    assert "夜校课程" in page and "候补第 1 位" in page and "已记录学时" in page
+    assert "夜校课程" in page and "候补第 1 位" in page and "本年度" in page
     client.force_login(seated)
     page = html(client.get(reverse("courses:profile")))
     assert "已预约" in page and "间架结构" in page
