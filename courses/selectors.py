@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import reduce
-from operator import or_
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page as PaginatorPage
@@ -12,7 +10,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupPagePermission, Page
 
-from academies.models import UNIT_PAGE_MODELS, AcademyUnitPage, HeadquartersPage
+from academies.models import AcademyUnitPage, HeadquartersPage
+from academies.selectors import permitted_paths, unit_page_models, within_paths_q
 from courses.models import (
     Category,
     CourseLecturer,
@@ -39,12 +38,6 @@ LECTURER_CARD_RENDITION = "fill-160x160"
 COURSES_PER_PAGE = 12
 LECTURERS_PER_PAGE = 24
 TAKING_PART = (EnrolmentStatus.ACTIVE, EnrolmentStatus.PENDING, EnrolmentStatus.WAITLISTED)
-
-
-def _paths_q(paths, field_name: str = "path") -> Q | None:
-    """Pages (or collections) at or below any of the given tree paths."""
-    clauses = [Q(**{f"{field_name}__startswith": path}) for path in paths]
-    return reduce(or_, clauses) if clauses else None
 
 
 def _course_cards() -> QuerySet:
@@ -271,7 +264,7 @@ def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
 def lecturer_accounts(*, including: int | None = None) -> QuerySet:
     """Accounts that may be linked to a lecturer page: members of any unit's lecturer group."""
     group_ids = set()
-    for model in UNIT_PAGE_MODELS:
+    for model in unit_page_models():
         group_ids.update(
             model.objects.exclude(lecturer_group=None).values_list("lecturer_group_id", flat=True)
         )
@@ -298,13 +291,14 @@ class FeedItem:
 def following_feed(*, user, limit: int = 20) -> list[FeedItem]:
     """New courses and videos from the lecturers, academies and bases a learner follows."""
     followed = [follow.page for follow in Follow.objects.filter(user=user).select_related("page")]
-    unit_paths = [page.path for page in followed if page.specific_class in UNIT_PAGE_MODELS]
+    unit_models = unit_page_models()
+    unit_paths = [page.path for page in followed if page.specific_class in unit_models]
     lecturer_ids = [page.pk for page in followed if page.specific_class is LecturerPage]
     if not unit_paths and not lecturer_ids:
         return []
     lecturer_users = LecturerPage.objects.filter(pk__in=lecturer_ids).exclude(user=None)
 
-    course_q = _paths_q(unit_paths) or Q(pk__in=[])
+    course_q = within_paths_q(unit_paths) or Q(pk__in=[])
     course_q |= Q(course_lecturers__lecturer_id__in=lecturer_ids)
     courses = (
         CoursePage.objects.live()
@@ -329,11 +323,11 @@ def following_feed(*, user, limit: int = 20) -> list[FeedItem]:
     collection_paths = Collection.objects.filter(
         pk__in=[
             unit.collection_id
-            for model in UNIT_PAGE_MODELS
+            for model in unit_page_models()
             for unit in model.objects.filter(path__in=unit_paths).only("collection_id")
         ]
     ).values_list("path", flat=True)
-    video_q = _paths_q(collection_paths, "collection__path") or Q(pk__in=[])
+    video_q = within_paths_q(collection_paths, "collection__path") or Q(pk__in=[])
     video_q |= Q(lecturer_id__in=lecturer_users.values("user_id"))
     videos = list(
         Video.objects.filter(video_q, status=VideoStatus.READY)
@@ -433,19 +427,11 @@ def learner_dashboard(*, user) -> LearnerDashboard:
     )
 
 
-def _permitted_paths(user, codename: str) -> list[str]:
-    return list(
-        GroupPagePermission.objects.filter(
-            group__user=user, permission__codename=codename
-        ).values_list("page__path", flat=True)
-    )
-
-
 def managed_courses(*, user) -> QuerySet:
     """Courses whose learners the user administers."""
     if user.is_superuser:
         return CoursePage.objects.all()
-    q = _paths_q(_permitted_paths(user, "publish_page"))
+    q = within_paths_q(permitted_paths(user=user, codename="publish_page"))
     return CoursePage.objects.filter(q) if q is not None else CoursePage.objects.none()
 
 
@@ -454,12 +440,12 @@ def importable_units(*, user) -> list[AcademyUnitPage]:
     if user.is_superuser:
         q = Q()
     else:
-        add = _permitted_paths(user, "add_page")
-        publish = set(_permitted_paths(user, "publish_page"))
-        q = _paths_q([path for path in add if path in publish])
+        add = permitted_paths(user=user, codename="add_page")
+        publish = set(permitted_paths(user=user, codename="publish_page"))
+        q = within_paths_q([path for path in add if path in publish])
         if q is None:
             return []
-    units = [unit for model in UNIT_PAGE_MODELS for unit in model.objects.filter(q)]
+    units = [unit for model in unit_page_models() for unit in model.objects.filter(q)]
     return sorted(units, key=lambda unit: unit.path)
 
 
