@@ -52,8 +52,10 @@ if [ package-lock.json -nt node_modules/.package-lock.json ] || [ ! -d node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 mkdir -p static/vendor
-cp node_modules/hls.js/dist/hls.min.js static/vendor/hls.min.js
-cp node_modules/tus-js-client/dist/tus.min.js static/vendor/tus.min.js
+# With their source maps: the files name them, and collectstatic's manifest storage
+# refuses a file whose map is missing.
+cp node_modules/hls.js/dist/hls.min.js node_modules/hls.js/dist/hls.min.js.map static/vendor/
+cp node_modules/tus-js-client/dist/tus.min.js node_modules/tus-js-client/dist/tus.min.js.map static/vendor/
 
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 if [ "$purpose" = test ]; then

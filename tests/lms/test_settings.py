@@ -60,6 +60,20 @@ def test_production_passes_the_deployment_checklist(tmp_path):
     assert "no issues" in result.stdout
 
 
+def test_production_collects_the_static_files_with_hashed_names(tmp_path):
+    result = run_manage(
+        "collectstatic",
+        "--noinput",
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        LMS_SECRET_KEY=STRONG_KEY,
+        LMS_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text()
+    for name in ("vendor/hls.min.js", "vendor/tus.min.js", "css/site.css", "js/video-player.js"):
+        assert f'"{name}"' in manifest, name
+
+
 def test_a_misspelt_boolean_is_refused(tmp_path):
     result = run_manage(
         "check",
