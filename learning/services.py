@@ -4,7 +4,7 @@ import secrets
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,16 +22,51 @@ def _where(academy: Page | None, course: Page | None) -> dict:
     }
 
 
+# The table's check constraints (see LedgerEntry.Meta), checked as full_clean() would but
+# without its query per constraint; the database enforces them too.
+CHECKS = {
+    "ledger_entry_minutes_not_zero": lambda entry: entry.minutes != 0,
+    "ledger_manual_entry_has_reason": lambda entry: (
+        entry.source != LedgerSource.MANUAL or entry.reason != ""
+    ),
+}
+
+
+def _validate(entry: LedgerEntry) -> None:
+    """What full_clean() checks, with fewer queries: the fields (lengths, choices), then the
+    check constraints. The learner, author and corrected entry are rows the caller holds
+    (the database refuses others), and a repeated idempotency key is handled by `_save`."""
+    entry.full_clean(
+        exclude=["learner", "author", "corrects"], validate_unique=False, validate_constraints=False
+    )
+    errors = []
+    for constraint in LedgerEntry._meta.constraints:
+        check = CHECKS.get(constraint.name)
+        try:
+            if check is None:  # a constraint added since: Django asks the database
+                constraint.validate(LedgerEntry, entry)
+            elif not check(entry):
+                raise ValidationError(
+                    constraint.get_violation_error_message(), code=constraint.violation_error_code
+                )
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise ValidationError({NON_FIELD_ERRORS: errors})
+
+
 def _save(entry: LedgerEntry) -> LedgerEntry:
-    entry.full_clean(validate_unique=False)
+    _validate(entry)
     try:
         with transaction.atomic():
             entry.save()
     except IntegrityError:
-        # A concurrent delivery of the same credit won the race: return its entry.
-        if entry.key is None:
+        # The credit was delivered before (or a concurrent delivery won the race): return
+        # its entry. Looked up only now, as repeats are rare.
+        existing = LedgerEntry.objects.filter(key=entry.key).first() if entry.key else None
+        if existing is None:
             raise
-        return LedgerEntry.objects.get(key=entry.key)
+        return existing
     return entry
 
 
@@ -48,10 +83,6 @@ def ledger_append(
     """Credit minutes from video, class attendance or a live lecture. With a `key`, a
     second call with the same key returns the first entry instead of crediting twice
     (heartbeats and check-outs may be delivered again)."""
-    if key is not None:
-        existing = LedgerEntry.objects.filter(key=key).first()
-        if existing is not None:
-            return existing
     return _save(
         LedgerEntry(
             learner=learner,

@@ -219,7 +219,8 @@ class CoursePage(RoutablePageMixin, Page):
             if link.sort_order is None:
                 link.sort_order = position
         self.course_lecturers = links
-        chapters, seen = list(self.chapters.all()), set()
+        chapters, seen = list(self.chapters.all()), self._lesson_keys_of_other_courses()
+        saved_keys = self._saved_lesson_keys()
         for position, chapter in enumerate(chapters):
             if chapter.sort_order is None:
                 chapter.sort_order = position
@@ -227,11 +228,28 @@ class CoursePage(RoutablePageMixin, Page):
             for number, lesson in enumerate(lessons):
                 if lesson.sort_order is None:
                     lesson.sort_order = number
+                if lesson.pk in saved_keys:
+                    # A copied course's lessons got keys of their own when saved (see
+                    # Lesson.save); its revisions still carry the original's.
+                    lesson.key = saved_keys[lesson.pk]
                 if lesson.key is None or lesson.key in seen:
                     lesson.key = uuid.uuid4()
                 seen.add(lesson.key)
             chapter.lessons = lessons
         self.chapters = chapters
+
+    def _saved_lesson_keys(self) -> dict:
+        if self.pk is None:
+            return {}
+        return dict(Lesson.objects.filter(chapter__course_id=self.pk).values_list("pk", "key"))
+
+    def _lesson_keys_of_other_courses(self) -> set:
+        keys = [lesson.key for lesson in self.lessons() if lesson.key is not None]
+        return set(
+            Lesson.objects.filter(key__in=keys)
+            .exclude(chapter__course_id=self.pk)
+            .values_list("key", flat=True)
+        )
 
     def save_revision(self, *args, **kwargs):
         self.normalise_outline()
@@ -288,7 +306,7 @@ class Chapter(Orderable, ClusterableModel):
 class Lesson(Orderable):
     """A lesson: a lecture video from the library and/or text and documents.
 
-    ``key`` identifies the lesson for progress records (unique within its course).
+    ``key`` identifies the lesson for progress records, unique across courses.
     ``duration_seconds`` is the video's length, or the stated study time without one.
     """
 
@@ -330,6 +348,20 @@ class Lesson(Orderable):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Progress is kept by lesson key, so a new row (a copied course's lesson) never
+        # takes a key another course's lesson has.
+        if (
+            self._state.adding
+            and (
+                Lesson.objects.filter(key=self.key).exclude(
+                    chapter__course_id=self.chapter.course_id
+                )
+            ).exists()
+        ):
+            self.key = uuid.uuid4()
+        super().save(*args, **kwargs)
 
     @property
     def duration_seconds(self) -> int | None:

@@ -161,6 +161,10 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions are read from the shared cache (every request of a logged-in user, a
+    # heartbeat each 15 s from every player) and still kept in the database. Not with
+    # the local cache: each process would have its own copy, outliving a log-out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

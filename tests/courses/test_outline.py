@@ -123,3 +123,20 @@ def test_the_course_page_lists_its_outline_and_opens_lessons_only_for_its_learne
     assert lesson_url not in html
     html = client.get(lesson_url).content.decode()
     assert f"/accounts/login/?next={lesson_url}" in html and "第1课讲义" not in html
+
+
+def test_a_copied_course_has_lesson_keys_of_its_own(new_energy):
+    """Progress is kept by lesson key: a copy must not share its lessons with the original."""
+    original = make_course(new_energy, "焊接工艺基础")
+    copy = original.copy(
+        to=new_energy, update_attrs={"title": "焊接工艺基础(第二期)", "slug": "weld-2"}
+    )
+    for page in (copy, CoursePage.objects.get(pk=copy.pk)):
+        original_keys = {lesson.key for lesson in original.lessons()}
+        copy_keys = {lesson.key for lesson in page.lessons()}
+        assert len(copy_keys) == 2 and not original_keys & copy_keys
+    published = copy.get_latest_revision().as_object()
+    published.save_revision().publish()
+    assert not {lesson.key for lesson in original.lessons()} & {
+        lesson.key for lesson in CoursePage.objects.get(pk=copy.pk).lessons()
+    }

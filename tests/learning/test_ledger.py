@@ -7,7 +7,7 @@ from django.utils import timezone
 from academies.models import HeadquartersPage, IndustryAcademyPage
 from learning.models import AppendOnlyError, LedgerEntry, LedgerSource
 from learning.selectors import learner_minutes_for_year, learner_year_progress
-from learning.services import ledger_adjust, ledger_append, yearly_target_set
+from learning.services import CHECKS, ledger_adjust, ledger_append, yearly_target_set
 from lms.demo import DEMO_LEARNER_PHONE
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +122,35 @@ def test_last_years_minutes_do_not_count_this_year(people, academy):
     year = entry.created_at.astimezone(timezone.get_current_timezone()).year
     assert learner_minutes_for_year(learner=learner, year=year) == 50
     assert learner_minutes_for_year(learner=learner, year=year - 1) == 0
+
+
+@pytest.mark.parametrize(
+    ("minutes", "source", "reason"),
+    [
+        (30, "video", ""),
+        (0, "video", ""),
+        (-5, "manual", ""),
+        (-5, "manual", "补录"),
+        (0, "manual", ""),
+    ],
+)
+def test_the_ledgers_checks_agree_with_the_tables_constraints(people, minutes, source, reason):
+    """Entries are checked in Python before they are written (the database checks them
+    again): the same verdict as each constraint's own query."""
+    learner, _admin = people
+    entry = LedgerEntry(learner=learner, minutes=minutes, source=source, reason=reason)
+    for constraint in LedgerEntry._meta.constraints:
+        try:
+            constraint.validate(LedgerEntry, entry)
+        except ValidationError:
+            refused = True
+        else:
+            refused = False
+        assert CHECKS[constraint.name](entry) is not refused, constraint.name
+
+
+def test_a_credit_of_no_minutes_is_refused(people, academy):
+    learner, _admin = people
+    with pytest.raises(ValidationError):
+        ledger_append(learner=learner, minutes=0, source="video", academy=academy, key="v:1:0")
+    assert not LedgerEntry.objects.exists()
