@@ -16,7 +16,14 @@ from wagtail.models import Page
 
 from academies.models import TrainingBasePage
 from academies.selectors import unit_page_models
-from courses.models import CourseLecturer, CoursePage, Enrolment, EnrolmentStatus, Lesson
+from courses.models import (
+    CourseLecturer,
+    CoursePage,
+    CourseTag,
+    Enrolment,
+    EnrolmentStatus,
+    Lesson,
+)
 from search import text
 
 
@@ -193,17 +200,15 @@ def index_settings(analysis: str) -> dict:
     }
 
 
-def _chinese(highlighted: bool = False, **kwargs) -> Text:
-    """Text analysed by the configured Chinese analyzer. Fields shown as highlighted
-    snippets keep their offsets, so the highlighter need not analyse them again."""
-    if highlighted:
-        kwargs["index_options"] = "offsets"
+def _chinese(**kwargs) -> Text:
+    """Text analysed by the configured Chinese analyzer."""
     return Text(analyzer="lms_chinese", search_analyzer="lms_chinese_search", **kwargs)
 
 
-def _about() -> Text:
-    """A short text only searched as part of `about` (queries over fewer fields run faster)."""
-    return Text(index=False, copy_to="about")
+def _in_body() -> Text:
+    """A text only searched as part of `body` (one field is much faster to score than
+    several), and kept in the source for the snippets shown with a result."""
+    return Text(index=False, copy_to="body")
 
 
 def _facet() -> Keyword:
@@ -221,30 +226,31 @@ def _initials() -> Text:
 
 
 class CourseIndexDocument(Document):
-    """The Elasticsearch mapping of a `CourseDocument`."""
+    """The Elasticsearch mapping of a `CourseDocument`. Every text of the course is
+    searched in `body`; the title, lecturers and tags are also indexed apart, to rank
+    a course whose title (or lecturer, or tag) is what was typed first."""
 
     url = Keyword(index=False)
-    title = _chinese()
+    title = _chinese(copy_to="body")
     title_pinyin = Text(analyzer="standard")
     title_initials = _initials()
-    summary = _chinese(highlighted=True)
-    description = _chinese(highlighted=True)
-    lessons = _chinese(highlighted=True)
-    lecturers = _chinese(highlighted=True, copy_to="about")
+    summary = _in_body()
+    description = _in_body()
+    lessons = _in_body()
+    lecturers = _chinese(copy_to="body")
     lecturer_pinyin = Text(analyzer="standard")
     lecturer_initials = _initials()
     topic_pinyin = Text(analyzer="standard")
-    honours = _about()
+    honours = _in_body()
     academy_id = Keyword()
-    academy = _about()
+    academy = _in_body()
     academy_facet = _facet()
-    training_base = _about()
+    training_base = _in_body()
     category_id = Keyword()
-    category = _about()
+    category = _in_body()
     category_facet = _facet()
-    tags = _chinese(copy_to="about")
-    # Lecturers, honours, academy, base, category and tags in one field.
-    about = _chinese()
+    tags = _chinese(copy_to="body")
+    body = _chinese()
     level = Keyword()
     level_label = Keyword(index=False)
     level_facet = _facet()
@@ -321,8 +327,8 @@ def course_documents(ids) -> tuple[list[CourseDocument], set[int]]:
         .filter(id__in=ids)
         .select_related("category")
         .prefetch_related(
-            "tags",
-            "chapters__lessons",
+            # Only the lessons' titles are indexed: their bodies stay in the database.
+            Prefetch("chapters__lessons", queryset=Lesson.objects.defer("body")),
             Prefetch(
                 "course_lecturers",
                 queryset=CourseLecturer.objects.select_related("lecturer").prefetch_related(
@@ -335,9 +341,23 @@ def course_documents(ids) -> tuple[list[CourseDocument], set[int]]:
     units = _units_above(courses)
     kinds = tuple(unit_page_models())
     enrolments, plays = course_popularity(course_ids)
+    tags: dict[int, list[str]] = {}
+    for course_id, name in (
+        CourseTag.objects.filter(content_object_id__in=course_ids)
+        .order_by("id")
+        .values_list("content_object_id", "tag__name")
+    ):
+        tags.setdefault(course_id, []).append(name)
     with translation.override(settings.LANGUAGE_CODE):
         docs = [
-            _document(course, units, kinds, enrolments.get(course.id, 0), plays.get(course.id, 0))
+            _document(
+                course,
+                units,
+                kinds,
+                tags.get(course.id, []),
+                enrolments.get(course.id, 0),
+                plays.get(course.id, 0),
+            )
             for course in courses
         ]
     return docs, ids - set(course_ids)
@@ -366,6 +386,7 @@ def _document(
     course: CoursePage,
     units: dict[str, Page],
     kinds: tuple[type[Page], ...],
+    tags: list[str],
     enrolments: int,
     plays: int,
 ):
@@ -390,7 +411,7 @@ def _document(
         training_base=base.title if base else "",
         category_id=str(course.category_id or ""),
         category=course.category.name if course.category else "",
-        tags=tuple(tag.name for tag in course.tags.all()),
+        tags=tuple(tags),
         level=course.level,
         level_label=str(course.get_level_display()),
         hours=float(course.learning_hours),

@@ -103,7 +103,8 @@ def index_drain(*, seconds: float = DRAIN_SECONDS) -> int:
     return applied
 
 
-def _all_documents() -> Iterator[CourseDocument]:
+def published_documents() -> Iterator[CourseDocument]:
+    """The documents of every visible course, read from the database batch by batch."""
     ids = visible_course_ids()
     while batch := list(islice(ids, BATCH)):
         yield from course_documents(batch)[0]
@@ -114,7 +115,9 @@ def index_rebuild(*, backend_name: str, progress: Callable[[int], None] | None =
     Changes made meanwhile wait in the outbox and are applied right after."""
     rebuild = IndexRebuild.objects.create(backend=backend_name)
     try:
-        rebuild.documents = get_backend(backend_name).rebuild(_all_documents(), progress=progress)
+        rebuild.documents = get_backend(backend_name).rebuild(
+            published_documents(), progress=progress
+        )
     finally:
         rebuild.finished_at = timezone.now()
         rebuild.save(update_fields=["documents", "finished_at"])

@@ -10,7 +10,6 @@ from itertools import islice
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from elastic_transport import TransportError
 from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import BulkIndexError, bulk
@@ -41,7 +40,6 @@ from search.query import (
 logger = logging.getLogger(__name__)
 
 MOST = "2<75%"  # see search.text.required_matches
-TEXT_FIELDS = ["title^3", "summary^2", "description", "lessons", "about"]
 BULK_CHUNK = 500
 SEARCH_TIMEOUT = 3  # seconds: a slow cluster must not hold up the page
 REBUILD_TIMEOUT = 600  # refreshing a new index of 100,000 courses takes a while
@@ -98,23 +96,16 @@ def _filter(name: str, value: str) -> Q:
 
 def _variant(variant: Variant, relaxed: bool) -> Q:
     """Which courses the query (or a synonym variant) finds — most of its bigrams and
-    all its Latin words anywhere in the course, the fields taken as one — and how they
-    rank: the title phrase first, then most of the title's bigrams, lecturers, tags."""
+    all its Latin words in the course's `body` (all its texts as one) — and how they
+    rank: the title phrase first, then most of the title's bigrams, lecturers, tags,
+    then how well the body matches."""
     terms, most = variant.terms, "1" if relaxed else MOST
     needs = []
     if terms.han:
-        needs.append(
-            Q(
-                "combined_fields",
-                query=variant.han_text,
-                fields=TEXT_FIELDS,
-                minimum_should_match=most,
-            )
-        )
+        needs.append(Q("match", body={"query": variant.han_text, "minimum_should_match": most}))
     if terms.words:
         words = " ".join(terms.words)
-        operator = "or" if relaxed else "and"
-        needs.append(Q("combined_fields", query=words, fields=TEXT_FIELDS, operator=operator))
+        needs.append(Q("match", body={"query": words, "operator": "or" if relaxed else "and"}))
     ranks = [
         Q("match_phrase", title={"query": variant.text, "boost": 10}),
         Q("match", title={"query": variant.text, "minimum_should_match": MOST, "boost": 4}),
@@ -168,7 +159,20 @@ _SORTS = {
     "newest": [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"],
     "popular": [{"popularity": "desc"}, "_score"],
 }
-_SNIPPET_FIELDS = ("description", "summary", "lessons", "lecturers")
+# What a result shows (the rest of the source — spelling, facet keys — stays there).
+_SHOWN = (
+    "url",
+    "title",
+    "summary",
+    "description",
+    "lessons",
+    "lecturers",
+    "academy",
+    "category",
+    "hours",
+    "level_label",
+    "mode_label",
+)
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -280,38 +284,38 @@ class ElasticsearchBackend(SearchBackend):
 
     # Reading
     def _search(self) -> Search:
-        return Search(using=client(self.url, SEARCH_TIMEOUT), index=self.alias)
+        """A search of the alias. Its answer is kept in the shard request cache, which
+        Elasticsearch empties when the index changes: people search the same words
+        again and again (光伏, 焊工), and a repeated search costs next to nothing."""
+        search = Search(using=client(self.url, SEARCH_TIMEOUT), index=self.alias)
+        return search.params(request_cache=True)
 
     def search(self, query: SearchQuery) -> SearchResults:
         query_plan = plan(query)
         chosen = {name: value for name, value in query.filters.items() if value}
         search = self._search().query(_query(query, query_plan)).sort(*_SORTS[query.sort])
         search = search.extra(track_total_hits=True)
-        search = search.source(excludes=["description", "lessons", "*_pinyin", "*_initials"])
+        search = search.source(list(_SHOWN))
         if chosen:
             search = search.post_filter("bool", filter=[_filter(n, v) for n, v in chosen.items()])
         for name in FACETS:
-            others = [_filter(n, v) for n, v in chosen.items() if n != name]
-            facet = A("filter", Q("bool", filter=others))
+            # Each facet counts with the other facets' filters (and without its own,
+            # which is a post_filter); with none to apply, no filter aggregation.
             if name == "hours":
                 ranges = [
                     {"key": key, "from": low, **({} if high is None else {"to": high})}
                     for key, low, high, _label in HOURS_RANGES
                 ]
-                facet.bucket("values", "range", field="hours", ranges=ranges, keyed=False)
+                values = A("range", field="hours", ranges=ranges, keyed=False)
             else:
-                facet.bucket("values", "terms", field=f"{name}_facet", size=50)
-            search.aggs.bucket(name, facet)
-        search = search.highlight_options(
-            pre_tags=["<mark>"],
-            post_tags=["</mark>"],
-            encoder="html",
-            require_field_match=False,
-            fragment_size=80,
-            number_of_fragments=1,
-            no_match_size=0,
-        )
-        search = search.highlight(*_SNIPPET_FIELDS)
+                values = A("terms", field=f"{name}_facet", size=50)
+            others = [_filter(n, v) for n, v in chosen.items() if n != name]
+            if others:
+                search.aggs.bucket(name, "filter", Q("bool", filter=others)).bucket(
+                    "values", values
+                )
+            else:
+                search.aggs.bucket(name, values)
         search = search[query.offset : query.offset + query.page_size]
         try:
             with _reachable():
@@ -323,15 +327,16 @@ class ElasticsearchBackend(SearchBackend):
         return SearchResults(
             hits=[self._hit(hit, query_plan) for hit in response.hits],
             total=response.hits.total.value,
-            facets=self._facets(response.aggregations, chosen),
+            facets=self._facets(response.aggregations.to_dict(), chosen),
             page=query.page,
             page_size=query.page_size,
         )
 
     def _hit(self, hit, query_plan: QueryPlan) -> Hit:
+        """A result, its matches marked here as the embedded backend marks them (cheaper
+        than Elasticsearch's highlighter, and pinyin marked on the characters)."""
         doc = hit.to_dict()
-        marked = hit.meta.highlight.to_dict() if "highlight" in hit.meta else {}
-        snippet = next((marked[field][0] for field in _SNIPPET_FIELDS if marked.get(field)), None)
+        texts = [doc.get("summary"), doc.get("description"), *doc.get("lessons", [])]
         return Hit(
             id=int(hit.meta.id),
             url=doc.get("url", ""),
@@ -344,12 +349,7 @@ class ElasticsearchBackend(SearchBackend):
             mode_label=doc.get("mode_label", ""),
             highlight={
                 "title": highlight.highlight_title(doc["title"], query_plan),
-                # Elasticsearch escaped the text around the marks (encoder "html").
-                "text": mark_safe(snippet)
-                if snippet
-                else highlight.highlight_text(
-                    [doc.get("summary"), *doc.get("lecturers", [])], query_plan
-                ),
+                "text": highlight.highlight_text([*texts, *doc.get("lecturers", [])], query_plan),
             },
         )
 
@@ -358,7 +358,8 @@ class ElasticsearchBackend(SearchBackend):
         labels = {key: str(label) for key, _low, _high, label in HOURS_RANGES}
         for name in FACETS:
             values = []
-            for bucket in aggregations[name]["values"]["buckets"]:
+            counted = aggregations[name]
+            for bucket in counted.get("values", counted)["buckets"]:
                 if name == "hours":
                     key, label = bucket["key"], labels[bucket["key"]]
                 else:

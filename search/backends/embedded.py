@@ -8,6 +8,7 @@ exactly without spelling out combinations. Titles, names, pinyin and initials ar
 compared in the same statement; ranking, facets and paging are done here on the
 candidates, one code path for both databases."""
 
+import contextlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,9 +37,42 @@ BATCH = 500
 SUGGESTION_CANDIDATES = 200
 _TOKEN = re.compile(rf"[a-z0-9{text.HAN}]+")
 
-# Where each kind of token goes: FTS5 columns on SQLite, tsvector weights on PostgreSQL.
+# Where each kind of token goes: FTS5 columns on SQLite; on PostgreSQL, one tsvector of
+# lexemes tagged with their column (`t:光伏`, `s:guangfu`). Not tsvector weights: a
+# query restricted to weights makes PostgreSQL read every matching row's tsvector
+# again to check them (a GIN index holds no weights), slow for common bigrams.
 TEXT, SPELL, INITIALS = ("title", "body"), ("spell",), ("initials",)
-_WEIGHTS = {"title": "A", "spell": "B", "initials": "C", "body": "D"}
+_TAGS = {"title": "t", "spell": "s", "initials": "i", "body": "b"}
+
+
+def _lexemes(columns: dict[str, str]) -> list[str]:
+    """The tagged lexemes of the PostgreSQL tsvector of a document's columns."""
+    return list(
+        dict.fromkeys(
+            f"{_TAGS[name]}:{token}" for name, text_ in columns.items() for token in text_.split()
+        )
+    )
+
+
+# How PostgreSQL plans a search. Its planner does not see what reading a tsvector
+# stored out of line costs: it would rather scan the table and read every course's
+# tsvector (20 times slower) than look the terms up in the GIN index. Parallel workers
+# and JIT compilation take longer to start than a search lasts.
+_PLANNING = {"enable_seqscan": "off", "max_parallel_workers_per_gather": "0", "jit": "off"}
+
+
+@contextlib.contextmanager
+def _by_index(postgres: bool):
+    """On PostgreSQL, a statement planned as _PLANNING says, in a transaction of its own."""
+    if not postgres:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, value in _PLANNING.items():
+            cursor.execute(f"SET LOCAL {name} = {value}")
+        yield
+        for name in _PLANNING:
+            cursor.execute(f"SET LOCAL {name} TO DEFAULT")
 
 
 @dataclass(frozen=True)
@@ -245,12 +279,9 @@ class EmbeddedBackend(SearchBackend):
         with connection.cursor() as cursor:
             if self.postgres:
                 cursor.executemany(
-                    "UPDATE search_searchentry SET tokens ="
-                    " setweight(to_tsvector('simple', %s), 'A')"
-                    " || setweight(to_tsvector('simple', %s), 'B')"
-                    " || setweight(to_tsvector('simple', %s), 'C')"
-                    " || setweight(to_tsvector('simple', %s), 'D') WHERE id = %s",
-                    [(c["title"], c["spell"], c["initials"], c["body"], id_) for id_, c in rows],
+                    "UPDATE search_searchentry SET tokens = array_to_tsvector(%s::text[])"
+                    " WHERE id = %s",
+                    [(_lexemes(columns), id_) for id_, columns in rows],
                 )
             else:
                 self._fts_delete(cursor, [doc.id for doc in docs])
@@ -304,11 +335,12 @@ class EmbeddedBackend(SearchBackend):
         query string for the full-text structure."""
         star = "*" if term.prefix else ""
         if self.postgres:
-            weights = "".join(_WEIGHTS[column] for column in term.columns)
+            lexemes = (
+                f"'{_TAGS[column]}:{term.token}'{':*' if star else ''}" for column in term.columns
+            )
             return (
-                f"SELECT id, {number} AS t FROM search_searchentry"
-                " WHERE tokens @@ to_tsquery('simple', %s)",
-                f"'{term.token}':{star}{weights}",
+                f"SELECT id, {number} AS t FROM search_searchentry WHERE tokens @@ %s::tsquery",
+                " | ".join(lexemes),
             )
         columns = " ".join(term.columns)
         return (
@@ -333,8 +365,11 @@ class EmbeddedBackend(SearchBackend):
             f" THEN 1 ELSE 0 END) AS g{index}"
             for index, group in enumerate(groups)
         ]
+        # On PostgreSQL, each lookup planned on its own: a bitmap scan of the GIN index
+        # (not the primary key walked in order for the GROUP BY, reading every tsvector).
+        materialized = " MATERIALIZED" if self.postgres else ""
         cte = (
-            f"WITH found(id, t) AS ({' UNION ALL '.join(lookups)}),"
+            f"WITH found(id, t) AS{materialized} ({' UNION ALL '.join(lookups)}),"
             f" counted AS (SELECT id, count(*) AS found, {', '.join(counts)}"
             " FROM found GROUP BY id)"
         )
@@ -435,9 +470,10 @@ class EmbeddedBackend(SearchBackend):
         score = " + ".join(
             [f"2.0 * found / {terms}"] + [s.score(f"s{i}") for i, s in enumerate(signals)]
         )
+        # `scored` is folded into `candidates` (one pass over the rows, not two).
         sql = (
-            f"{cte} scored AS (SELECT e.id, {found} AS found{signal_sql}, {columns}"
-            f" FROM {source}{condition}),"
+            f"{cte} scored AS NOT MATERIALIZED"
+            f" (SELECT e.id, {found} AS found{signal_sql}, {columns} FROM {source}{condition}),"
             f" candidates AS MATERIALIZED (SELECT id, {score} AS score,"
             " f0, f1, f2, f3, f4, l0, l1, l2, l3, published, popularity FROM scored)"
         )
@@ -462,11 +498,14 @@ class EmbeddedBackend(SearchBackend):
         }[query.sort]
         everything, everything_params = passing()
         parts = [
+            # The page is cut first (a top-n sort), then numbered: numbering every
+            # candidate would sort them all.
             "SELECT 'hit' AS kind, id, CAST(NULL AS TEXT) AS facet_key,"
             " CAST(NULL AS TEXT) AS label, position AS n FROM ("
-            f" SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM candidates"
+            f" SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM ("
+            " SELECT id, score, popularity, published FROM candidates"
             f" WHERE {everything} ORDER BY {order} LIMIT {query.page_size} OFFSET {query.offset}"
-            ") page",
+            ") cut) page",
             "SELECT 'total', CAST(NULL AS BIGINT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),"
             f" count(*) FROM candidates WHERE {everything}",
         ]
@@ -479,7 +518,7 @@ class EmbeddedBackend(SearchBackend):
                 f" FROM candidates WHERE {others} GROUP BY f{position}"
             )
             part_params.extend(others_params)
-        with connection.cursor() as cursor:
+        with _by_index(self.postgres and not query_plan.empty), connection.cursor() as cursor:
             cursor.execute(f"{candidates} {' UNION ALL '.join(parts)}", [*params, *part_params])
             rows = cursor.fetchall()
         page = sorted((n, id_) for kind, id_, _key, _label, n in rows if kind == "hit")
@@ -529,7 +568,7 @@ class EmbeddedBackend(SearchBackend):
         if not alternatives:
             return []
         cte, params, holds, _terms_count = self._matching(alternatives)
-        with connection.cursor() as cursor:
+        with _by_index(self.postgres), connection.cursor() as cursor:
             cursor.execute(
                 f"{cte} SELECT e.id, e.title_key, e.title_pinyin, e.title_initials, e.popularity"
                 f" FROM counted c JOIN search_searchentry e ON e.id = c.id WHERE {holds}"

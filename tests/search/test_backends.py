@@ -3,9 +3,11 @@
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
-from search.backends import ELASTICSEARCH, get_backend
+from search.backends import ELASTICSEARCH, EMBEDDED, get_backend
 from search.query import SearchQuery
 from tests.search.conftest import drop_indices, make_doc
 
@@ -286,3 +288,25 @@ def test_rebuild_replaces_everything(backend, backend_name, refresh, settings):
     if backend_name == ELASTICSEARCH:
         (index,) = backend.indices()
         assert index.startswith(f"{settings.ELASTICSEARCH_INDEX}-")
+
+
+@pytest.mark.postgres
+def test_the_embedded_index_is_the_databases_full_text_search(db):
+    """FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL: the same pre-cut tokens."""
+    backend = get_backend(EMBEDDED)
+    backend.index([make_doc(9, "光伏发电站设计", lecturers=("李秀梅",))])
+    with CaptureQueriesContext(connection) as queries:
+        assert [hit.id for hit in backend.search(SearchQuery(text="光伏")).hits] == [9]
+    (searched,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH")]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Lexemes tagged with their column (title, body, spelling, initials).
+            assert "tokens @@" in searched and "t:光伏" in searched and "b:光伏" in searched
+            cursor.execute("SELECT tokens::text FROM search_searchentry WHERE id = 9")
+            tokens = set(cursor.fetchone()[0].split())
+            assert {"'t:光伏'", "'b:秀梅'", "'s:guangfu'", "'i:gf'"} <= tokens
+        else:
+            assert "search_entry_fts MATCH" in searched
+            cursor.execute("SELECT title, spell FROM search_entry_fts WHERE rowid = 9")
+            title, spell = cursor.fetchone()
+            assert "光伏" in title.split() and "guangfu" in spell.split()
