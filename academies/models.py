@@ -204,6 +204,3 @@ class TrainingBasePage(AcademyUnitPage):
 
     class Meta:
         verbose_name = _("Training base")
-
-
-UNIT_PAGE_MODELS = (HeadquartersPage, IndustryAcademyPage, TrainingBasePage)

@@ -457,9 +457,9 @@ def make_videos(count: int, rng: random.Random | None = None) -> list:
 def units() -> list:
     from wagtail.models import Page
 
-    from academies.models import UNIT_PAGE_MODELS
+    from academies.selectors import unit_page_models
 
-    types = [model._meta.model_name for model in UNIT_PAGE_MODELS]
+    types = [model._meta.model_name for model in unit_page_models()]
     return list(Page.objects.filter(content_type__model__in=types).order_by("path"))
 
 
