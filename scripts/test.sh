@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# `make test`: set up everything, then run the whole suite on SQLite and on PostgreSQL.
+# `make test`: set up everything, then run the suite on SQLite and on PostgreSQL.
 # The two passes run side by side (each is mostly one busy process, and CI has two cores);
 # LMS_TEST_SERIAL=1 runs them one after the other. Arguments go to both pytest runs.
+# Without arguments, what does not depend on the database runs once: the browser
+# journeys on PostgreSQL (the production database) and the ffmpeg core on SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
@@ -30,22 +32,31 @@ export ELASTICSEARCH_URL
 echo "==> PostgreSQL (throw-away cluster on loopback)"
 postgres_url=$(scripts/postgres.sh start "$run_dir/pg" "${LMS_TEST_PG_PORT:-54329}")
 
+sqlite_args=() postgres_args=()
+if [ $# -eq 0 ]; then
+  sqlite_args=(--ignore=tests/browser)
+  postgres_args=(--ignore=tests/video/transcoding)
+fi
+
 started=$(date +%s)
 pg_status=0
 if [ "${LMS_TEST_SERIAL:-0}" = 1 ]; then
   sqlite_status=0
   echo "==> 测试 / tests on SQLite"
-  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider "$@" || sqlite_status=$?
+  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider \
+    "${sqlite_args[@]}" "$@" || sqlite_status=$?
   echo "==> 测试 / tests on PostgreSQL"
   DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres \
-    .venv/bin/pytest -p no:cacheprovider "$@" || pg_status=$?
+    .venv/bin/pytest -p no:cacheprovider "${postgres_args[@]}" "$@" || pg_status=$?
 else
   echo "==> 测试 / tests on SQLite and, alongside, on PostgreSQL (its report follows)"
   DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres \
-    .venv/bin/pytest -p no:cacheprovider --color=no "$@" >"$run_dir/postgres.log" 2>&1 &
+    .venv/bin/pytest -p no:cacheprovider --color=no "${postgres_args[@]}" "$@" \
+    >"$run_dir/postgres.log" 2>&1 &
   pg_pass=$!
   sqlite_status=0
-  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider "$@" || sqlite_status=$?
+  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider \
+    "${sqlite_args[@]}" "$@" || sqlite_status=$?
   wait "$pg_pass" || pg_status=$?
   pg_pass=""
   echo "==> 测试 / tests on PostgreSQL: report"
