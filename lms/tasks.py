@@ -1,6 +1,6 @@
 """Thin django-q2 entry points: take ids, re-fetch, call a service."""
 
-from lms import notifications
+from lms import notifications, tokens
 from lms.models import Notification
 
 
@@ -10,3 +10,7 @@ def notification_sms_send(notification_id: int) -> bool:
     if notification is None:
         return False
     return notifications.notification_sms_send(notification=notification)
+
+
+def tokens_purge_expired() -> int:
+    return tokens.tokens_purge_expired()

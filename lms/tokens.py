@@ -39,6 +39,12 @@ def token_revoke(*, token: AppToken) -> None:
     token.delete()
 
 
+def tokens_purge_expired(*, now=None) -> int:
+    """Delete every expired token (hourly by schedule); returns how many."""
+    deleted, _by_model = AppToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted
+
+
 def token_holder(*, raw: str) -> AppToken | None:
     """The valid token for what a client sent, with its user; None if unknown, expired,
     issued under an old password or held by a deactivated account."""

@@ -5,8 +5,10 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from django_q.models import Schedule
 
-from lms import openapi
+from lms import openapi, tasks
 from lms.demo import DEMO_PASSWORD
 from lms.models import AppToken
 from tests.api.conftest import Api
@@ -106,3 +108,14 @@ def test_csrf_is_checked_for_sessions_not_for_tokens(learner, course):
 
     api.log_in("13800138000")
     assert api.delete(enrol).status_code == 200
+
+
+def test_expired_tokens_are_purged_on_schedule(api, learner):
+    log_in(api)
+    log_in(api)
+    AppToken.objects.filter(pk=AppToken.objects.earliest("pk").pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert tasks.tokens_purge_expired() == 1
+    assert AppToken.objects.count() == 1
+    assert Schedule.objects.get(func="lms.tasks.tokens_purge_expired").minutes == 60
