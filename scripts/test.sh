@@ -33,7 +33,7 @@ export ELASTICSEARCH_URL
 echo "==> PostgreSQL (throw-away cluster on loopback)"
 postgres_url=$(scripts/postgres.sh start "$run_dir/pg" "${LMS_TEST_PG_PORT:-54329}")
 
-sqlite_args=() postgres_args=()
+postgres_args=()
 if [ $# -eq 0 ]; then
   postgres_args=(--ignore=tests/browser --ignore=tests/video/transcoding)
 fi
@@ -43,8 +43,7 @@ pg_status=0
 if [ "${LMS_TEST_SERIAL:-0}" = 1 ]; then
   sqlite_status=0
   echo "==> 测试 / tests on SQLite"
-  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider \
-    "${sqlite_args[@]}" "$@" || sqlite_status=$?
+  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider "$@" || sqlite_status=$?
   echo "==> 测试 / tests on PostgreSQL"
   DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres \
     .venv/bin/pytest -p no:cacheprovider "${postgres_args[@]}" "$@" || pg_status=$?
@@ -55,8 +54,7 @@ else
     >"$run_dir/postgres.log" 2>&1 &
   pg_pass=$!
   sqlite_status=0
-  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider \
-    "${sqlite_args[@]}" "$@" || sqlite_status=$?
+  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider "$@" || sqlite_status=$?
   wait "$pg_pass" || pg_status=$?
   pg_pass=""
   echo "==> 测试 / tests on PostgreSQL: report"
