@@ -3,11 +3,13 @@
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from wagtail.models import Collection
 from wagtail.rich_text import RichText
 
 from courses import services
 from courses.models import Category, Chapter, CourseIndexPage, CoursePage, EnrolmentPolicy, Lesson
 from lms.demo import DEMO_PASSWORD
+from video.models import Video, VideoStatus
 
 
 def make_course(parent, title, *, category=None, lessons=2, publish=True, **fields):
@@ -34,6 +36,21 @@ def make_course(parent, title, *, category=None, lessons=2, publish=True, **fiel
     if publish:
         revision.publish()
     return CoursePage.objects.get(pk=page.pk)
+
+
+def with_video_lesson(course, *, seconds: int, lesson: int = 0) -> CoursePage:
+    """The course with its `lesson`-th lesson made a lesson of a ready video `seconds` long."""
+    video = Video.objects.create(
+        title="第一讲",
+        collection=Collection.get_first_root_node(),
+        status=VideoStatus.READY,
+        duration=seconds,
+        source_name="lesson.mp4",
+    )
+    target = course.lessons()[lesson]
+    target.video = video
+    target.save()
+    return CoursePage.objects.get(pk=course.pk)
 
 
 def make_limited(parent, title, seats):

@@ -6,14 +6,13 @@ import datetime
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
-from wagtail.models import Collection, PageViewRestriction
+from wagtail.models import PageViewRestriction
 
 from courses.models import CoursePage
 from courses.selectors import may_see_course
 from courses.services.enrolment import course_enrol
 from learning.models import LearnerClock, LedgerEntry, LessonProgress, PlayerTab
-from tests.courses.factories import make_course, make_learner
-from video.models import Video, VideoStatus
+from tests.courses.factories import make_course, with_video_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -28,23 +27,7 @@ LEDGER_BEAT_QUERIES = PLAIN_BEAT_QUERIES + 4
 
 @pytest.fixture
 def course(new_energy):
-    page = make_course(new_energy, "光伏发电站设计", lessons=2)
-    video = Video.objects.create(
-        title="第一讲",
-        collection=Collection.get_first_root_node(),
-        status=VideoStatus.READY,
-        duration=600,
-        source_name="lesson.mp4",
-    )
-    first = page.lessons()[0]
-    first.video = video
-    first.save()
-    return CoursePage.objects.get(pk=page.pk)
-
-
-@pytest.fixture
-def learner(units):
-    return make_learner("13900000001", name="王小明")
+    return with_video_lesson(make_course(new_energy, "光伏发电站设计", lessons=2), seconds=600)
 
 
 @pytest.fixture

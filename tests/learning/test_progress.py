@@ -5,15 +5,12 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from wagtail.models import Collection
 
-from courses.models import CoursePage
 from courses.services.enrolment import course_enrol
 from learning.crediting import Beat
 from learning.models import Certificate, LedgerEntry, LessonProgress
 from learning.progress import lesson_opened, progress_record, resume_position
-from tests.courses.factories import make_course, make_learner
-from video.models import Video, VideoStatus
+from tests.courses.factories import make_course, with_video_lesson
 
 pytestmark = pytest.mark.django_db
 T0 = timezone.make_aware(datetime.datetime(2026, 3, 2, 19, 0))
@@ -21,25 +18,8 @@ T0 = timezone.make_aware(datetime.datetime(2026, 3, 2, 19, 0))
 
 @pytest.fixture
 def course(new_energy):
-    page = make_course(new_energy, "光伏发电站设计", lessons=2)
-    video = Video.objects.create(
-        title="第一讲",
-        collection=Collection.get_first_root_node(),
-        status=VideoStatus.READY,
-        duration=300,
-        source_name="lesson.mp4",
-    )
-    # The first lesson becomes a 5-minute video lesson; the second stays text-only.
-    page = CoursePage.objects.get(pk=page.pk)
-    first = page.lessons()[0]
-    first.video = video
-    first.save()
-    return CoursePage.objects.get(pk=page.pk)
-
-
-@pytest.fixture
-def learner(units):
-    return make_learner("13900000001", name="王小明")
+    """The first lesson is a 5-minute video lesson; the second stays text-only."""
+    return with_video_lesson(make_course(new_energy, "光伏发电站设计", lessons=2), seconds=300)
 
 
 def watch(learner, course, lesson, start, end, *, at, tab="phone", rate=1.0, visible=True):
