@@ -251,6 +251,13 @@ class CoursePage(RoutablePageMixin, Page):
             .values_list("key", flat=True)
         )
 
+    def save(self, *args, **kwargs):
+        # A page built in code (add_child) is saved before any revision: number its
+        # outline now, or the rows are stored unordered and read back in any order.
+        if self._state.adding:
+            self.normalise_outline()
+        return super().save(*args, **kwargs)
+
     def save_revision(self, *args, **kwargs):
         self.normalise_outline()
         return super().save_revision(*args, **kwargs)

@@ -7,7 +7,15 @@ from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
-from courses.models import CourseIndexPage, CoursePage, LecturerIndexPage, LecturerPage
+from courses.models import (
+    Category,
+    Chapter,
+    CourseIndexPage,
+    CoursePage,
+    LecturerIndexPage,
+    LecturerPage,
+    Lesson,
+)
 from tests.courses.factories import make_course
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +148,28 @@ def test_a_copied_course_has_lesson_keys_of_its_own(new_energy):
     assert not {lesson.key for lesson in original.lessons()} & {
         lesson.key for lesson in CoursePage.objects.get(pk=copy.pk).lessons()
     }
+
+
+def test_a_course_built_in_code_is_stored_in_its_given_order(new_energy):
+    # Rows saved without a sort order come back in any order on PostgreSQL; the first
+    # save, before any revision, must already number the chapters and lessons.
+    page = CoursePage(
+        title="焊接工艺",
+        summary="简介",
+        category=Category.objects.get(name="职业发展"),
+        chapters=[
+            Chapter(title=title, lessons=[Lesson(title=f"{title}{n}") for n in range(3)])
+            for title in ("第一章", "第二章")
+        ],
+    )
+    new_energy.add_child(instance=page)
+
+    chapters = page.chapters.order_by("pk")
+    assert [(chapter.title, chapter.sort_order) for chapter in chapters] == [
+        ("第一章", 0),
+        ("第二章", 1),
+    ]
+    lessons = Lesson.objects.filter(chapter__course=page).order_by("pk")
+    assert [(lesson.title, lesson.sort_order) for lesson in lessons] == [
+        (f"{chapter}{n}", n) for chapter in ("第一章", "第二章") for n in range(3)
+    ]
