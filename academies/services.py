@@ -37,8 +37,18 @@ ADMIN_GROUP_NAME = gettext_noop("%(unit)s administrators")
 LECTURER_GROUP_NAME = gettext_noop("%(unit)s lecturers")
 
 
-def _permission(app_label: str, codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _permissions(pairs) -> list[Permission]:
+    """The permissions named by (app label, codename) pairs, in one query."""
+    pairs = set(pairs)
+    apps = {app_label for app_label, _codename in pairs}
+    codenames = {codename for _app_label, codename in pairs}
+    found = Permission.objects.filter(
+        content_type__app_label__in=apps, codename__in=codenames
+    ).select_related("content_type")
+    permissions = [p for p in found if (p.content_type.app_label, p.codename) in pairs]
+    if len(permissions) != len(pairs):
+        raise Permission.DoesNotExist(f"missing permissions among {sorted(pairs)}")
+    return permissions
 
 
 def _group_name(template: str, page: Page) -> str:
@@ -71,10 +81,14 @@ def _ensure_collection(page: AcademyUnitPage) -> Collection:
 
 
 def _grant(group: Group, collection: Collection, permissions) -> None:
-    for app_label, codename in permissions:
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection=collection, permission=_permission(app_label, codename)
-        )
+    # Rows already there are kept (the unique constraint makes this idempotent).
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(group=group, collection=collection, permission=permission)
+            for permission in _permissions(permissions)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 @transaction.atomic
@@ -86,13 +100,16 @@ def unit_provision(*, page: AcademyUnitPage) -> None:
     admin_group = _ensure_group(page.admin_group, ADMIN_GROUP_NAME, page)
     lecturer_group = _ensure_group(page.lecturer_group, LECTURER_GROUP_NAME, page)
 
-    access_admin = _permission("wagtailadmin", "access_admin")
+    [access_admin] = _permissions([("wagtailadmin", "access_admin")])
     for group in (admin_group, lecturer_group):
         group.permissions.add(access_admin)
-    for codename in ADMIN_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=admin_group, page=page, permission=_permission("wagtailcore", codename)
-        )
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(group=admin_group, page=page, permission=permission)
+            for permission in _permissions(("wagtailcore", c) for c in ADMIN_PAGE_PERMISSIONS)
+        ],
+        ignore_conflicts=True,
+    )
     _grant(admin_group, collection, ADMIN_COLLECTION_PERMISSIONS)
     _grant(lecturer_group, collection, LECTURER_COLLECTION_PERMISSIONS)
 
