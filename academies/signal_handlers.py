@@ -4,9 +4,12 @@ from academies.selectors import unit_page_models
 from academies.services import unit_provision
 
 
-def unit_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        unit_provision(page=instance)
+def unit_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    # Saves of a few fields (a new draft's bookkeeping) change nothing provisioned;
+    # the title names the unit's collection.
+    if raw or (update_fields is not None and "title" not in update_fields):
+        return
+    unit_provision(page=instance)
 
 
 def connect():

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import os
 from importlib import import_module
@@ -5,7 +6,7 @@ from importlib import import_module
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from wagtail.models import Page
 
 # Playwright's sync API runs an event loop in the test thread; the Django ORM calls
@@ -44,9 +45,27 @@ def site_tree(transactional_db):
         connection.creation.deserialize_db_from_string(_MIGRATED["data"])
 
 
-@pytest.fixture
-def demo(db):
+@contextlib.contextmanager
+def rolled_back(django_db_blocker):
+    """Data shared by the tests of a module: made in a transaction that stays open
+    around them (each test runs in a savepoint inside it) and is rolled back after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_tree(django_db_setup, django_db_blocker):
     """The demo hierarchy (headquarters, six academies, bases) and the demo users, as
-    `manage.py seed_demo` builds them. Courses and videos have fixtures of their own:
-    generating the demo videos takes a minute, too long to repeat for every test."""
-    run_demo_steps("academies.demo")
+    `manage.py seed_demo` builds them, made once for the tests of a module: building it
+    takes seconds. Courses and videos have fixtures of their own: generating the demo
+    videos takes a minute."""
+    with rolled_back(django_db_blocker):
+        run_demo_steps("academies.demo")
+        yield
+
+
+@pytest.fixture
+def demo(demo_tree, db):
+    """The demo hierarchy, for one test (which runs in a savepoint and may change it).
+    Tests on a live server override this with one committed for the test."""

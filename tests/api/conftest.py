@@ -11,7 +11,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from lms import openapi, tokens
-from tests.courses.conftest import hq, new_energy, new_materials, units  # noqa: F401
+from tests.courses.conftest import hq, new_energy, new_materials, unit_slice, units  # noqa: F401
 from tests.courses.factories import make_course, make_learner, user
 
 BASE = "urn:lms-api"

@@ -3,6 +3,8 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import run_demo_steps
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -52,3 +54,10 @@ def assert_no_horizontal_scroll(page):
 @pytest.fixture(autouse=True)
 def _browser_tests_start_from_the_site_tree(site_tree):
     """Browser tests talk to a live server, so they run transactionally."""
+
+
+@pytest.fixture
+def demo(site_tree):
+    """The demo hierarchy committed for the test, so that the live server sees it
+    (the module-wide one of tests/conftest.py lives in a transaction never committed)."""
+    run_demo_steps("academies.demo")

@@ -1,7 +1,7 @@
 import pytest
 
 # Courses and learners come from the courses tests' fixtures.
-from tests.courses.conftest import new_energy, units  # noqa: F401
+from tests.courses.conftest import new_energy, unit_slice, units  # noqa: F401
 from tests.courses.factories import make_learner
 
 

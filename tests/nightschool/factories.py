@@ -12,7 +12,7 @@ from django.utils import timezone
 from academies import demo as academies_demo
 from academies.models import HeadquartersPage
 from courses.models import Category, CoursePage, LearnerProfile, LecturerIndexPage, LecturerPage
-from lms.demo import DEMO_PASSWORD
+from lms.demo import DEMO_PASSWORD, ensure_user
 from lms.models import HomePage
 from nightschool.models import ClassSession, NightSchoolPage, Term, Venue
 
@@ -137,5 +137,6 @@ def make_school() -> School:
         admin=make_user("yexiao_admin", site.admin_group),
         lecturer_user=lecturer_user,
         branch_admin=make_user("liaoyuan_admin", branch.admin_group),
-        academy_admin=make_user("hq_admin", headquarters.admin_group),
+        # The demo's headquarters admin, who may be there already with the hierarchy.
+        academy_admin=ensure_user("hq_admin", groups=[headquarters.admin_group]),
     )

@@ -2,7 +2,6 @@
 a real Elasticsearch node — the one `scripts/test.sh` started (ELASTICSEARCH_URL), or
 one started here for the session when run on their own."""
 
-import contextlib
 import datetime
 import os
 import socket
@@ -13,7 +12,6 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 from wagtail.models import Page
 
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
@@ -25,6 +23,7 @@ from search.backends.elasticsearch import client
 from search.documents import CourseDocument, course_documents, visible_course_ids
 from search.models import IndexOperation
 from tests.academies.factories import make_unit
+from tests.conftest import rolled_back
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKENDS = [EMBEDDED, ELASTICSEARCH]
@@ -101,15 +100,6 @@ def refresh(backend_name, settings):
             es.indices.refresh(index=settings.ELASTICSEARCH_INDEX)
 
     return refresh
-
-
-@contextlib.contextmanager
-def rolled_back(django_db_blocker):
-    """Data shared by the tests of a module: made in a transaction that stays open
-    around them (each test runs in a savepoint inside it) and is rolled back after."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ from django.test import override_settings
 
 from search.backends import ELASTICSEARCH, EMBEDDED, get_backend
 from search.query import SearchQuery
-from tests.search.conftest import drop_indices, rolled_back
+from tests.conftest import rolled_back
+from tests.search.conftest import drop_indices
 
 pytestmark = pytest.mark.django_db
 

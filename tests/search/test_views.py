@@ -15,8 +15,9 @@ from courses.models import CourseLecturer, CoursePage
 from search.backends import ELASTICSEARCH
 from search.backends.elasticsearch import client as es_client
 from search.models import EditorsPick, IndexOperation, QueryCount, Synonym
+from tests.conftest import rolled_back
 from tests.courses.factories import make_course
-from tests.search.conftest import closed_port_url, drop_indices, make_lecturer, rolled_back
+from tests.search.conftest import closed_port_url, drop_indices, make_lecturer
 
 pytestmark = pytest.mark.django_db
 
