@@ -118,11 +118,7 @@ def _detail(request, session: ClassSession, status: int = 200):
 
 
 def _session(session_id: int) -> ClassSession:
-    return get_object_or_404(
-        ClassSession.objects.select_related("course__category", "site", "venue", "lecturer"),
-        pk=session_id,
-        site__live=True,
-    )
+    return get_object_or_404(selectors.listed_sessions(), pk=session_id)
 
 
 @api_view("GET")

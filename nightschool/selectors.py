@@ -188,6 +188,13 @@ def branches_of(*, site: NightSchoolPage) -> list[NightSchoolPage]:
     return list(NightSchoolPage.objects.live().public().child_of(site).order_by("path"))
 
 
+def listed_sessions() -> QuerySet:
+    """Classes of live night-school sites, with what their pages show."""
+    return ClassSession.objects.select_related(
+        "course__category", "venue", "site", "lecturer", "term"
+    ).filter(site__live=True)
+
+
 def live_sites() -> QuerySet:
     return NightSchoolPage.objects.live().public()
 

@@ -43,12 +43,7 @@ SCAN_CONFLICTS = {"replay", "already_out", "too_soon"}
 
 
 def _listed_session(session_id: int) -> ClassSession:
-    return get_object_or_404(
-        ClassSession.objects.select_related(
-            "course__category", "venue", "site", "lecturer", "term"
-        ).filter(site__live=True),
-        pk=session_id,
-    )
+    return get_object_or_404(selectors.listed_sessions(), pk=session_id)
 
 
 def _next_url(request, default: str) -> str:
