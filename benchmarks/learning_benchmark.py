@@ -313,17 +313,27 @@ def load_generator(spec_path: str) -> int:
 
 
 @contextlib.contextmanager
-def postgres(run_dir: Path, port: int):
-    script = ROOT / "scripts" / "postgres.sh"
-    directory = run_dir / "pg"
+def loopback_service(name: str, directory: Path, port: int, env: dict | None = None):
+    """A throw-away service of scripts/ (postgres.sh, elasticsearch.sh) on a loopback
+    port, as the test suite starts it: yields its URL, stops it afterwards."""
+    script = ROOT / "scripts" / f"{name}.sh"
     try:
         started = subprocess.run(
             [script, "start", str(directory), str(port)],
             check=True,
             capture_output=True,
             text=True,
+            env=env,
         )
-        url = started.stdout.strip()
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([script, "stop", str(directory)], check=False)
+
+
+@contextlib.contextmanager
+def postgres(run_dir: Path, port: int):
+    directory = run_dir / "pg"
+    with loopback_service("postgres", directory, port) as url:
         import psycopg
 
         admin_url = url.rsplit("/", 1)[0] + "/postgres"
@@ -331,8 +341,6 @@ def postgres(run_dir: Path, port: int):
             connection.execute("CREATE DATABASE lms")
         pid = int((directory / "data" / "postmaster.pid").read_text().split()[0])
         yield url, pid
-    finally:
-        subprocess.run([script, "stop", str(directory)], check=False)
 
 
 @contextlib.contextmanager

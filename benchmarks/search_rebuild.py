@@ -27,7 +27,6 @@ import resource
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -54,20 +53,11 @@ def elasticsearch(run_dir: Path, port: int):
     if os.environ.get("ELASTICSEARCH_URL"):
         yield os.environ["ELASTICSEARCH_URL"]
         return
-    script = ROOT / "scripts" / "elasticsearch.sh"
-    directory = run_dir / "es"
     environment = {**os.environ, "LMS_ES_JAVA_OPTS": "-Xms2g -Xmx2g"}
-    try:
-        started = subprocess.run(
-            [script, "start", str(directory), str(port)],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=environment,
-        )
-        yield started.stdout.strip()
-    finally:
-        subprocess.run([script, "stop", str(directory)], check=False)
+    with learning_benchmark.loopback_service(
+        "elasticsearch", run_dir / "es", port, environment
+    ) as url:
+        yield url
 
 
 def timed_rebuild(backend: str) -> dict:
