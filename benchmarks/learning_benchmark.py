@@ -75,6 +75,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import loopback  # noqa: E402
+
 HEARTBEAT_SECONDS = 15.0  # HEARTBEAT_MS in static/js/video-player.js
 PASSWORD = "gongjiang2026"
 VIDEO_COURSES = 20
@@ -313,27 +315,9 @@ def load_generator(spec_path: str) -> int:
 
 
 @contextlib.contextmanager
-def loopback_service(name: str, directory: Path, port: int, env: dict | None = None):
-    """A throw-away service of scripts/ (postgres.sh, elasticsearch.sh) on a loopback
-    port, as the test suite starts it: yields its URL, stops it afterwards."""
-    script = ROOT / "scripts" / f"{name}.sh"
-    try:
-        started = subprocess.run(
-            [script, "start", str(directory), str(port)],
-            check=True,
-            capture_output=True,
-            text=True,
-            env=env,
-        )
-        yield started.stdout.strip()
-    finally:
-        subprocess.run([script, "stop", str(directory)], check=False)
-
-
-@contextlib.contextmanager
 def postgres(run_dir: Path, port: int):
     directory = run_dir / "pg"
-    with loopback_service("postgres", directory, port) as url:
+    with loopback.loopback_service("postgres", directory, port) as url:
         import psycopg
 
         admin_url = url.rsplit("/", 1)[0] + "/postgres"
@@ -1269,8 +1253,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))
 
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    print(f"{os.cpu_count()} CPUs, load average {load} before the run "
+    print(f"{os.cpu_count()} CPUs, load average {loopback.load_average()} before the run "
           "(other work on the machine slows every figure)")  # fmt: skip
     run_dir = Path(tempfile.mkdtemp(prefix="lms-learning-bench-", dir="/tmp"))
     run_dir.chmod(0o755)  # PostgreSQL runs as its own user when we are root

@@ -29,7 +29,6 @@ import datetime
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +46,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
+from loopback import elasticsearch, load_average  # noqa: E402
 
 from search.backends import ELASTICSEARCH, EMBEDDED, get_backend  # noqa: E402
 from search.backends import elasticsearch as es_backend  # noqa: E402
@@ -334,10 +334,6 @@ def report(name: str, figures: dict, p95_target: float, rebuild_target: float | 
     return ok
 
 
-def load_average() -> str:
-    return ", ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
 def make_course_pages(count: int) -> None:
     """Real course pages, published, each with six lessons: generated documents made
     into pages (slow: a page and its revision are saved the way the editor does)."""
@@ -372,26 +368,6 @@ def measure_reading(count: int) -> float:
     return read / (time.perf_counter() - started)
 
 
-def elasticsearch_node():
-    """ELASTICSEARCH_URL, or a throw-away node like the tests'. Returns (url, stop)."""
-    if os.environ.get("ELASTICSEARCH_URL"):
-        return os.environ["ELASTICSEARCH_URL"], lambda: None
-    run_dir = tempfile.mkdtemp(prefix="lms-bench-es-")
-    os.chmod(run_dir, 0o755)
-    script = ROOT / "scripts" / "elasticsearch.sh"
-    port = str(59300 + os.getpid() % 500)
-    # The tests' node has 512 MB of heap; 100,000 courses want more.
-    env = {**os.environ, "LMS_ES_JAVA_OPTS": os.environ.get("LMS_ES_JAVA_OPTS", "-Xms2g -Xmx2g")}
-    started = subprocess.run(
-        [script, "start", f"{run_dir}/es", port],
-        check=True,
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    return started.stdout.strip(), lambda: subprocess.run([script, "stop", f"{run_dir}/es"])
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--courses", type=int, default=100_000, help="for Elasticsearch")
@@ -413,16 +389,15 @@ def main():
     results = []
 
     if not args.skip_elasticsearch:
-        url, stop = elasticsearch_node()
         alias = f"lms-bench-{os.getpid()}"
-        try:
-            with override_settings(ELASTICSEARCH_URL=url, ELASTICSEARCH_INDEX=alias):
-                figures = measure(ELASTICSEARCH, args.courses, args.rounds, 5000)
-                results.append(report("Elasticsearch", figures, 50, 120))
-                backend = get_backend(ELASTICSEARCH)
-                backend.client.indices.delete(index=",".join(backend.indices()))
-        finally:
-            stop()
+        with (
+            elasticsearch(59300 + os.getpid() % 500) as url,
+            override_settings(ELASTICSEARCH_URL=url, ELASTICSEARCH_INDEX=alias),
+        ):
+            figures = measure(ELASTICSEARCH, args.courses, args.rounds, 5000)
+            results.append(report("Elasticsearch", figures, 50, 120))
+            backend = get_backend(ELASTICSEARCH)
+            backend.client.indices.delete(index=",".join(backend.indices()))
 
     if not args.skip_embedded or args.page_courses:
         test_database = connection.creation.create_test_db(verbosity=0)

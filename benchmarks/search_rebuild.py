@@ -20,7 +20,6 @@ average are printed. Target (issue #5): a rebuild of 100,000 courses under 2 min
 """
 
 import argparse
-import contextlib
 import os
 import random
 import resource
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import learning_benchmark  # noqa: E402
+import loopback  # noqa: E402
 
 
 def cpu_seconds() -> float:
@@ -44,29 +44,14 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def load() -> str:
-    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
-@contextlib.contextmanager
-def elasticsearch(run_dir: Path, port: int):
-    if os.environ.get("ELASTICSEARCH_URL"):
-        yield os.environ["ELASTICSEARCH_URL"]
-        return
-    environment = {**os.environ, "LMS_ES_JAVA_OPTS": "-Xms2g -Xmx2g"}
-    with learning_benchmark.loopback_service(
-        "elasticsearch", run_dir / "es", port, environment
-    ) as url:
-        yield url
-
-
 def timed_rebuild(backend: str) -> dict:
     from django.core.management import call_command
 
-    load_before, cpu, started = load(), cpu_seconds(), time.perf_counter()
+    load_before, cpu, started = loopback.load_average(), cpu_seconds(), time.perf_counter()
     call_command("rebuild_search_index", backend=backend)
     wall = time.perf_counter() - started
-    return {"wall": wall, "cpu": cpu_seconds() - cpu, "load": f"{load_before} → {load()}"}
+    load = f"{load_before} → {loopback.load_average()}"
+    return {"wall": wall, "cpu": cpu_seconds() - cpu, "load": load}
 
 
 def run(args) -> None:
@@ -118,13 +103,13 @@ def main() -> int:
     args = parser.parse_args()
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))
-    print(f"{os.cpu_count()} CPUs, load average {load()} before the run")
+    print(f"{os.cpu_count()} CPUs, load average {loopback.load_average()} before the run")
     run_dir = Path(tempfile.mkdtemp(prefix="lms-rebuild-bench-", dir="/tmp"))
     run_dir.chmod(0o755)  # PostgreSQL and Elasticsearch run as their own users
     try:
         with (
             learning_benchmark.postgres(run_dir, args.pg_port) as (database_url, _pid),
-            elasticsearch(run_dir, args.es_port) as elasticsearch_url,
+            loopback.elasticsearch(args.es_port) as elasticsearch_url,
         ):
             os.environ.pop("REDIS_URL", None)
             os.environ.update(
