@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Text
+from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Long, Text
 from wagtail.models import Page
 
 from academies.models import TrainingBasePage
@@ -250,6 +250,7 @@ class CourseIndexDocument(Document):
     enrolments = Integer()
     plays = Integer()
     popularity = Integer()
+    course = Long()  # the course's id, which breaks ties as in the embedded index
 
     @staticmethod
     def source(doc: CourseDocument) -> dict:
@@ -274,7 +275,7 @@ class CourseIndexDocument(Document):
             ("mode", doc.mode, doc.mode_label),
         ):
             values[f"{name}_facet"] = f"{key_}{FACET_SEPARATOR}{label}" if key_ else None
-        del values["id"]
+        values["course"] = values.pop("id")
         return values
 
 

@@ -182,7 +182,7 @@ def _query(query: SearchQuery, query_plan: QueryPlan, partial: bool) -> Q:
 # Strict matches first in every order: with another order than relevance, the score
 # is 1 for a strict match and 0 for a partial one.
 _SORTS = {
-    "relevance": ["_score", {"popularity": "desc"}, {"published_at": "desc"}, {"_id": "asc"}],
+    "relevance": ["_score", {"popularity": "desc"}, {"published_at": "desc"}, {"course": "asc"}],
     "newest": ["_score", {"published_at": {"order": "desc", "missing": "_last"}}],
     "popular": ["_score", {"popularity": "desc"}],
 }
@@ -413,7 +413,7 @@ class ElasticsearchBackend(SearchBackend):
                 "title": highlight.highlight_title(doc["title"], query_plan),
                 "text": highlight.highlight_text([*texts, *doc.get("lecturers", [])], query_plan),
             },
-            partial=not query_plan.empty and "strict" not in (hit.meta.matched_queries or ()),
+            partial=not query_plan.empty and "strict" not in getattr(hit.meta, "matched_queries", ()),
         )
 
     def _facets(self, aggregations, chosen) -> dict[str, list[FacetValue]]:
