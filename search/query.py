@@ -27,12 +27,12 @@ from search import text
 from search.documents import FACETS, HOURS_RANGES
 
 SORTS = ("relevance", "newest", "popular")
-SYNONYM_WEIGHT = 0.8
+SYNONYM_WEIGHT = 0.5
 PARTIAL_SHARE = 0.5  # of the weight of the query's characters, for a partial match
 PARTIAL_BELOW = 10  # strict matches: fewer, and partial matches follow
 CHARACTER_WEIGHT = 0.3  # a character found counts less than a pair of them
 TITLE_WEIGHT = 2.0  # a term in the title counts this much more
-MAX_TYPO_READINGS = 2
+MAX_TYPO_READINGS = 5
 
 TOKEN = re.compile(rf"[a-z0-9{text.HAN}]+")
 # Fields of the index a term is looked up in.
@@ -89,9 +89,9 @@ class Any:
 
 @dataclass(frozen=True)
 class Coverage:
-    """The terms a course holds weigh at least `need` together."""
+    """What a course holds of `weights` (terms, or conditions) weighs at least `need`."""
 
-    weights: tuple[tuple[Term, float], ...]
+    weights: tuple[tuple[object, float], ...]
     need: float
 
 
@@ -99,7 +99,7 @@ def terms_of(condition) -> list[Term]:
     if isinstance(condition, Term):
         return [condition]
     if isinstance(condition, Coverage):
-        return [term for term, _weight in condition.weights]
+        return [term for part, _weight in condition.weights for term in terms_of(part)]
     return [term for part in condition.parts for term in terms_of(part)]
 
 
@@ -119,8 +119,8 @@ class QueryPlan:
     `weights` score each term held anywhere (twice more in the title, `title_terms`);
     `phrases` are the query as a whole (and its vocabulary variants), compared with
     titles and lecturers' names with their weight; `readings` are pinyin, `initials`
-    letters, for the spelling signals; `fallback` is what to search instead when
-    nothing is found (the query with one letter corrected)."""
+    letters, for the spelling signals; `slips`: when nothing is found, the query may
+    be pinyin with one letter wrong (`corrected`)."""
 
     text: str
     strict: object | None
@@ -131,7 +131,7 @@ class QueryPlan:
     readings: tuple[tuple[str, ...], ...] = ()
     initials: tuple[str, ...] = ()
     marks: tuple[str, ...] = ()
-    fallback: "QueryPlan | None" = None
+    slips: bool = False
 
     @property
     def empty(self) -> bool:
@@ -274,29 +274,29 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     letters = normalized.replace(" ", "")
     latin = letters.isascii() and letters.isalpha()
     readings = _readings(normalized) if latin else ()
-    corrections = tuple(text.one_letter_off(letters)) if latin else ()
     initials = text.initials_query(normalized) if latin and not readings else ()
     spelled = {reading: _spelling(normalized, reading) for reading in readings}
-    corrected = {fix: _spelling(fix, _readings(fix)[0]) for fix in corrections}
     initial_pairs = [Term(INITIALS, a + b) for a, b in pairwise(initials)]
     characters = _characters(query_units)
     syllables = [Term(SPELL, text.fuzzy(s)) for r in readings for s in r]
     asked = [t for c in conditions.values() for part in c for t in terms_of(part)]
     asked += characters + initial_pairs + syllables + ([Term(TEXT, letters)] if latin else [])
-    asked += [t for pairs in (*spelled.values(), *corrected.values()) for t, _n in pairs]
+    asked += [t for pairs in spelled.values() for t, _n in pairs]
     weigh = _Weigher(frequencies, asked)
     if latin and weigh.found(Term(TEXT, letters)):
         initials, initial_pairs = (), []  # a word the courses use, not initials
 
     # Strict: every unit, through one of its alternatives.
     unit_conditions, weights, title_terms = [], {}, {}
+    synonyms_held = []
     for unit in wanted:
-        alternatives = []
+        alternatives, found_alts = [], []
         for alt in unit.alternatives:
             held = weigh.held(All(tuple(conditions[unit.text, alt])))
             if held is None:
                 continue
             alternatives.append(held)
+            found_alts.append(alt)
             share = 1.0 if alt == unit.text else SYNONYM_WEIGHT
             for term in terms_of(held):
                 weight = weigh.idf(term) * share
@@ -304,6 +304,10 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
                 if term.field == TEXT:
                     title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
         unit_conditions.append(Any(tuple(alternatives)) if alternatives else None)
+        others = [
+            held for alt, held in zip(found_alts, alternatives, strict=True) if alt != unit.text
+        ]
+        synonyms_held.append(Any(tuple(others)) if others else None)
     strict = None
     if unit_conditions and all(part is not None for part in unit_conditions):
         strict = All(tuple(unit_conditions)) if len(unit_conditions) > 1 else unit_conditions[0]
@@ -322,28 +326,19 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
 
     # Partial: most of the query's characters (and Latin words), or of its syllables,
     # rare ones weighing more.
-    partial = [_share(characters, weigh, weights), _share(syllables, weigh, weights)]
+    pieces = []  # (condition, weight): a unit's characters, or its vocabulary terms
+    for unit, synonyms in zip(wanted, synonyms_held, strict=True):
+        mine = [t for t in characters if t.token in unit.text]
+        pieces += [(t, weigh.idf(t)) for t in mine]
+        if synonyms is not None:
+            pieces.append((synonyms, sum(weigh.idf(t) for t in mine)))
+    partial = [
+        _share(pieces, weigh, weights),
+        _share([(t, weigh.idf(t)) for t in syllables], weigh, weights),
+    ]
     partial = [p for p in partial if p is not None]
     partial = (partial[0] if len(partial) == 1 else Any(tuple(partial))) if partial else None
 
-    # Perhaps a slip of one letter: tried when nothing else is found.
-    fallback = None
-    typos = []
-    for fix, fix_pairs in corrected.items():
-        if all(weigh.found(term) for term, _n in fix_pairs):
-            typos.append((min(weigh.df[t] for t, _n in fix_pairs), fix))
-    fixes = [fix for _df, fix in sorted(typos, reverse=True)[:MAX_TYPO_READINGS]]
-    if fixes:
-        found = tuple(_spelled(corrected[fix], weigh, weights, spaced) for fix in fixes)
-        fallback = QueryPlan(
-            text=normalized,
-            strict=Any(found),
-            partial=None,
-            weights=tuple(weights.items()),
-            title_terms=(),
-            phrases=(),
-            readings=tuple(_readings(fix)[0] for fix in fixes),
-        )
     phrases = {"".join(u.text for u in wanted if u.text): 1.0}
     for unit in wanted:
         if len(wanted) == 1:
@@ -360,7 +355,32 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         readings=tuple(readings),
         initials=initials,
         marks=tuple(marks),
-        fallback=fallback,
+        slips=latin and len(letters) >= 4,
+    )
+
+
+def corrected(query_plan: QueryPlan, frequencies: Frequencies) -> QueryPlan | None:
+    """The query read as pinyin with one letter left out, added, changed or swapped
+    (hanjei → han jie), each reading that some courses spell; None when there is none."""
+    letters = query_plan.text.replace(" ", "")
+    fixes = {fix: _spelling(fix, _readings(fix)[0]) for fix in text.one_letter_off(letters)}
+    weigh = _Weigher(frequencies, [t for pairs in fixes.values() for t, _n in pairs])
+    found = [fix for fix, pairs in fixes.items() if all(weigh.found(t) for t, _n in pairs)]
+    found.sort(key=lambda fix: -min(weigh.df[t] for t, _n in fixes[fix]))
+    found = found[:MAX_TYPO_READINGS]
+    weights: dict[Term, float] = {}
+    spaced = " " in query_plan.text
+    conditions = [_spelled(fixes[fix], weigh, weights, spaced) for fix in found]
+    if not conditions:
+        return None
+    return QueryPlan(
+        text=query_plan.text,
+        strict=Any(tuple(conditions)),
+        partial=None,
+        weights=tuple(weights.items()),
+        title_terms=(),
+        phrases=(),
+        readings=tuple(_readings(fix)[0] for fix in found),
     )
 
 
@@ -405,19 +425,24 @@ def _spelled(pairs: list[tuple[Term, bool]], weigh: "_Weigher", weights: dict, s
     return Coverage(tuple((term, 1.0) for term, _n in found), text.required_matches(len(found)))
 
 
-def _share(terms: list[Term], weigh: "_Weigher", weights: dict) -> Coverage | None:
-    """Courses holding the terms that make up at least PARTIAL_SHARE of the weight
-    of all of them; a term in no course weighs most, so it cannot be made up for by
-    common ones."""
-    if not terms:
+def _share(pieces: list, weigh: "_Weigher", weights: dict) -> Coverage | None:
+    """Courses holding what makes up at least PARTIAL_SHARE of the weight of all the
+    pieces (terms, or a unit's vocabulary terms); a term in no course weighs most, so
+    it cannot be made up for by common ones."""
+    pieces = list(dict.fromkeys(pieces))
+    if not pieces:
         return None
-    weighed = {term: weigh.idf(term) for term in dict.fromkeys(terms)}
-    total = sum(weighed.values())
-    present = tuple((term, weight) for term, weight in weighed.items() if weigh.found(term))
-    if not present or sum(weight for _t, weight in present) < PARTIAL_SHARE * total:
+    total = sum(weight for condition, weight in pieces if isinstance(condition, Term))
+    present = tuple(
+        (condition, weight)
+        for condition, weight in pieces
+        if not isinstance(condition, Term) or weigh.found(condition)
+    )
+    if not present or sum(weight for _c, weight in present) < PARTIAL_SHARE * total:
         return None
-    for term, weight in present:
-        weights.setdefault(term, weight * CHARACTER_WEIGHT)
+    for condition, weight in present:
+        if isinstance(condition, Term):
+            weights.setdefault(condition, weight * CHARACTER_WEIGHT)
     return Coverage(present, PARTIAL_SHARE * total)
 
 

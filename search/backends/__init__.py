@@ -20,6 +20,7 @@ from search.query import (
     SearchResults,
     Suggestion,
     Term,
+    corrected,
     plan,
 )
 
@@ -47,10 +48,11 @@ class SearchBackend(ABC):
         results = None
         if query_plan.strict is not None:
             results = self.run(query, query_plan, partial=False)
-        if not (results and results.total) and query_plan.fallback is not None:
-            corrected = self.run(query, query_plan.fallback, partial=False)
-            if corrected.total:
-                return corrected
+        if not (results and results.total) and query_plan.slips:
+            fixed = corrected(query_plan, self.frequencies)
+            found = self.run(query, fixed, partial=False) if fixed else None
+            if found and found.total:
+                return found
         if query_plan.partial is not None and (results is None or results.total < PARTIAL_BELOW):
             results = self.run(query, query_plan, partial=True)
         return results or self.nothing(query)

@@ -112,7 +112,10 @@ def _condition(condition) -> Q:
     if isinstance(condition, Coverage):
         # A weighted share of terms, without scripts (a stock node has none):
         # function_score's min_score applies to the sum of constant scores.
-        weighed = [_weighed(term, weight) for term, weight in condition.weights]
+        weighed = [
+            Q("constant_score", filter=_condition(part), boost=weight)
+            for part, weight in condition.weights
+        ]
         return Q(
             "function_score",
             query=Q("bool", should=weighed),
@@ -399,6 +402,7 @@ class ElasticsearchBackend(SearchBackend):
         than Elasticsearch's highlighter, and pinyin marked on the characters)."""
         doc = hit.to_dict()
         texts = [doc.get("summary"), doc.get("description"), *doc.get("lessons", [])]
+        matched = getattr(hit.meta, "matched_queries", ())
         return Hit(
             id=int(hit.meta.id),
             url=doc.get("url", ""),
@@ -413,7 +417,7 @@ class ElasticsearchBackend(SearchBackend):
                 "title": highlight.highlight_title(doc["title"], query_plan),
                 "text": highlight.highlight_text([*texts, *doc.get("lecturers", [])], query_plan),
             },
-            partial=not query_plan.empty and "strict" not in getattr(hit.meta, "matched_queries", ()),
+            partial=not query_plan.empty and "strict" not in matched,
         )
 
     def _facets(self, aggregations, chosen) -> dict[str, list[FacetValue]]:

@@ -201,7 +201,12 @@ class EmbeddedBackend(SearchBackend):
         if isinstance(condition, Term):
             return f"h.p{numbers[condition]} = 1"
         if isinstance(condition, Coverage):
-            total = " + ".join(f"{w!r} * h.p{numbers[t]}" for t, w in condition.weights)
+            total = " + ".join(
+                f"{w!r} * h.p{numbers[part]}"
+                if isinstance(part, Term)
+                else f"{w!r} * (CASE WHEN {self._condition(part, numbers)} THEN 1 ELSE 0 END)"
+                for part, w in condition.weights
+            )
             return f"({total}) >= {condition.need!r}"
         joiner = " AND " if isinstance(condition, All) else " OR "
         return "(" + joiner.join(self._condition(p, numbers) for p in condition.parts) + ")"
