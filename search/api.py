@@ -24,7 +24,7 @@ def search(request):
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     found = selectors.course_search(**form.search_arguments())
     if form.counts_as_search:
-        services.query_record(query=form.cleaned_data["q"], total=found.results.total)
+        services.query_record(query=form.cleaned_data["q"], total=found.strict_total)
     picked = {hit.id for hit in found.picks}
     return JsonResponse(
         {
@@ -33,6 +33,11 @@ def search(request):
             "pages": found.results.page_count,
             "results": [{**hit.as_json(), "pick": hit.id in picked} for hit in found.hits],
             "facets": _facets(found.results),
+            "partial": found.results.partial,
+            "lecturers": [
+                {"name": c.name, "url": c.url, "honours": list(c.honours), "specialty": c.specialty}
+                for c in found.lecturers
+            ],
             "suggestions": [{"title": s.title, "url": s.url} for s in found.suggestions],
             "stale": found.stale,
         },

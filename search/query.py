@@ -28,7 +28,7 @@ from search.documents import FACETS, HOURS_RANGES
 
 SORTS = ("relevance", "newest", "popular")
 SYNONYM_WEIGHT = 0.5
-PARTIAL_SHARE = 0.5  # of the weight of the query's characters, for a partial match
+PARTIAL_SHARE = 0.35  # of the weight of the query's characters, for a partial match
 PARTIAL_BELOW = 10  # strict matches: fewer, and partial matches follow
 CHARACTER_WEIGHT = 0.3  # a character found counts less than a pair of them
 TITLE_WEIGHT = 2.0  # a term in the title counts this much more
@@ -222,6 +222,10 @@ def _alternative_terms(alternative: str) -> list:
     return found
 
 
+def _all(parts: list):
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
 def _characters(query_units: list[Unit]) -> list[Term]:
     found = []
     for unit in query_units:
@@ -293,11 +297,15 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         alternatives, found_alts = [], []
         for alt in unit.alternatives:
             held = weigh.held(All(tuple(conditions[unit.text, alt])))
-            if held is None:
-                continue
+            if held is None or (alt != unit.text and held != _all(conditions[unit.text, alt])):
+                continue  # a vocabulary term counts whole, not by its common part
             alternatives.append(held)
             found_alts.append(alt)
-            share = 1.0 if alt == unit.text else SYNONYM_WEIGHT
+            # A vocabulary term weighs at most what the word typed weighs, however long.
+            literal = max(len(terms_of(_all(conditions[unit.text, unit.text]))), 1)
+            share = (
+                1.0 if alt == unit.text else SYNONYM_WEIGHT * min(1, literal / len(terms_of(held)))
+            )
             for term in terms_of(held):
                 weight = weigh.idf(term) * share
                 weights[term] = max(weights.get(term, 0), weight)

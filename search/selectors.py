@@ -56,6 +56,15 @@ class SearchPage:
         ]
 
     @property
+    def only_partial(self) -> bool:
+        """Nothing matches the whole query; what is shown matches part of it."""
+        return bool(self.results.total) and self.results.partial == self.results.total
+
+    @property
+    def strict_total(self) -> int:
+        return self.results.total - self.results.partial
+
+    @property
     def hits(self) -> list[Hit]:
         """Editors' picks first, then the results without them."""
         picked = {hit.id for hit in self.picks}
