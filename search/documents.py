@@ -251,6 +251,7 @@ class CourseIndexDocument(Document):
     plays = Integer()
     popularity = Integer()
     course = Long()  # the course's id, which breaks ties as in the embedded index
+    title_length = Integer()  # ties go to the shorter title, as in the embedded index
 
     @staticmethod
     def source(doc: CourseDocument) -> dict:
@@ -261,6 +262,7 @@ class CourseIndexDocument(Document):
         values.update(
             title_terms=text.normalize(doc.title),
             title_key=tokens.key(doc.title),
+            title_length=len(tokens.key(doc.title)),
             lecturer_keys=[tokens.key(name) for name in doc.lecturers],
             lecturer_fuzzy=list(doc.spelling().lecturer_fuzzy),
             body=[text.normalize(value) for value in tokens.texts(doc) if value],

@@ -485,7 +485,7 @@ def _typed_lookups(typed: "TypedPlan") -> list[list[Lookup]]:
         syllables = [text.fuzzy(s) for s in typed.syllables]
         if typed.partial:
             tokens = [a + b for a, b in pairwise(syllables)]
-            tokens.append((syllables[-1] if syllables else "") + typed.partial)
+            tokens.append((syllables[-1] if syllables else "") + text.fuzzy_start(typed.partial))
             alternatives.append(_tokens(tokens, "spell", prefix_last=True))
         else:
             pairs = [a + b for a, b in pairwise(syllables)] or syllables
@@ -523,9 +523,9 @@ class TypedPlan:
         if self.terms:
             forms.append(("".join(text.runs(title)), "".join(text.runs(self.text))))
         if self.spelled:
-            typed = " ".join(text.fuzzy(s) for s in self.syllables)
+            typed = " ".join([*map(text.fuzzy, self.syllables), text.fuzzy_start(self.partial)])
             spelled = " ".join(text.fuzzy(s) for s in pinyin.split())
-            forms.append((f" {spelled}", f" {typed} {self.partial}".rstrip()))
+            forms.append((f" {spelled}", f" {typed.strip()}"))
         if self.initials:
             forms.append((initials.replace(" ", ""), "".join(self.initials)))
         starts = any(value.startswith(typed) for value, typed in forms)

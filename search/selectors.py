@@ -65,6 +65,12 @@ class SearchPage:
         return self.results.total - self.results.partial
 
     @property
+    def counted(self) -> int:
+        """What the page's heading counts: the strict matches, or the partial ones
+        when there are only those."""
+        return self.strict_total or self.results.total
+
+    @property
     def hits(self) -> list[Hit]:
         """Editors' picks first, then the results without them."""
         picked = {hit.id for hit in self.picks}

@@ -245,6 +245,14 @@ def fuzzy(syllable: str) -> str:
     return syllable
 
 
+def fuzzy_start(letters: str) -> str:
+    """The start of a syllable being typed, in the fuzzy form (zh → z, sh → s, n → l)."""
+    for long, short in _FUZZY_INITIALS:
+        if letters.startswith(long):
+            return short + letters[len(long) :]
+    return letters
+
+
 def fuzzy_pairs(syllables) -> list[str]:
     """What a sequence of syllables is matched by: its fuzzy syllables and each pair
     of neighbours run together (guang fu fa → guan fu fa guanfu fufa)."""

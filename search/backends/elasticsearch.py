@@ -185,7 +185,13 @@ def _query(query: SearchQuery, query_plan: QueryPlan, partial: bool) -> Q:
 # Strict matches first in every order: with another order than relevance, the score
 # is 1 for a strict match and 0 for a partial one.
 _SORTS = {
-    "relevance": ["_score", {"popularity": "desc"}, {"published_at": "desc"}, {"course": "asc"}],
+    "relevance": [
+        "_score",
+        {"title_length": "asc"},
+        {"popularity": "desc"},
+        {"published_at": "desc"},
+        {"course": "asc"},
+    ],
     "newest": ["_score", {"published_at": {"order": "desc", "missing": "_last"}}],
     "popular": ["_score", {"popularity": "desc"}],
 }

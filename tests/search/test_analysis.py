@@ -5,8 +5,8 @@ import uuid
 
 import pytest
 
-from search.backends.elasticsearch import client
 from search import text
+from search.backends.elasticsearch import client
 from search.documents import CourseIndexDocument, index_settings
 
 CORE_TOKENIZERS = {"standard"}

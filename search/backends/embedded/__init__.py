@@ -247,7 +247,8 @@ class EmbeddedBackend(SearchBackend):
         columns_sql = (
             "e.academy_id AS f0, e.category_id AS f1, e.level AS f2, e.mode AS f3,"
             " e.hours_range AS f4, e.academy AS l0, e.category AS l1, e.level_label AS l2,"
-            " e.mode_label AS l3, e.published_at AS published, e.popularity AS popularity"
+            " e.mode_label AS l3, e.published_at AS published, e.popularity AS popularity,"
+            " length(e.title_key) AS tlen"
         )
         where, params, cte = [], [], "WITH"
         if query_plan.empty:
@@ -287,7 +288,7 @@ class EmbeddedBackend(SearchBackend):
             f" (SELECT e.id, {strict} AS strict, {score} AS score, {columns_sql}"
             f" FROM {source}{condition}),"
             " candidates AS MATERIALIZED (SELECT id, strict, score,"
-            " f0, f1, f2, f3, f4, l0, l1, l2, l3, published, popularity FROM scored)"
+            " f0, f1, f2, f3, f4, l0, l1, l2, l3, published, popularity, tlen FROM scored)"
         )
         return sql, [*params, *where_params]
 
@@ -303,7 +304,8 @@ class EmbeddedBackend(SearchBackend):
             return sql, [value for _column, value in tests]
 
         order = {
-            "relevance": "strict DESC, score DESC, popularity DESC, published DESC NULLS LAST, id",
+            "relevance": "strict DESC, score DESC, tlen, popularity DESC,"
+            " published DESC NULLS LAST, id",
             "newest": "strict DESC, published DESC NULLS LAST, score DESC, id",
             "popular": "strict DESC, popularity DESC, score DESC, id",
         }[query.sort]
@@ -314,7 +316,7 @@ class EmbeddedBackend(SearchBackend):
             "SELECT 'hit' AS kind, id, CAST(NULL AS TEXT) AS facet_key,"
             " CAST(NULL AS TEXT) AS label, position AS n FROM ("
             f" SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM ("
-            " SELECT id, strict, score, popularity, published FROM candidates"
+            " SELECT id, strict, score, tlen, popularity, published FROM candidates"
             f" WHERE {everything} ORDER BY {order} LIMIT {query.page_size} OFFSET {query.offset}"
             ") cut) page",
             "SELECT 'total', CAST(NULL AS BIGINT), CAST(strict AS TEXT), CAST(NULL AS TEXT),"
