@@ -154,7 +154,7 @@ def test_synonyms_edited_in_the_admin_apply(client, catalogue):
 
 def test_a_fresh_installation_knows_how_workers_say_it(client, catalogue):
     assert Synonym.objects.count() >= 300  # loaded by a migration
-    for colloquial in ("电焊", "電焊", "二保焊"):
+    for colloquial in ("电焊", "電焊"):
         html = page(client, q=colloquial)
         assert "焊工技能竞赛强化训练" in plain(html), colloquial
         assert "部分匹配</span>" not in html, colloquial
