@@ -132,18 +132,23 @@ class QueryPlan:
     initials: tuple[str, ...] = ()
     marks: tuple[str, ...] = ()
     slips: bool = False
+    partial_weights: tuple[tuple[Term, float], ...] = ()
 
     @property
     def empty(self) -> bool:
         return not self.text
 
-    @property
-    def terms(self) -> list[Term]:
-        found = [term for term, _weight in self.weights]
-        for condition in (self.strict, self.partial):
+    def terms(self, partial: bool = False) -> list[Term]:
+        """The terms to look up: for partial matches too, the query's characters."""
+        found = [term for term, _weight in self.scored(partial)]
+        for condition in (self.strict, self.partial if partial else None):
             if condition is not None:
                 found += terms_of(condition)
         return list(dict.fromkeys(found))
+
+    def scored(self, partial: bool = False) -> tuple[tuple[Term, float], ...]:
+        """What each term found is worth (characters only count among partial matches)."""
+        return self.weights + (self.partial_weights if partial else ())
 
     @property
     def initial_bigrams(self) -> tuple[str, ...]:
@@ -340,9 +345,10 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         pieces += [(t, weigh.idf(t)) for t in mine]
         if synonyms is not None:
             pieces.append((synonyms, sum(weigh.idf(t) for t in mine)))
+    partial_weights: dict[Term, float] = {}
     partial = [
-        _share(pieces, weigh, weights),
-        _share([(t, weigh.idf(t)) for t in syllables], weigh, weights),
+        _share(pieces, weigh, weights, partial_weights),
+        _share([(t, weigh.idf(t)) for t in syllables], weigh, weights, partial_weights),
     ]
     partial = [p for p in partial if p is not None]
     partial = (partial[0] if len(partial) == 1 else Any(tuple(partial))) if partial else None
@@ -364,6 +370,7 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         initials=initials,
         marks=tuple(marks),
         slips=latin and len(letters) >= 4,
+        partial_weights=tuple(partial_weights.items()),
     )
 
 
@@ -433,7 +440,9 @@ def _spelled(pairs: list[tuple[Term, bool]], weigh: "_Weigher", weights: dict, s
     return Coverage(tuple((term, 1.0) for term, _n in found), text.required_matches(len(found)))
 
 
-def _share(pieces: list, weigh: "_Weigher", weights: dict) -> Coverage | None:
+def _share(
+    pieces: list, weigh: "_Weigher", weights: dict, partial_weights: dict
+) -> Coverage | None:
     """Courses holding what makes up at least PARTIAL_SHARE of the weight of all the
     pieces (terms, or a unit's vocabulary terms); a term in no course weighs most, so
     it cannot be made up for by common ones."""
@@ -449,8 +458,8 @@ def _share(pieces: list, weigh: "_Weigher", weights: dict) -> Coverage | None:
     if not present or sum(weight for _c, weight in present) < PARTIAL_SHARE * total:
         return None
     for condition, weight in present:
-        if isinstance(condition, Term):
-            weights.setdefault(condition, weight * CHARACTER_WEIGHT)
+        if isinstance(condition, Term) and condition not in weights:
+            partial_weights[condition] = weight * CHARACTER_WEIGHT
     return Coverage(present, PARTIAL_SHARE * total)
 
 

@@ -137,9 +137,9 @@ def _typed(lookup: Lookup) -> Q:
     return Q(kind, **{_TYPED_FIELDS[lookup.column]: lookup.token})
 
 
-def _score(query_plan: QueryPlan) -> list[Q]:
+def _score(query_plan: QueryPlan, partial: bool) -> list[Q]:
     """The plan's score (as the embedded backend computes it in SQL)."""
-    should = [_weighed(term, weight) for term, weight in query_plan.weights]
+    should = [_weighed(term, weight) for term, weight in query_plan.scored(partial)]
     should += [
         _weighed(Term(TEXT, token), TITLE_WEIGHT * weight, "title_terms")
         for token, weight in query_plan.title_terms
@@ -170,7 +170,7 @@ def _query(query: SearchQuery, query_plan: QueryPlan, partial: bool) -> Q:
     if query_plan.empty:
         return Q("bool", filter=ids) if ids else Q("match_all")
     accept, ranked = [], query.sort == "relevance"
-    should = _score(query_plan) if ranked else []
+    should = _score(query_plan, partial) if ranked else []
     if query_plan.strict is not None:
         strict = _condition(query_plan.strict)
         accept.append(strict)

@@ -211,10 +211,10 @@ class EmbeddedBackend(SearchBackend):
         joiner = " AND " if isinstance(condition, All) else " OR "
         return "(" + joiner.join(self._condition(p, numbers) for p in condition.parts) + ")"
 
-    def _score(self, query_plan: QueryPlan, numbers: dict[Term, int]) -> tuple[str, list]:
+    def _score(self, query_plan: QueryPlan, numbers: dict[Term, int], partial: bool):
         """The plan's score in SQL: the weight of the terms held, twice more in the
         title; the query as (the start of) a title or a lecturer's name; its spelling."""
-        parts = [f"{w!r} * h.p{numbers[t]}" for t, w in query_plan.weights]
+        parts = [f"{w!r} * h.p{numbers[t]}" for t, w in query_plan.scored(partial)]
         params = []
 
         def signal(sql: str, points: float, *values) -> None:
@@ -254,7 +254,7 @@ class EmbeddedBackend(SearchBackend):
         if query_plan.empty:
             source, strict, score = "search_searchentry e", "1", "0"
         else:
-            terms = query_plan.terms
+            terms = query_plan.terms(partial)
             numbers = {term: n for n, term in enumerate(terms)}
             lookups = [Lookup(t.token, FIELD_COLUMNS[t.field]) for t in terms]
             held, params = self._held(lookups)
@@ -268,7 +268,7 @@ class EmbeddedBackend(SearchBackend):
             if partial and query_plan.partial is not None:
                 accept.append(self._condition(query_plan.partial, numbers))
             where.append("(" + " OR ".join(accept) + ")")
-            score, score_params = self._score(query_plan, numbers)
+            score, score_params = self._score(query_plan, numbers, partial)
             params = [*params, *score_params]
         where_params = []
         chosen = [(_FILTER_COLUMNS[n], v) for n, v in query.filters.items() if v]
