@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.widgets import AdminPageChooser
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -40,8 +41,6 @@ class PickCreateView(PrefilledCreateView):
 class SynonymIndexView(IndexView):
     """The vocabulary, with what people searched without finding a course beside it."""
 
-    template_name = "search/admin/synonym_index.html"
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["zero_queries"] = selectors.query_report(limit=ZERO_QUERIES_BESIDE)["zero"]
@@ -53,7 +52,7 @@ class SynonymViewSet(SnippetViewSet):
     icon = "resubmit"
     add_view_class = SynonymCreateView
     index_view_class = SynonymIndexView
-    permission_policy = HeadquartersPolicy(Synonym)
+    index_template_name = "search/admin/synonym_index.html"
     list_per_page = 50
     list_display = ["terms", "note"]
     search_fields = ["terms", "note"]
@@ -61,7 +60,6 @@ class SynonymViewSet(SnippetViewSet):
 
 class EditorsPickViewSet(SnippetViewSet):
     model = EditorsPick
-    permission_policy = HeadquartersPolicy(EditorsPick)
     icon = "pick"
     add_view_class = PickCreateView
     list_display = ["query", "page", "sort_order"]
@@ -81,6 +79,8 @@ class SearchGroup(SnippetViewSetGroup):
     menu_order = 280
 
 
+register_permission_policy(Synonym, HeadquartersPolicy(Synonym))
+register_permission_policy(EditorsPick, HeadquartersPolicy(EditorsPick))
 register_snippet(SearchGroup)
 
 

@@ -250,6 +250,26 @@ def test_query_report_for_admins(client, db):
     assert 'value="潜水"' in add.content.decode()
 
 
+def test_headquarters_admins_edit_the_vocabulary_beside_zero_result_queries(client, hq):
+    QueryCount.objects.create(query="烧焊", day=timezone.localdate(), searches=4, zero_results=4)
+    users = get_user_model().objects
+    academy_admin = users.create_user("academy-admin", password="x")
+    academy_admin.user_permissions.add(*_permissions("wagtailadmin.access_admin"))
+    client.force_login(academy_admin)
+    assert client.get("/admin/snippets/search/synonym/").status_code == 302  # refused
+    hq_admin = users.create_user("hq-admin", password="x")
+    hq_admin.groups.add(hq.admin_group)  # no model permission, not a superuser
+    client.force_login(hq_admin)
+    listing = client.get("/admin/snippets/search/synonym/")
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "没有搜到课程的搜索词" in html and "烧焊" in html
+    assert "/admin/snippets/search/synonym/add/?query=%E7%83%A7%E7%84%8A" in html
+    response = client.post("/admin/snippets/search/synonym/add/", {"terms": "烧焊, 焊接"})
+    assert response.status_code == 302 and Synonym.objects.filter(terms="烧焊, 焊接").exists()
+    assert client.get("/admin/search/queries/").status_code == 200
+
+
 def _permissions(*names):
     for name in names:
         app_label, codename = name.split(".")
