@@ -32,7 +32,6 @@ import statistics
 import sys
 import tempfile
 import time
-from importlib import import_module
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +51,7 @@ from loopback import elasticsearch, load_average  # noqa: E402
 from search.backends import ELASTICSEARCH, EMBEDDED, get_backend  # noqa: E402
 from search.backends import elasticsearch as es_backend  # noqa: E402
 from search.documents import CourseDocument  # noqa: E402
+from search.migrations._vocabulary import SHIPPED, groups  # noqa: E402
 from search.query import SearchQuery  # noqa: E402
 
 SKILLS = [
@@ -121,10 +121,9 @@ ACADEMIES = [
 CATEGORIES = ["思政引领", "文化艺术", "职业发展", "社会融入", "直播电商", "冰雪运动"]
 LEVELS = [("beginner", "初级"), ("intermediate", "中级"), ("advanced", "高级")]
 MODES = [("online", "线上"), ("in_person", "线下"), ("blended", "线上线下结合")]
-# The vocabulary a fresh installation has (migration search.0007).
+# The vocabulary a fresh installation has (migrations search.0007 and 0008).
 SYNONYMS = tuple(
-    tuple(term.strip() for term in terms.split(","))
-    for terms, _note in import_module("search.migrations.0007_vocabulary").groups()
+    tuple(term.strip() for term in terms.split(",")) for terms, _note in groups(SHIPPED)
 )
 
 QUERIES = [
