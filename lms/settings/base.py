@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "courses",
     "search",
     "nightschool",
+    "exams",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
