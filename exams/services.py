@@ -507,3 +507,37 @@ def mistake_retry(*, learner, question_id: int, response: list) -> tuple[marking
             times_wrong=F("times_wrong") + 1, last_wrong_at=timezone.now()
         )
     return result, question
+
+
+class QuestionImportError(Exception):
+    """Nothing was imported; ``problems`` lists every bad row (row 0: the whole file)."""
+
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@transaction.atomic
+def questions_import(*, bank, rows, problems) -> list[Question]:
+    """Add the questions read from a file to a bank: all of them, or none when any row
+    has a problem."""
+    if problems:
+        raise QuestionImportError(problems)
+    created = []
+    for row in rows:
+        question = Question(
+            bank=bank,
+            type=row.type,
+            stem=row.stem,
+            options=row.options,
+            answer=row.answer,
+            reference_answer=row.reference_answer,
+            explanation=row.explanation,
+            difficulty=row.difficulty,
+        )
+        question.full_clean()
+        question.save()
+        if row.points:
+            question.knowledge_points.set(row.points)
+        created.append(question)
+    return created
