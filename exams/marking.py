@@ -27,6 +27,11 @@ def _half(score: Decimal) -> Decimal:
     return (score / 2).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def _is_verdict(value) -> bool:
+    """``[true]`` or ``[false]`` — not ``[1]``, which Python holds equal to ``[True]``."""
+    return isinstance(value, list) and len(value) == 1 and isinstance(value[0], bool)
+
+
 def normalise(text: str, *, loose: bool) -> str:
     """Blanks compare without surrounding or repeated spaces; loosely also without case
     and full/half width (ＡＢＣ = abc), as typed on a Chinese phone keyboard."""
@@ -58,7 +63,7 @@ def answer_key_errors(qtype: str, options: list, answer: list) -> list[str]:
         elif qtype == QuestionType.MULTIPLE and len(indexes) < 2:
             errors.append(_("A multiple-choice question has at least two right options."))
     elif qtype == QuestionType.TRUE_FALSE:
-        if answer not in ([True], [False]):
+        if not _is_verdict(answer):
             errors.append(_("A true/false answer is 对 or 错."))
     elif qtype == QuestionType.FILL:
         if not answer or not all(
@@ -91,7 +96,7 @@ def response_error(qtype: str, *, option_count: int, blanks: int, response) -> s
         if qtype == QuestionType.SINGLE and len(response) != 1:
             return _("Choose one option.")
     elif qtype == QuestionType.TRUE_FALSE:
-        if response not in ([True], [False]):
+        if not _is_verdict(response):
             return _("Answer true or false.")
     elif qtype == QuestionType.FILL:
         if len(response) != blanks or not all(isinstance(a, str) for a in response):

@@ -211,7 +211,7 @@ class PaperQuestion(Orderable):
         ]
 
 
-class PaperRule(Orderable):
+class PaperRule(Orderable, ClusterableModel):
     """From these banks, `count` questions of this type (and knowledge point and
     difficulty, when given), at `score` each."""
 
