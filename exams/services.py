@@ -182,7 +182,10 @@ def _overdue(attempt: Attempt, now) -> bool:
     return attempt.deadline is not None and now > attempt.deadline + DEADLINE_GRACE
 
 
-def _locked_open_attempt(attempt_id: int, learner, device: str, now) -> Attempt:
+def _locked_open_attempt(attempt_id: int, learner, device: str, now):
+    """The attempt, locked, and the refusal to raise once the transaction is committed
+    (None: the device may write to it). An attempt past its deadline is handed in, and a
+    refused device is recorded as evidence: both must be kept."""
     attempt = (
         Attempt.objects.select_for_update(of=("self",))
         .select_related("exam", "exam__paper")
@@ -194,10 +197,10 @@ def _locked_open_attempt(attempt_id: int, learner, device: str, now) -> Attempt:
     if attempt.is_open and _overdue(attempt, now):
         _submit(attempt, auto=True, now=now)
     if not attempt.is_open:
-        raise ExamError("submitted", _("This paper has been handed in."), status=409)
+        return attempt, ExamError("submitted", _("This paper has been handed in."), status=409)
     if attempt.device != device:
         AttemptEvent.objects.create(attempt=attempt, kind=EventKind.REFUSED, at=now, device=device)
-        raise ExamError(
+        return attempt, ExamError(
             "other_device",
             _(
                 "This exam is being answered on another device. Answers are saved only "
@@ -205,7 +208,7 @@ def _locked_open_attempt(attempt_id: int, learner, device: str, now) -> Attempt:
             ),
             status=409,
         )
-    return attempt
+    return attempt, None
 
 
 @dataclass(frozen=True)
@@ -237,52 +240,58 @@ def answer_save(
     if not client_id or len(client_id) > 64 or "\x00" in client_id:
         raise ExamError("client_id", _("Each save needs the answer id the page gave it."))
     with transaction.atomic():
-        attempt = _locked_open_attempt(attempt_id, learner, device, now)
-        if not 0 <= position < len(attempt.questions):
-            raise ExamError("position", _("The paper has no such question."))
-        entry = attempt.questions[position]
-        question = Question.objects.only(
-            "type", "options", "answer", "explanation", "loose_matching"
-        ).get(pk=entry["question"])
-        error = marking.response_error(
-            question.type,
-            option_count=len(question.options),
-            blanks=len(question.answer) if question.type == QuestionType.FILL else 0,
-            response=response,
+        attempt, refusal = _locked_open_attempt(attempt_id, learner, device, now)
+        if refusal is None:
+            return _save(attempt, learner, position, response, client_id, revision, now)
+    raise refusal
+
+
+def _save(attempt, learner, position, response, client_id, revision, now) -> Saved:
+    if not 0 <= position < len(attempt.questions):
+        raise ExamError("position", _("The paper has no such question."))
+    entry = attempt.questions[position]
+    question = Question.objects.only(
+        "type", "options", "answer", "explanation", "loose_matching"
+    ).get(pk=entry["question"])
+    error = marking.response_error(
+        question.type,
+        option_count=len(question.options),
+        blanks=len(question.answer) if question.type == QuestionType.FILL else 0,
+        response=response,
+    )
+    if error:
+        raise ExamError("invalid_answer", error)
+    fields = {
+        "response": response,
+        "client_id": client_id,
+        "revision": revision,
+        "saved_at": now,
+    }
+    updated = Answer.objects.filter(
+        attempt=attempt, position=position, revision__lt=revision
+    ).update(**fields)
+    if not updated:
+        Answer.objects.bulk_create(
+            [Answer(attempt=attempt, position=position, question_id=question.pk, **fields)],
+            ignore_conflicts=True,
         )
-        if error:
-            raise ExamError("invalid_answer", error)
-        fields = {
-            "response": response,
-            "client_id": client_id,
-            "revision": revision,
-            "saved_at": now,
-        }
-        updated = Answer.objects.filter(
-            attempt=attempt, position=position, revision__lt=revision
-        ).update(**fields)
-        if not updated:
-            Answer.objects.bulk_create(
-                [Answer(attempt=attempt, position=position, question_id=question.pk, **fields)],
-                ignore_conflicts=True,
-            )
-        held = Answer.objects.filter(attempt=attempt, position=position).values(
-            "client_id", "revision", "response"
-        )[0]
-        saved = Saved(position, held["client_id"], held["revision"])
-        if attempt.exam.kind != ExamKind.PRACTICE or not held["response"]:
-            return saved
-        result = _mark(question, entry, held["response"], attempt.exam.paper)
-        if result.correct is False:
-            _mistakes_note(learner, [question.pk], now)
-        return Saved(
-            position,
-            saved.client_id,
-            saved.revision,
-            correct=result.correct,
-            answer=question.answer,
-            explanation=question.explanation,
-        )
+    held = Answer.objects.filter(attempt=attempt, position=position).values(
+        "client_id", "revision", "response"
+    )[0]
+    saved = Saved(position, held["client_id"], held["revision"])
+    if attempt.exam.kind != ExamKind.PRACTICE or not held["response"]:
+        return saved
+    result = _mark(question, entry, held["response"], attempt.exam.paper)
+    if result.correct is False:
+        _mistakes_note(learner, [question.pk], now)
+    return Saved(
+        position,
+        saved.client_id,
+        saved.revision,
+        correct=result.correct,
+        answer=question.answer,
+        explanation=question.explanation,
+    )
 
 
 @transaction.atomic
