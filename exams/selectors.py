@@ -184,6 +184,24 @@ class ShownQuestion:
         }
 
     @property
+    def name(self) -> str:
+        return f"q{self.position}-{self.question.pk}"
+
+    @property
+    def verdict(self) -> str:
+        if self.type == QuestionType.TRUE_FALSE and self.response:
+            return "true" if self.response == [True] else "false"
+        return ""
+
+    @property
+    def fill_values(self) -> list[str]:
+        return [*self.response, *[""] * self.blanks][: self.blanks]
+
+    @property
+    def short_text(self) -> str:
+        return self.response[0] if self.type == QuestionType.SHORT and self.response else ""
+
+    @property
     def key_letters(self) -> str:
         """The right answer as the candidate saw it (letters in their order)."""
         q = self.question
@@ -209,6 +227,10 @@ class ShownQuestion:
         return ";".join(str(part) for part in response)
 
 
+def _shown_options(question: Question, order: list[int]) -> list[tuple[int, str, str]]:
+    return [(index, OPTION_LETTERS[n], question.options[index]) for n, index in enumerate(order)]
+
+
 def paper_of(attempt: Attempt) -> list[ShownQuestion]:
     """The attempt's frozen paper as the candidate sees it, with what they saved."""
     questions = Question.objects.in_bulk([entry["question"] for entry in attempt.questions])
@@ -216,10 +238,7 @@ def paper_of(attempt: Attempt) -> list[ShownQuestion]:
     shown = []
     for position, entry in enumerate(attempt.questions):
         question = questions[entry["question"]]
-        options = [
-            (index, OPTION_LETTERS[n], question.options[index])
-            for n, index in enumerate(entry["options"])
-        ]
+        options = _shown_options(question, entry["options"])
         answer = answers.get(position)
         shown.append(
             ShownQuestion(
@@ -269,8 +288,25 @@ def knowledge_point_breakdown(attempt: Attempt, shown: list[ShownQuestion]) -> l
     ]
 
 
-def mistakes_of(*, learner) -> list[Mistake]:
-    return list(Mistake.objects.filter(learner=learner).select_related("question"))
+def mistakes_of(*, learner) -> list[tuple[Mistake, ShownQuestion]]:
+    """The learner's mistake book, each question ready to be answered again."""
+    return [
+        (
+            mistake,
+            ShownQuestion(
+                position=0,
+                question=mistake.question,
+                score=Decimal(0),
+                options=_shown_options(
+                    mistake.question, list(range(len(mistake.question.options)))
+                ),
+                blanks=len(mistake.question.answer)
+                if mistake.question.type == QuestionType.FILL
+                else 0,
+            ),
+        )
+        for mistake in Mistake.objects.filter(learner=learner).select_related("question")
+    ]
 
 
 # ---------------------------------------------------------------------------------------
