@@ -34,7 +34,7 @@ def _save(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _answer_text(question) -> str:
+def answer_text(question) -> str:
     if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         return "".join(OPTION_LETTERS[i] for i in sorted(question.answer))
     if question.type == QuestionType.TRUE_FALSE:
@@ -93,7 +93,7 @@ def question_workbook(questions=()) -> bytes:
                 TYPE_NAMES[question.type],
                 _stem_text(question.stem),
                 *options,
-                _answer_text(question),
+                answer_text(question),
                 question.explanation,
                 DIFFICULTY_NAMES[question.difficulty],
                 "、".join(sorted(t.name for t in question.knowledge_points.all())),

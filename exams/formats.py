@@ -104,6 +104,27 @@ def _bad_text(text: str) -> bool:
     return "\x00" in text
 
 
+def read_answer(row: QuestionRow, qtype: str, options: list[str], text: str) -> str | None:
+    """Set the row's options, answer key or reference answer from the answer as people
+    write it (B, ACD, 对, 电压|5;五, a reference text); what is wrong with it, in words."""
+    if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        row.options = options
+        answer = _letters_to_indexes(text)
+        if answer is None:
+            return _("Give the right options as letters, e.g. B or ACD.")
+        row.answer = answer
+    elif qtype == QuestionType.TRUE_FALSE:
+        answer = _true_false(text)
+        if answer is None:
+            return _("A true/false answer is 对 or 错.")
+        row.answer = answer
+    elif qtype == QuestionType.FILL:
+        row.answer = fill_answer(text)
+    elif qtype == QuestionType.SHORT:
+        row.reference_answer = text[:MAX_STEM]
+    return " ".join(answer_key_errors(qtype, row.options, row.answer)) or None
+
+
 class _TemplateRow:
     def __init__(self, number: int, cells: dict[str, str]):
         self.number, self.cells, self.problems = number, cells, []
@@ -146,26 +167,10 @@ class _TemplateRow:
             difficulty=difficulty or Difficulty.MEDIUM,
             points=split_points(c["points"]),
         )
-        if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-            row.options = options
-            answer = _letters_to_indexes(answer_text)
-            if answer is None:
-                self.problem("答案", _("Give the right options as letters, e.g. B or ACD."))
-            else:
-                row.answer = answer
-        elif qtype == QuestionType.TRUE_FALSE:
-            answer = _true_false(answer_text)
-            if answer is None:
-                self.problem("答案", _("A true/false answer is 对 or 错."))
-            else:
-                row.answer = answer
-        elif qtype == QuestionType.FILL:
-            row.answer = fill_answer(answer_text)
-        elif qtype == QuestionType.SHORT:
-            row.reference_answer = answer_text[:MAX_STEM]
         if qtype and not self.problems:
-            for message in answer_key_errors(qtype, row.options, row.answer):
-                self.problem("答案", message)
+            error = read_answer(row, qtype, options, answer_text)
+            if error:
+                self.problem("答案", error)
         return None if self.problems else row
 
     def _difficulty(self, text: str) -> int | None:
