@@ -209,7 +209,7 @@ def registrations(request, exam_id: int):
             "drawn": drawn,
             "percent": round(drawn * 100 / registered) if registered else 0,
             "recent": Registration.objects.filter(exam=exam)
-            .select_related("learner")
+            .select_related("learner__learner_profile")
             .order_by("-pk")[:100],
         },
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 
+from accounts.selectors import display_name
 from exams.formats import (
     ALTERNATIVE_SEPARATOR,
     BLANK_SEPARATOR,
@@ -131,7 +132,7 @@ def results_workbook(exam, attempts) -> bytes:
             sheet,
             [
                 rank,
-                learner.get_full_name() or learner.username,
+                display_name(learner),
                 learner.username,
                 attempt.number,
                 float(attempt.score) if attempt.score is not None else None,

@@ -390,7 +390,7 @@ def ranking(*, exam: Exam) -> QuerySet:
     handed in first."""
     return (
         Attempt.objects.filter(exam=exam, status=AttemptStatus.DONE)
-        .select_related("learner")
+        .select_related("learner__learner_profile")
         .order_by("-score", "seconds_used", "submitted_at", "pk")
     )
 
