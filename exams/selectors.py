@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -400,23 +400,20 @@ def ranking(*, exam: Exam) -> QuerySet:
 
 
 def final_exam_passed(*, learner, course_ids) -> dict[int, str]:
-    """Courses with a published final exam the learner has not passed yet."""
-    finals = set(
-        Exam.objects.filter(
-            kind=ExamKind.FINAL, published=True, course_id__in=course_ids
-        ).values_list("course_id", flat=True)
+    """Courses with a published final exam the learner has not passed yet (one query:
+    it runs for every course listing)."""
+    passed = Attempt.objects.filter(
+        learner=learner,
+        exam__kind=ExamKind.FINAL,
+        exam__course_id=OuterRef("course_id"),
+        passed=True,
     )
-    if not finals:
-        return {}
-    passed = set(
-        Attempt.objects.filter(
-            learner=learner,
-            exam__kind=ExamKind.FINAL,
-            exam__course_id__in=finals,
-            passed=True,
-        ).values_list("exam__course_id", flat=True)
+    unmet = (
+        Exam.objects.filter(kind=ExamKind.FINAL, published=True, course_id__in=course_ids)
+        .exclude(Exists(passed))
+        .values_list("course_id", flat=True)
     )
-    return {course_id: _("Pass the final exam") for course_id in finals - passed}
+    return {course_id: _("Pass the final exam") for course_id in unmet}
 
 
 def certificate_score_lines(certificate) -> list[str]:
