@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -246,13 +246,50 @@ def answer_save(
     raise refusal
 
 
+UPSERT = """
+    INSERT INTO exams_answer (attempt_id, position, question_id, response, client_id,
+                              revision, saved_at, marker_comment)
+    VALUES (%s, %s, %s, %s, %s, %s, %s, '')
+    ON CONFLICT (attempt_id, position) DO UPDATE
+        SET response = excluded.response, client_id = excluded.client_id,
+            revision = excluded.revision, saved_at = excluded.saved_at
+        WHERE exams_answer.revision < excluded.revision
+    RETURNING client_id, revision, response
+"""
+
+
+def _upsert(attempt_id, position, question_id, response, client_id, revision, now) -> dict:
+    """Store the save unless the row holds this revision or a newer one; one statement
+    (PostgreSQL and SQLite both know INSERT … ON CONFLICT … RETURNING). What the row
+    holds afterwards is returned."""
+    field = Answer._meta.get_field
+    params = [
+        attempt_id,
+        position,
+        question_id,
+        field("response").get_db_prep_save(response, connection),
+        client_id,
+        revision,
+        field("saved_at").get_db_prep_save(now, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT, params)
+        row = cursor.fetchone()
+    if row is not None:
+        return {"client_id": row[0], "revision": row[1], "response": response}
+    # An older or repeated save: the row keeps what it has.
+    return Answer.objects.filter(attempt_id=attempt_id, position=position).values(
+        "client_id", "revision", "response"
+    )[0]
+
+
 def _save(attempt, learner, position, response, client_id, revision, now) -> Saved:
     if not 0 <= position < len(attempt.questions):
         raise ExamError("position", _("The paper has no such question."))
     entry = attempt.questions[position]
     question = Question.objects.only(
         "type", "options", "answer", "explanation", "loose_matching"
-    ).get(pk=entry["question"])
+    ).get(pk=entry["question"])  # read each time: a question corrected mid-exam counts
     error = marking.response_error(
         question.type,
         option_count=len(question.options),
@@ -261,23 +298,7 @@ def _save(attempt, learner, position, response, client_id, revision, now) -> Sav
     )
     if error:
         raise ExamError("invalid_answer", error)
-    fields = {
-        "response": response,
-        "client_id": client_id,
-        "revision": revision,
-        "saved_at": now,
-    }
-    updated = Answer.objects.filter(
-        attempt=attempt, position=position, revision__lt=revision
-    ).update(**fields)
-    if not updated:
-        Answer.objects.bulk_create(
-            [Answer(attempt=attempt, position=position, question_id=question.pk, **fields)],
-            ignore_conflicts=True,
-        )
-    held = Answer.objects.filter(attempt=attempt, position=position).values(
-        "client_id", "revision", "response"
-    )[0]
+    held = _upsert(attempt.pk, position, question.pk, response, client_id, revision, now)
     saved = Saved(position, held["client_id"], held["revision"])
     if attempt.exam.kind != ExamKind.PRACTICE or not held["response"]:
         return saved
