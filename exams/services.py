@@ -55,6 +55,11 @@ def _paper(exam: Exam, seed: int) -> list[dict]:
         ) from short
 
 
+def _check_device(device: str) -> None:
+    if not isinstance(device, str) or not device or len(device) > 64 or "\x00" in device:
+        raise ExamError("device", _("The page did not identify the device. Please reload."))
+
+
 def _new_attempt(exam: Exam, learner, number: int, status: str, now) -> Attempt:
     seed = new_seed()
     questions = _paper(exam, seed)
@@ -114,8 +119,7 @@ def attempt_open(*, exam: Exam, learner, device: str, now=None) -> Attempt:
     (exam, learner, number) row means a candidate never gets two papers, however many
     requests race."""
     now = now or timezone.now()
-    if not device or len(device) > 64:
-        raise ExamError("device", _("The page did not identify the device. Please reload."))
+    _check_device(device)
     may_take(exam, learner, now)
     current = (
         Attempt.objects.select_for_update()
@@ -140,18 +144,44 @@ def attempt_open(*, exam: Exam, learner, device: str, now=None) -> Attempt:
             current = Attempt.objects.select_for_update().get(
                 exam=exam, learner=learner, number=used + 1
             )
-    if current.status == AttemptStatus.READY:
-        current.status = AttemptStatus.OPEN
-        current.started_at = now
-        current.deadline = _deadline(exam, now)
-        current.device = device
-        current.save(update_fields=["status", "started_at", "deadline", "device"])
-        AttemptEvent.objects.create(attempt=current, kind=EventKind.OPENED, at=now, device=device)
-    elif current.device != device:
-        current.device = device
-        current.save(update_fields=["device"])
-        AttemptEvent.objects.create(attempt=current, kind=EventKind.DEVICE, at=now, device=device)
-    return current
+    return _claim(current, device, now)
+
+
+def _claim(attempt: Attempt, device: str, now) -> Attempt:
+    """Start the clock of a paper not started yet; make `device` the active one."""
+    if attempt.status == AttemptStatus.READY:
+        attempt.status = AttemptStatus.OPEN
+        attempt.started_at = now
+        attempt.deadline = _deadline(attempt.exam, now)
+        attempt.device = device
+        attempt.save(update_fields=["status", "started_at", "deadline", "device"])
+        AttemptEvent.objects.create(attempt=attempt, kind=EventKind.OPENED, at=now, device=device)
+    elif attempt.device != device:
+        attempt.device = device
+        attempt.save(update_fields=["device"])
+        AttemptEvent.objects.create(attempt=attempt, kind=EventKind.DEVICE, at=now, device=device)
+    return attempt
+
+
+def attempt_claim(*, attempt_id: int, learner, device: str, now=None) -> Attempt:
+    """A page showing this attempt was loaded on `device`: it becomes the active device
+    (a reload, or the candidate going on on another phone). Never draws a new paper."""
+    now = now or timezone.now()
+    _check_device(device)
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update(of=("self",))
+            .select_related("exam", "exam__paper")
+            .filter(pk=attempt_id, learner=learner)
+            .first()
+        )
+        if attempt is None:
+            raise ExamError("not_found", _("This attempt does not exist."), status=404)
+        if attempt.is_open and _overdue(attempt, now):
+            _submit(attempt, auto=True, now=now)
+        if attempt.is_open:
+            return _claim(attempt, device, now)
+    raise ExamError("submitted", _("This paper has been handed in."), status=409)
 
 
 def papers_pregenerate(*, exam: Exam, progress=None) -> int:
@@ -237,6 +267,7 @@ def answer_save(
     already applied, or one older than what it holds (buffered saves arrive in any
     order), changes nothing, and the answer the server holds is returned."""
     now = now or timezone.now()
+    _check_device(device)
     if not client_id or len(client_id) > 64 or "\x00" in client_id:
         raise ExamError("client_id", _("Each save needs the answer id the page gave it."))
     with transaction.atomic():
@@ -321,6 +352,7 @@ def event_record(
 ) -> None:
     """Evidence for the marker (left the page, lost the network …), never a fail. Sent
     again after a dropped connection, an event is kept once."""
+    _check_device(device)
     if kind not in CLIENT_EVENTS:
         raise ExamError("event", _("Unknown event."))
     if not client_id or len(client_id) > 64 or "\x00" in client_id:
@@ -331,7 +363,7 @@ def event_record(
     now = timezone.now()
     at = min(at or now, now)
     AttemptEvent.objects.bulk_create(
-        [AttemptEvent(attempt=attempt, kind=kind, at=at, device=device[:64], client_id=client_id)],
+        [AttemptEvent(attempt=attempt, kind=kind, at=at, device=device, client_id=client_id)],
         ignore_conflicts=True,
     )
 
@@ -421,6 +453,7 @@ def _submit(attempt: Attempt, *, auto: bool, now) -> Attempt:
 def attempt_submit(*, attempt_id: int, learner, device: str, now=None) -> Attempt:
     """The candidate hands in. Handing in twice (a repeated request) is harmless."""
     now = now or timezone.now()
+    _check_device(device)
     with transaction.atomic():
         attempt = (
             Attempt.objects.select_for_update(of=("self",))

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -46,6 +47,20 @@ def _integer(data: dict, name: str, low: int = 0, high: int = 2**31 - 1) -> int:
             % {"field": name, "low": low, "high": high},
         )
     return value
+
+
+def _moment(data: dict):
+    """When the page saw an event (ISO 8601); None when it did not say."""
+    text = _text(data, "at")
+    if not text:
+        return None
+    try:
+        at = parse_datetime(text)
+    except ValueError:
+        at = None
+    if at is None:
+        raise ExamError("bad_field", _("at must be a date and time (ISO 8601)."))
+    return timezone.make_aware(at) if timezone.is_naive(at) else at
 
 
 def json_endpoint(view):
@@ -138,14 +153,9 @@ def attempt_take(request, attempt_id: int):
 @json_endpoint
 def attempt_claim(request, data, attempt_id: int):
     """The taking page, loaded on a device, makes it the attempt's active device."""
-    attempt = selectors.attempt_of_learner(learner=request.user, attempt_id=attempt_id)
-    if attempt is None:
-        raise ExamError("not_found", _("This attempt does not exist."), 404)
-    attempt = services.attempt_open(
-        exam=attempt.exam, learner=request.user, device=_text(data, "device")
+    attempt = services.attempt_claim(
+        attempt_id=attempt_id, learner=request.user, device=_text(data, "device")
     )
-    if attempt.pk != attempt_id:
-        raise ExamError("submitted", _("This paper has been handed in."), 409)
     return JsonResponse({"seconds_left": selectors.seconds_left(attempt)})
 
 
@@ -169,14 +179,13 @@ def answer_save(request, data, attempt_id: int):
 
 @json_endpoint
 def event_record(request, data, attempt_id: int):
-    at = parse_datetime(_text(data, "at")) if data.get("at") else None
     services.event_record(
         attempt_id=attempt_id,
         learner=request.user,
         device=_text(data, "device"),
         kind=_text(data, "kind"),
         client_id=_text(data, "client_id"),
-        at=at,
+        at=_moment(data),
     )
     return JsonResponse({"recorded": True})
 

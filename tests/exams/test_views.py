@@ -71,6 +71,7 @@ def test_list_detail_start_take_save_submit_result(signed_in, exam, learner):
         {"device": "dev-a", "position": 0, "response": "B", "client_id": "a", "revision": 1},
         {"device": ["x"], "position": 0, "response": [1], "client_id": "a", "revision": 1},
         {"device": "dev-a", "position": 0, "response": [1], "client_id": "a", "revision": 2**40},
+        {"device": "dev\x00", "position": 0, "response": [1], "client_id": "a", "revision": 1},
     ],
 )
 def test_bad_saves_get_a_clear_4xx_and_write_nothing(signed_in, exam, body):
@@ -80,6 +81,39 @@ def test_bad_saves_get_a_clear_4xx_and_write_nothing(signed_in, exam, body):
     error = response.json()["error"]
     assert error["code"] and error["message"]
     assert not Answer.objects.filter(attempt=attempt).exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"device": "dev-a", "kind": "hidden", "client_id": "e", "at": "2026-13-45T99:00:00"},
+        {"device": "dev-a", "kind": "hidden", "client_id": "e", "at": "yesterday"},
+        {"device": "dev-a", "kind": "submitted", "client_id": "e"},
+        {"device": "dev\x00", "kind": "hidden", "client_id": "e"},
+        {"device": "dev-a", "kind": "hidden", "client_id": ""},
+    ],
+)
+def test_bad_events_get_a_clear_4xx(signed_in, exam, body):
+    attempt = start(signed_in, exam)
+    response = post_json(signed_in, reverse("exams:event", args=(attempt.pk,)), body)
+    assert response.status_code == 400 and response.json()["error"]["message"]
+    assert not AttemptEvent.objects.filter(attempt=attempt, kind="hidden").exists()
+
+
+def test_an_event_with_a_local_time_is_kept(signed_in, exam):
+    attempt = start(signed_in, exam)
+    body = {"device": "dev-a", "kind": "hidden", "client_id": "e", "at": "2026-01-01T08:00:00"}
+    response = post_json(signed_in, reverse("exams:event", args=(attempt.pk,)), body)
+    assert response.status_code == 200
+    assert AttemptEvent.objects.filter(attempt=attempt, kind="hidden").count() == 1
+
+
+def test_a_stale_page_claiming_a_handed_in_attempt_gets_no_new_paper(signed_in, exam):
+    attempt = start(signed_in, exam)
+    post_json(signed_in, reverse("exams:submit", args=(attempt.pk,)), {"device": "dev-a"})
+    claim = post_json(signed_in, reverse("exams:claim", args=(attempt.pk,)), {"device": "dev-a"})
+    assert claim.status_code == 409 and claim.json()["error"]["code"] == "submitted"
+    assert Attempt.objects.filter(exam=exam).count() == 1
 
 
 def test_the_other_device_is_refused_and_it_is_evidence(signed_in, exam):
