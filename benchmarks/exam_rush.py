@@ -10,14 +10,16 @@ drawn once (one attempt, 50 distinct questions, one "opened" event).
 
     .venv/bin/python benchmarks/exam_rush.py
     .venv/bin/python benchmarks/exam_rush.py --candidates 200 --think 2   # a quick look
-    .venv/bin/python benchmarks/exam_rush.py --pregenerate   # papers drawn before opening
+    .venv/bin/python benchmarks/exam_rush.py --draw-on-open   # no papers drawn beforehand
 
 How. A throw-away PostgreSQL (scripts/postgres.sh, port 8510 under /tmp, fsync off like the
 test suite's) is migrated and seeded with the "1+6+N" units (academies.demo), a bank of
 the new-energy academy with 400 questions (single, multiple, true/false, fill-in), a
 rule-based paper of 50 questions (30 + 10 + 5 + 5, options shuffled), a published
 preliminary (60 minutes, one attempt) and the candidates on its registration list, logged
-in with stored sessions (as learning_benchmark.py does). gunicorn serves lms.wsgi with
+in with stored sessions (as learning_benchmark.py does). Their papers are drawn before the
+preliminary opens, as the registrations page offers organisers (--draw-on-open: each is
+drawn when its candidate opens it). gunicorn serves lms.wsgi with
 lms.settings.production on 127.0.0.1:8520 (4 sync workers). The load generator is a
 separate process: an open-loop schedule (candidate i opens at i × 60 s / N; each next
 request is due a think time after the previous answer), served by a pool of connections;
@@ -420,7 +422,8 @@ def verify(state: dict, result: dict, questions: int) -> list[str]:
 
 
 def report(args, state: dict, result: dict, problems: list[str]) -> None:
-    print(f"\nExam rush: {args.candidates:,} candidates open within {args.window:.0f} s, "
+    print(f"\nExam rush: {args.candidates:,} candidates open within {args.window:.0f} s "
+          f"(papers drawn {'beforehand' if args.pregenerate else 'on opening'}), "
           f"{args.questions} answers each, think time {args.think:g} s (±50 %), "
           f"gunicorn {args.workers} × {args.worker_class}, "
           f"{args.connections} connections")  # fmt: skip
@@ -501,14 +504,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--candidates", type=int, default=2000)
     parser.add_argument("--window", type=float, default=60, help="seconds over which all open")
-    parser.add_argument("--think", type=float, default=12,
+    parser.add_argument("--think", type=float, default=24,
                         help="mean seconds between two answers of a candidate")  # fmt: skip
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=1, help="per gthread worker")
-    parser.add_argument("--pregenerate", action="store_true",
-                        help="draw the papers before the preliminary opens")  # fmt: skip
+    parser.add_argument("--draw-on-open", dest="pregenerate", action="store_false",
+                        help="draw each paper when its candidate opens the exam, rather "
+                        "than before the preliminary opens (as organisers do)")  # fmt: skip
     parser.add_argument("--pg-port", type=int, default=8510)
     parser.add_argument("--http-port", type=int, default=8520)
     parser.add_argument("--seed", type=int, default=2026)
