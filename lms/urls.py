@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses.api import router as courses_api
+from exams.api import router as exams_api
 from learning.api import router as learning_api
 from lms import views as lms_views
 from lms.api import api_create
@@ -24,7 +25,7 @@ notification_urls = (
 
 # The one JSON API: a router from each app, mounted once.
 api = api_create()
-for router in (courses_api, learning_api, nightschool_api, search_api):
+for router in (courses_api, learning_api, nightschool_api, search_api, exams_api):
     api.add_router("", router)
 
 urlpatterns = [
