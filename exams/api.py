@@ -7,6 +7,7 @@ same services."""
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Router
 from pydantic import AwareDatetime, StrictBool, StrictInt, StrictStr
 
@@ -192,19 +193,24 @@ def _exam(request, exam_id: int):
 
 
 @router.get(
-    "/exams/", response={200: list[ExamOut], **errors(401)}, **LOGIN, summary="Exams open to me"
+    "exams/",
+    response={200: list[ExamOut], **errors(401)},
+    summary=gettext_lazy("Exams open to me"),
+    **LOGIN,
 )
 def exam_list(request):
     return [exam_json(exam) for exam in selectors.exams_for_learner(user=request.user)]
 
 
 @router.post(
-    "/exams/{exam_id}/attempts/",
+    "exams/{exam_id}/attempts/",
     response={200: AttemptOut, **errors(400, 401, 403, 404, 409)},
     **LOGIN,
-    summary="Open (or resume) my paper",
-    description="Draws my paper once and freezes it; again, or from another device, it "
-    "returns the same paper with my saved answers, and makes this device the active one.",
+    summary=gettext_lazy("Open (or resume) my paper"),
+    description=gettext_lazy(
+        "Draws my paper once and freezes it; again, or from another device, it returns the "
+        "same paper with my saved answers, and makes this device the active one."
+    ),
 )
 def attempt_open(request, exam_id: Id, payload: OpenIn):
     exam = _exam(request, exam_id)
@@ -216,10 +222,10 @@ def attempt_open(request, exam_id: Id, payload: OpenIn):
 
 
 @router.post(
-    "/exams/attempts/{attempt_id}/answers/",
+    "exams/attempts/{attempt_id}/answers/",
     response={200: SavedOut, **errors(400, 401, 404, 409)},
     **LOGIN,
-    summary="Save one answer",
+    summary=gettext_lazy("Save one answer"),
 )
 def answer_save(request, attempt_id: Id, payload: SaveIn):
     try:
@@ -237,10 +243,10 @@ def answer_save(request, attempt_id: Id, payload: SaveIn):
 
 
 @router.post(
-    "/exams/attempts/{attempt_id}/events/",
+    "exams/attempts/{attempt_id}/events/",
     response={200: RecordedOut, **errors(400, 401, 404)},
     **LOGIN,
-    summary="Record leaving the page or losing the network (evidence, never a fail)",
+    summary=gettext_lazy("Record leaving the page or losing the network (evidence, never a fail)"),
 )
 def event_record(request, attempt_id: Id, payload: EventIn):
     try:
@@ -274,10 +280,10 @@ def result_json(attempt) -> dict:
 
 
 @router.post(
-    "/exams/attempts/{attempt_id}/submit/",
+    "exams/attempts/{attempt_id}/submit/",
     response={200: ResultOut, **errors(400, 401, 404, 409)},
     **LOGIN,
-    summary="Hand in",
+    summary=gettext_lazy("Hand in"),
 )
 def attempt_submit(request, attempt_id: Id, payload: OpenIn):
     try:
@@ -290,10 +296,10 @@ def attempt_submit(request, attempt_id: Id, payload: OpenIn):
 
 
 @router.get(
-    "/exams/attempts/{attempt_id}/result/",
+    "exams/attempts/{attempt_id}/result/",
     response={200: ResultOut, **errors(401, 404, 409)},
     **LOGIN,
-    summary="My result",
+    summary=gettext_lazy("My result"),
 )
 def attempt_result(request, attempt_id: Id):
     attempt = selectors.attempt_of_learner(learner=request.user, attempt_id=attempt_id)
@@ -305,10 +311,10 @@ def attempt_result(request, attempt_id: Id):
 
 
 @router.get(
-    "/exams/{exam_id}/results/",
+    "exams/{exam_id}/results/",
     response={200: ResultsOut, **errors(401, 404)},
     **LOGIN,
-    summary="An exam's results (its unit's admins and lecturers)",
+    summary=gettext_lazy("An exam's results (its unit's admins and lecturers)"),
 )
 def exam_results(request, exam_id: Id):
     exam = selectors.exams_managed_by(user=request.user).filter(pk=exam_id).first()
