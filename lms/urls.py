@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("video.urls")),
     path("", include("search.urls")),
     path("", include("nightschool.urls")),
+    path("", include("live.urls")),
     path("messages/", include(notification_urls)),
     path("api/v1/", include(api_urls)),
     re_path(r"^api/", lms_api.not_found),

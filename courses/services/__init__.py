@@ -19,6 +19,7 @@ from courses.services.enrolment import (
     waitlist_promote,
 )
 from courses.services.follows import follow_set
+from courses.services.outline import lesson_video_attach
 
 __all__ = [
     "BulkEnrolmentError",
@@ -35,6 +36,7 @@ __all__ = [
     "follow_set",
     "learner_profile_update",
     "learner_register",
+    "lesson_video_attach",
     "password_reset_confirm",
     "password_reset_request",
     "waitlist_promote",

@@ -1,0 +1,55 @@
+"""Live settings read at call time (tests move them), and the URLs built from them."""
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+# How the recorder reads a stream back from nginx: only RTMP from this host's nginx.
+RTMP_INPUT = {
+    "protocol_whitelist": "rtmp,tcp",
+    "format_whitelist": "flv,live_flv",
+    "rw_timeout": 15_000_000,
+}
+
+
+# How the transcoder reads the recording while it grows: from the start, following the
+# file. A weak uplink may stall for seconds; the supervisor ends the transcoder once the
+# recorder has stopped, and this timeout is only the backstop.
+RECORDING_INPUT = {
+    "protocol_whitelist": "file",
+    "format_whitelist": "mpegts",
+    "follow": 1,
+    "rw_timeout": 20_000_000,
+}
+
+
+def ingest_secret() -> str:
+    """Shared with nginx's on_publish URL, so that only the ingest server may call it."""
+    return (
+        settings.LIVE_INGEST_SECRET
+        or salted_hmac("live.ingest", "secret", secret=settings.SECRET_KEY).hexdigest()[:32]
+    )
+
+
+def publish_url() -> str:
+    """The server URL a lecturer puts in OBS (the stream key goes in its own field)."""
+    return settings.LIVE_RTMP_URL.rstrip("/")
+
+
+def pull_url(stream_key: str) -> str:
+    return f"{settings.LIVE_RTMP_PULL_URL.rstrip('/')}/{stream_key}"
+
+
+def srt_ports() -> range:
+    first, _, last = settings.LIVE_SRT_PORTS.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def srt_publish_url(*, port: int, passphrase: str) -> str:
+    return f"srt://{settings.LIVE_SRT_HOST}:{port}?passphrase={passphrase}&pbkeylen=16"
+
+
+def srt_listen_url(*, port: int, passphrase: str) -> str:
+    return (
+        f"srt://{settings.LIVE_SRT_BIND}:{port}?mode=listener&passphrase={passphrase}"
+        "&pbkeylen=16&latency=500000&timeout=10000000"
+    )

@@ -1,0 +1,153 @@
+"""A finished live lecture becomes its video's rendition set, without re-encoding.
+
+The segments stay where the live viewers fetched them; the playlists get their end, the
+master is measured from the files, and the library's own validation checks the package
+before ``video.jobs.rendition_set_publish`` makes it the video's.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+
+from django.db import transaction
+
+from live import hls
+from live.models import LiveLecture
+from video import conf as video_conf
+from video.jobs import rendition_set_publish
+from video.models import Video
+from video.transcoding import ProbeResult, Rung, validate, write_master
+from video.transcoding.command import AUDIO_NAME, MASTER_NAME, rendition_uri
+from video.transcoding.images import (
+    POSTER_NAME,
+    SPRITE_NAME,
+    SPRITE_VTT_NAME,
+    make_rendition_poster,
+    make_sprite,
+)
+from video.transcoding.pipeline import Rendition, TranscodeResult
+
+logger = logging.getLogger(__name__)
+
+REMUX_TIMEOUT = 1800
+
+
+def rungs_of(ladder: dict) -> list[Rung]:
+    return [Rung(**rung) for rung in ladder.get("rungs", [])]
+
+
+def rendition_names(ladder: dict) -> list[str]:
+    names = [rung["name"] for rung in ladder.get("rungs", [])]
+    return names + ([AUDIO_NAME] if ladder.get("audio") else [])
+
+
+def end_playlists(out_dir: str, lecture: LiveLecture) -> float:
+    """Write every rendition's final playlist, from the scheduled start on; remove the
+    segments left out. Returns the replay's length (0: nothing was recorded)."""
+    names = rendition_names(lecture.ladder)
+    if not names:
+        return 0.0
+    lengths = []
+    for name in names:
+        directory = os.path.join(out_dir, name)
+        segments = hls.lecture_segments(directory)
+        if not segments:
+            return 0.0
+        segments = hls.trim_before(segments, lecture.starts_at)
+        hls.write_index(directory, segments, ended=True)
+        hls.remove_unlisted(directory, segments)
+        lengths.append(sum(segment.duration for segment in segments))
+    return lengths[0]
+
+
+def publish(*, lecture: LiveLecture) -> str:
+    """``ready``, or ``empty`` when no segment was ever written."""
+    out_dir = str(video_conf.stream_root() / lecture.rendition_dir) if lecture.rendition_dir else ""
+    if not out_dir or not os.path.isdir(out_dir):
+        return "empty"
+    duration = end_playlists(out_dir, lecture)
+    if duration <= 0:
+        return "empty"
+    rungs, ladder = rungs_of(lecture.ladder), lecture.ladder
+    has_audio = bool(ladder.get("audio"))
+    variants = write_master(
+        out_dir,
+        [rendition_uri(rung.name) for rung in rungs],
+        rendition_uri(AUDIO_NAME) if has_audio else None,
+        frame_rate=ladder.get("fps") if rungs else None,
+    )
+    top = rungs[0] if rungs else None
+    expected = ProbeResult(
+        path=out_dir,
+        kind="video" if rungs else "audio",
+        duration=duration,
+        format_name="hls",
+        size=0,
+        has_audio=has_audio,
+        width=top.width if top else 0,
+        height=top.height if top else 0,
+    )
+    validate(out_dir, expected, rungs)
+    sprite = False
+    if rungs:
+        smallest = rungs[-1]
+        playlist = os.path.join(out_dir, rendition_uri(smallest.name))
+        make_rendition_poster(
+            os.path.join(out_dir, rendition_uri(top.name)),
+            os.path.join(out_dir, POSTER_NAME),
+            at=min(duration * 0.15, 60.0),
+        )
+        make_sprite(
+            playlist, out_dir, duration=duration, width=smallest.width, height=smallest.height
+        )
+        sprite = True
+    result = TranscodeResult(
+        kind=expected.kind,
+        duration=duration,
+        width=expected.width,
+        height=expected.height,
+        has_audio=has_audio,
+        renditions=[Rendition(v.width, v.height, v.bandwidth, v.uri) for v in variants],
+        master=MASTER_NAME,
+        poster=POSTER_NAME if rungs else "",
+        sprite=SPRITE_NAME if sprite else None,
+        sprite_vtt=SPRITE_VTT_NAME if sprite else None,
+    )
+    with transaction.atomic():
+        rendition_set_publish(
+            video_id=lecture.video_id, directory=lecture.rendition_dir, result=result
+        )
+    return "ready"
+
+
+def keep_source(*, lecture: LiveLecture) -> None:
+    """Join the connections' recordings (the stream as received) into the video's source
+    file, without re-encoding, so that the library can transcode it again one day."""
+    video = Video.objects.filter(pk=lecture.video_id).first()
+    if video is None:
+        return
+    target = video_conf.source_root() / video.source.name
+    parts = sorted(target.parent.glob("part-*.ts"))
+    if not parts:
+        return
+    try:
+        if len(parts) == 1:
+            os.replace(parts[0], target)
+        else:
+            listing = target.parent / "parts.txt"
+            listing.write_text("".join(f"file '{part.name}'\n" for part in parts))
+            subprocess.run(
+                ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+                 "-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy",
+                 "-f", "mpegts", str(target)],
+                check=True, timeout=REMUX_TIMEOUT, capture_output=True,
+            )  # fmt: skip
+            for part in parts:
+                part.unlink()
+            listing.unlink()
+    except (OSError, subprocess.SubprocessError) as error:
+        logger.warning("live %s: recording parts kept apart: %s", lecture.pk, error)
+        return
+    Video.objects.filter(pk=video.pk).update(source_size=target.stat().st_size)

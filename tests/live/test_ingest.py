@@ -1,0 +1,88 @@
+"""Real streams through real ingest servers: keys accepted and refused, reconnects, the
+end, and the replay as a ready library video."""
+
+import datetime
+import subprocess
+
+import pytest
+
+from courses.models import CoursePage
+from learning.models import LedgerEntry, LedgerSource
+from live import services
+from live.models import IngestSession, LiveLecture, LiveStatus, SessionState
+from video.models import Video, VideoStatus
+from video.transcoding.playlist import read_master, read_media_playlist
+
+from .conftest import status_of, wait_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_right_key_goes_live_reconnect_continues_and_the_end_makes_the_replay(ingest, world):
+    lecture = world.lecture(starts_in=datetime.timedelta(seconds=-5))
+    first = ingest.publish(ingest.rtmp_url(lecture.stream_key), seconds=10)
+    wait_for(lambda: status_of(lecture) == LiveStatus.LIVE, what="the lecture on air")
+    first.wait(timeout=30)
+    wait_for(lambda: status_of(lecture) == LiveStatus.RECONNECTING, what="the drop noticed")
+
+    # Back within the grace period: the same lecture goes on, after a discontinuity.
+    second = ingest.publish(ingest.rtmp_url(lecture.stream_key), seconds=6)
+    wait_for(lambda: status_of(lecture) == LiveStatus.LIVE, what="the lecture on air again")
+    second.wait(timeout=30)
+    ended = [(1, SessionState.ENDED), (2, SessionState.ENDED)]
+    wait_for(lambda: list(lecture.sessions.values_list("number", "state")) == ended)
+    lecture.refresh_from_db()
+    assert services.lecture_end(lecture=lecture)
+    wait_for(lambda: status_of(lecture) == LiveStatus.ENDED, timeout=60, what="the replay")
+
+    lecture.refresh_from_db()
+    video = Video.objects.get(pk=lecture.video_id)
+    assert video.status == VideoStatus.READY and video.current_rendition_set_id
+    assert video.collection_id == world.academy.collection_id
+    assert video.lecturer == world.lecturer_user
+    assert 14 <= video.duration <= 18.5, video.duration
+    root = Video.source.field.storage.path("")  # the video's files live under VIDEO_ROOT
+    assert root
+    rendition_set = video.current_rendition_set
+    from video import conf as video_conf
+
+    out = video_conf.stream_root() / rendition_set.directory
+    master = read_master(out / "master.m3u8")
+    assert {"360p/index.m3u8", "240p/index.m3u8", "audio/index.m3u8"} <= {
+        entry.uri for entry in master.variants
+    }
+    playlist = read_media_playlist(out / "360p/index.m3u8")
+    assert playlist.ended
+    text = (out / "360p/index.m3u8").read_text()
+    assert "#EXT-X-DISCONTINUITY" in text and "#EXT-X-PLAYLIST-TYPE:EVENT" in text
+    # The replay is the lesson's video, published: the search index and learners see it.
+    course = CoursePage.objects.get(pk=world.course.pk)
+    assert [lesson.video_id for lesson in course.lessons()] == [None, video.pk]
+    assert not course.has_unpublished_changes
+    # The recording is kept as the video's source, without re-encoding.
+    assert video_conf.source_root().joinpath(video.source.name).stat().st_size > 0
+
+
+def test_wrong_rotated_and_early_keys_and_a_second_publisher_are_refused(ingest, world):
+    lecture = world.lecture(starts_in=datetime.timedelta(seconds=-5))
+    wrong = ingest.publish(ingest.rtmp_url("not-a-key"), seconds=3, wait=True)
+    assert wrong.returncode != 0
+
+    old_key = lecture.stream_key
+    services.stream_key_rotate(lecture=lecture)
+    rotated = ingest.publish(ingest.rtmp_url(old_key), seconds=3, wait=True)
+    assert rotated.returncode != 0
+
+    early = world.lecture(starts_in=datetime.timedelta(hours=2), title="明天的直播")
+    refused = ingest.publish(ingest.rtmp_url(early.stream_key), seconds=3, wait=True)
+    assert refused.returncode != 0
+    assert not IngestSession.objects.filter(lecture=early).exists()
+
+    lecture.refresh_from_db()
+    first = ingest.publish(ingest.rtmp_url(lecture.stream_key), seconds=15)
+    wait_for(lambda: status_of(lecture) == LiveStatus.LIVE, what="the lecture on air")
+    second = ingest.publish(ingest.rtmp_url(lecture.stream_key), seconds=3, wait=True)
+    assert second.returncode != 0
+    assert first.poll() is None
+    assert IngestSession.objects.filter(lecture=lecture).count() == 1
+    first.kill()
