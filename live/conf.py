@@ -1,7 +1,11 @@
 """Live settings read at call time (tests move them), and the URLs built from them."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+
+from video import conf as video_conf
 
 # How the recorder reads a stream back from nginx: only RTMP from this host's nginx.
 RTMP_INPUT = {
@@ -11,15 +15,15 @@ RTMP_INPUT = {
 }
 
 
-# How the transcoder reads the recording while it grows: from the start, following the
-# file. A weak uplink may stall for seconds; the supervisor ends the transcoder once the
-# recorder has stopped, and this timeout is only the backstop.
-RECORDING_INPUT = {
-    "protocol_whitelist": "file",
-    "format_whitelist": "mpegts",
-    "follow": 1,
-    "rw_timeout": 20_000_000,
-}
+# The transcoder reads nginx's recording through a pipe that the supervisor feeds as
+# the file grows, and closes once the publisher has left: a real end of the stream, on
+# which ffmpeg writes its last segment (a signal would lose it).
+RECORDING_INPUT = {"f": "flv", "protocol_whitelist": "pipe", "format_whitelist": "flv,live_flv"}
+
+
+def recordings_dir() -> Path:
+    """Where nginx records each connection (``record_path`` in its configuration)."""
+    return video_conf.root() / "recordings"
 
 
 def ingest_secret() -> str:

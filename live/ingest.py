@@ -2,10 +2,11 @@
 listeners. Run by ``manage.py live_ingest`` on the host of the RTMP server.
 
 - RTMP: nginx's ``on_publish`` asks the platform (``live.views.on_publish``), which
-  records an accepted :class:`~live.models.IngestSession`. The supervisor claims it,
-  probes the stream read back from nginx, and runs the library's one-process ladder
-  command on it (``video.transcoding.build_command`` with live options) while it joins
-  the connections' playlists into the ones viewers read (``live.hls``).
+  records an accepted :class:`~live.models.IngestSession`; nginx records the stream to a
+  file from its first packet. The supervisor claims the session, probes the file and
+  runs the library's one-process ladder command on it as it grows
+  (``video.transcoding.build_command`` with live options), while it joins the
+  connections' playlists into the ones viewers read (``live.hls``).
 - SRT: for every lecture open for publishing and holding an SRT port, an ffmpeg listens
   there with the lecture's passphrase (a wrong one fails SRT's handshake; a listener
   takes one caller, so a second publisher is refused) and relays what it receives,
@@ -18,11 +19,9 @@ taken over by the watchdog (``live.tasks.watchdog``), which kills its ffmpeg.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
 import os
-import signal
 import socket
 import subprocess
 import threading
@@ -64,15 +63,17 @@ logger = logging.getLogger(__name__)
 HOSTNAME = socket.gethostname()
 POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 5.0
-# ffmpeg whose input stops delivering for this long is stopped (a frozen publisher);
-# nginx drops a silent publisher after 10 s anyway.
-STALL_SECONDS = 20.0
+# A recording that stops growing for this long ends the stream (a frozen publisher);
+# nginx drops a silent publisher after 10 s, and says so, well before.
+STALL_SECONDS = 30.0
+FEED_CHUNK = 256 * 1024
+FEED_POLL_SECONDS = 0.05
 PUBLISHER_GONE_SECONDS = 15.0
-# The transcoder is a fraction of a second behind the recorder; this is plenty.
-TAIL_SECONDS = 2.0
+# nginx has written the last packets this long after saying the publisher left.
+TAIL_SECONDS = 1.0
 PROBE_BYTES = 64 * 1024
 PROBE_WAIT_SECONDS = 20.0
-PROBE_OPTIONS = {"protocol_whitelist": "file", "format_whitelist": "mpegts"}
+PROBE_OPTIONS = {"protocol_whitelist": "file", "format_whitelist": "flv,live_flv"}
 
 
 def ladder_for(probe) -> dict:
@@ -91,12 +92,11 @@ def ladder_for(probe) -> dict:
 
 
 class SessionRun(threading.Thread):
-    """Records one accepted connection and transcodes it until its stream ends.
+    """Transcodes one accepted connection until its stream ends.
 
-    A recorder (ffmpeg copying the RTMP stream to an MPEG-TS file, no re-encoding)
-    starts at once, so nothing of the lecture is lost while the stream is probed; the
-    transcoder reads that file from its start as it grows. The file is the lecture's
-    original, kept even if transcoding fails.
+    nginx records the connection from its first packet (``record all``); the transcoder
+    reads that file from its start as it grows, so nothing is lost while the stream is
+    probed, and the file is the lecture's original, kept even if transcoding fails.
     """
 
     def __init__(self, session: IngestSession):
@@ -104,13 +104,12 @@ class SessionRun(threading.Thread):
         self.session = session
         self.lecture_id = session.lecture_id
         self.pid: int | None = None
-        self.recorder: subprocess.Popen | None = None
         self.stopping = False
         self.finished = threading.Event()
         self.out_dir: str | None = None
         self.ladder: dict = {}
         self.master_written = False
-        self.recorder_ended_at: float | None = None
+        self.publisher_gone_at: float | None = None
 
     def run(self):
         error = ""
@@ -121,27 +120,38 @@ class SessionRun(threading.Thread):
             plan = services.session_begin(
                 session_id=self.session.pk, hostname=HOSTNAME, pid=os.getpid()
             )
-            self.recorder = self._record(conf.pull_url(stream_key), plan.record_path)
-            probe = self._probe(plan.record_path)
-            self.ladder = services.lecture_ladder(
-                lecture_id=self.lecture_id, ladder=ladder_for(probe)
-            )
-            self.out_dir = plan.out_dir
-            rungs = rungs_of(self.ladder)
-            audio = self.ladder.get("audio")
-            has_audio = audio and probe.has_audio
+            recording = self._recording(stream_key)
+            probe = self._probe(recording)
+            ladder = services.lecture_ladder(lecture_id=self.lecture_id, ladder=ladder_for(probe))
+            self.ladder, self.out_dir = ladder, plan.out_dir
+            audio = ladder.get("audio")
             cmd = build_command(
-                file_url(plan.record_path),
+                "pipe:0",
                 plan.out_dir,
                 probe,
-                rungs,
-                AudioRendition(channels=audio["channels"]) if has_audio else None,
+                rungs_of(ladder),
+                AudioRendition(channels=audio["channels"]) if audio and probe.has_audio else None,
                 live=LiveOptions(
                     session=hls.session_name(self.session.number),
                     input_options=conf.RECORDING_INPUT,
                 ),
             )
-            run(cmd, on_start=self._transcoder_started, stall_timeout=STALL_SECONDS)
+            read_end, write_end = os.pipe()
+            feeder = threading.Thread(
+                target=self._feed, args=(recording, write_end), name=f"{self.name}-feed"
+            )
+            feeder.start()
+            try:
+                run(
+                    cmd,
+                    on_start=lambda pid: self._transcoding(pid, recording),
+                    stall_timeout=None,
+                    stdin=read_end,
+                )
+            finally:
+                os.close(read_end)
+                self.stopping = True
+                feeder.join()
         except MediaError as exc:
             if not self.stopping:
                 error = exc.detail or exc.message
@@ -151,81 +161,81 @@ class SessionRun(threading.Thread):
             error = repr(exc)
         finally:
             try:
-                if self.recorder is not None:
-                    self._stop_recorder()
                 self.stitch()
                 services.session_end(session_id=self.session.pk, error=error)
             finally:
                 self.finished.set()
                 connection.close()
 
-    def _record(self, url: str, path: str) -> subprocess.Popen:
-        args = [a for k, v in conf.RTMP_INPUT.items() for a in (f"-{k}", str(v))]
-        recorder = subprocess.Popen(
-            ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", *args, "-i", url,
-             "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy", "-flush_packets", "1",
-             "-f", "mpegts", "-y", path],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-        services.session_processes(session_id=self.session.pk, recorder_pid=recorder.pid)
-        return recorder
+    def _recording(self, stream_key: str) -> str:
+        """nginx's file of this connection: the newest one of the key, made since the
+        connection was accepted."""
+        since = self.session.created_at.timestamp() - 2
+        deadline = time.monotonic() + PROBE_WAIT_SECONDS
+        while time.monotonic() < deadline and not self.stopping:
+            files = [
+                path
+                for path in conf.recordings_dir().glob(f"{stream_key}-*.flv")
+                if path.stat().st_mtime >= since
+            ]
+            if files:
+                return str(max(files, key=lambda path: path.stat().st_mtime))
+            time.sleep(0.1)
+        raise MediaError("没有收到直播信号。", detail="nginx wrote no recording")
 
     def _probe(self, path: str):
         """Probe the first second or so of the recording."""
         deadline = time.monotonic() + PROBE_WAIT_SECONDS
         while True:
-            if os.path.exists(path) and os.path.getsize(path) >= PROBE_BYTES:
+            if os.path.getsize(path) >= PROBE_BYTES:
                 try:
                     return probe_stream(file_url(path), options=PROBE_OPTIONS)
                 except MediaError:
-                    if self.recorder.poll() is not None or time.monotonic() > deadline:
+                    if time.monotonic() > deadline or self.stopping:
                         raise
-            elif self.recorder.poll() is not None or time.monotonic() > deadline:
-                raise MediaError("直播信号中断。", detail="nothing was recorded from the stream")
+            elif time.monotonic() > deadline or self.stopping:
+                raise MediaError("直播信号中断。", detail="the recording stayed empty")
             time.sleep(0.2)
 
-    def _stop_recorder(self) -> None:
-        if self.recorder.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.recorder.pid, signal.SIGINT)
-            try:
-                self.recorder.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                kill_group(self.recorder.pid)
-                self.recorder.wait()
+    def _feed(self, recording: str, pipe: int) -> None:
+        """Copy the recording into the transcoder's stdin as nginx writes it; close the
+        pipe (the end of the stream) once the publisher has left and the file stopped
+        growing, or after a long silence."""
+        last_data = time.monotonic()
+        try:
+            with open(recording, "rb") as source:
+                while not self.stopping:
+                    chunk = source.read(FEED_CHUNK)
+                    if chunk:
+                        os.write(pipe, chunk)
+                        last_data = time.monotonic()
+                        continue
+                    quiet = time.monotonic() - last_data
+                    if (self.publisher_gone_at and quiet > TAIL_SECONDS) or quiet > STALL_SECONDS:
+                        break
+                    time.sleep(FEED_POLL_SECONDS)
+        except OSError:  # the transcoder is gone (broken pipe)
+            pass
+        finally:
+            os.close(pipe)
 
-    def _transcoder_started(self, pid: int) -> None:
+    def _transcoding(self, pid: int, recording: str) -> None:
         self.pid = pid
-        services.session_processes(session_id=self.session.pk, ffmpeg_pid=pid)
+        services.session_transcoding(session_id=self.session.pk, pid=pid, recording=recording)
+
+    def publisher_left(self) -> None:
+        """nginx said the publisher left: the feeder ends the stream once the recording
+        has stopped growing."""
+        self.publisher_gone_at = self.publisher_gone_at or time.monotonic()
 
     def stop(self) -> None:
-        """End the recording; the transcoder writes its last segments and exits."""
+        """End the stream now (the lecture was ended); ffmpeg finishes its last segment."""
         self.stopping = True
-        if self.recorder is not None and self.recorder.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.recorder.pid, signal.SIGINT)
 
     def kill(self) -> None:
         self.stopping = True
-        for pid in (self.pid, self.recorder.pid if self.recorder else None):
-            if pid:
-                kill_group(pid)
-
-    def finish_when_recorded(self) -> None:
-        """The recorder stopped (the publisher left): give the transcoder a moment to
-        read the rest of the file, then let it finish."""
-        if self.recorder is None or self.recorder.poll() is None or not self.pid:
-            return
-        now = time.monotonic()
-        if self.recorder_ended_at is None:
-            self.recorder_ended_at = now
-        elif now - self.recorder_ended_at > TAIL_SECONDS and not self.stopping:
-            self.stopping = True
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGINT)
+        if self.pid:
+            kill_group(self.pid)
 
     def stitch(self) -> None:
         """Join the connections' playlists into the ones viewers read; write the master
@@ -322,12 +332,11 @@ class Supervisor:
             if session_run.finished.is_set():
                 del self.runs[session_id]
             else:
-                session_run.finish_when_recorded()
                 session_run.stitch()
         if time.monotonic() - self.last_beat >= HEARTBEAT_SECONDS:
             services.sessions_heartbeat(session_ids=list(self.runs))
             self.last_beat = time.monotonic()
-        self._stop_abandoned(now)
+        self._publishers_gone(now)
         services.lectures_past_grace(now=now)
         self._keep_relays(now)
 
@@ -352,14 +361,16 @@ class Supervisor:
             if session_run.lecture_id in ending and not session_run.stopping:
                 session_run.stop()
 
-    def _stop_abandoned(self, now) -> None:
-        """nginx said the publisher left long ago and ffmpeg still runs: stop it."""
-        gone_before = now - datetime.timedelta(seconds=PUBLISHER_GONE_SECONDS)
-        abandoned = IngestSession.objects.filter(
-            pk__in=list(self.runs), publisher_gone_at__lt=gone_before
-        ).values_list("pk", flat=True)
-        for session_id in abandoned:
-            self.runs[session_id].kill()
+    def _publishers_gone(self, now) -> None:
+        """nginx said the publisher left: end the transcoder; kill one that hangs on."""
+        gone = IngestSession.objects.filter(
+            pk__in=list(self.runs), publisher_gone_at__isnull=False
+        ).values_list("pk", "publisher_gone_at")
+        for session_id, gone_at in gone:
+            if now - gone_at > datetime.timedelta(seconds=PUBLISHER_GONE_SECONDS):
+                self.runs[session_id].kill()
+            else:
+                self.runs[session_id].publisher_left()
 
     def _keep_relays(self, now) -> None:
         early = datetime.timedelta(minutes=settings.LIVE_EARLY_MINUTES)
@@ -397,22 +408,16 @@ class Supervisor:
 
 
 def kill_session_ffmpeg(session: IngestSession) -> bool:
-    """SIGKILL a lost session's recorder and transcoder on this host, each recognised by
-    its command line (it names the lecture's files), so that a recycled pid is never
-    killed by mistake."""
-    killed = False
-    marks = {
-        session.ffmpeg_pid: session.lecture.rendition_dir,
-        session.recorder_pid: session.lecture.stream_key,
-    }
-    for pid, mark in marks.items():
-        if not pid or not mark:
-            continue
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"ffmpeg" in cmdline and mark.encode() in cmdline:
-            kill_group(pid)
-            killed = True
-    return killed
+    """SIGKILL a lost session's transcoder on this host, recognised by its command line
+    (it names the lecture's directory), so that a recycled pid is never killed by
+    mistake."""
+    if not session.ffmpeg_pid or not session.lecture.rendition_dir:
+        return False
+    try:
+        cmdline = Path(f"/proc/{session.ffmpeg_pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    if b"ffmpeg" not in cmdline or session.lecture.rendition_dir.encode() not in cmdline:
+        return False
+    kill_group(session.ffmpeg_pid)
+    return True

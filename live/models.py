@@ -181,10 +181,9 @@ class SessionState(models.TextChoices):
 
 
 class IngestSession(models.Model):
-    """One connection of the publisher: accepted by ``on_publish``, recorded as it comes
-    (``recorder_pid``: an ffmpeg copying the stream to a file, no re-encoding) and
-    transcoded from that file by one ffmpeg (``ffmpeg_pid``), both run and watched by a
-    supervisor (``manage.py live_ingest``)."""
+    """One connection of the publisher: accepted by ``on_publish``, recorded by nginx as
+    it comes (``recording``), transcoded from that file by one ffmpeg (``ffmpeg_pid``)
+    that a supervisor (``manage.py live_ingest``) runs and watches."""
 
     lecture = models.ForeignKey(LiveLecture, on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveIntegerField()
@@ -202,7 +201,7 @@ class IngestSession(models.Model):
     hostname = models.CharField(max_length=255, blank=True)
     supervisor_pid = models.PositiveIntegerField(null=True, blank=True)
     ffmpeg_pid = models.PositiveIntegerField(null=True, blank=True)
-    recorder_pid = models.PositiveIntegerField(null=True, blank=True)
+    recording = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)
 
     class Meta:

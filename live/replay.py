@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
+from pathlib import Path
 
 from django.db import transaction
 
@@ -123,31 +125,37 @@ def publish(*, lecture: LiveLecture) -> str:
 
 
 def keep_source(*, lecture: LiveLecture) -> None:
-    """Join the connections' recordings (the stream as received) into the video's source
-    file, without re-encoding, so that the library can transcode it again one day."""
+    """Join nginx's recordings of the connections (the stream as received) into the
+    video's source file, without re-encoding, so that the library can transcode it again
+    one day. Each recording is removed once it is part of the source."""
     video = Video.objects.filter(pk=lecture.video_id).first()
     if video is None:
         return
     target = video_conf.source_root() / video.source.name
-    parts = sorted(target.parent.glob("part-*.ts"))
+    parts = [
+        Path(path)
+        for path in lecture.sessions.order_by("number").values_list("recording", flat=True)
+        if path and os.path.isfile(path)
+    ]
     if not parts:
         return
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         if len(parts) == 1:
-            os.replace(parts[0], target)
+            shutil.move(parts[0], target)
         else:
             listing = target.parent / "parts.txt"
-            listing.write_text("".join(f"file '{part.name}'\n" for part in parts))
+            listing.write_text("".join(f"file '{part}'\n" for part in parts))
             subprocess.run(
                 ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                  "-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy",
-                 "-f", "mpegts", str(target)],
+                 "-f", "flv", str(target)],
                 check=True, timeout=REMUX_TIMEOUT, capture_output=True,
             )  # fmt: skip
+            listing.unlink()
             for part in parts:
                 part.unlink()
-            listing.unlink()
     except (OSError, subprocess.SubprocessError) as error:
-        logger.warning("live %s: recording parts kept apart: %s", lecture.pk, error)
+        logger.warning("live %s: the recordings stay apart: %s", lecture.pk, error)
         return
     Video.objects.filter(pk=video.pk).update(source_size=target.stat().st_size)

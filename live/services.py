@@ -169,15 +169,14 @@ class Plan:
     """What one connection's ffmpeg writes, and where."""
 
     out_dir: str
-    record_path: str
     ladder: dict
 
 
 @transaction.atomic
 def session_begin(*, session_id: int, hostname: str, pid: int) -> Plan:
-    """The supervisor starts recording a connection. The lecture's first connection
+    """The supervisor starts transcoding a connection. The lecture's first connection
     makes its library video (in the unit's collection, processing until the end); later
-    ones record and write beside it."""
+    ones write beside it."""
     session = IngestSession.objects.select_related("lecture").get(pk=session_id)
     lecture = LiveLecture.objects.select_for_update().get(pk=session.lecture_id)
     now = timezone.now()
@@ -203,10 +202,7 @@ def session_begin(*, session_id: int, hostname: str, pid: int) -> Plan:
     )
     out_dir = video_conf.stream_root() / lecture.rendition_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    source = video_conf.source_root() / lecture.video.source.name
-    source.parent.mkdir(parents=True, exist_ok=True)
-    record = source.parent / f"part-{session.number:03d}.ts"
-    return Plan(out_dir=str(out_dir), record_path=str(record), ladder=lecture.ladder)
+    return Plan(out_dir=str(out_dir), ladder=lecture.ladder)
 
 
 @transaction.atomic
@@ -247,8 +243,8 @@ def session_end(*, session_id: int, error: str = "", now: datetime.datetime | No
         session.state = SessionState.FAILED if error else SessionState.ENDED
         session.ended_at = now
         session.error = error[:2000]
-        session.ffmpeg_pid = session.recorder_pid = None
-        session.save(update_fields=["state", "ended_at", "error", "ffmpeg_pid", "recorder_pid"])
+        session.ffmpeg_pid = None
+        session.save(update_fields=["state", "ended_at", "error", "ffmpeg_pid"])
         lecture = LiveLecture.objects.select_for_update().get(pk=session.lecture_id)
         if lecture.status == LiveStatus.LIVE:
             lecture.status = LiveStatus.RECONNECTING
@@ -268,10 +264,10 @@ def sessions_heartbeat(*, session_ids: list[int], now: datetime.datetime | None 
     )
 
 
-def session_processes(*, session_id: int, **pids: int) -> None:
-    """Remember the pids of a connection's recorder and transcoder (the watchdog kills
-    them if the supervisor dies)."""
-    IngestSession.objects.filter(pk=session_id).update(**pids)
+def session_transcoding(*, session_id: int, pid: int, recording: str) -> None:
+    """Remember the connection's transcoder (the watchdog kills it if the supervisor
+    dies) and nginx's recording it reads."""
+    IngestSession.objects.filter(pk=session_id).update(ffmpeg_pid=pid, recording=recording)
 
 
 # Ending and the replay --------------------------------------------------------------

@@ -10,7 +10,7 @@ action=$1 dir=$2
 case "$action" in
   start)
     rtmp_port=$3 http_port=$4 callback=$5 video_root=$6 secret=$7 stream_secret=$8
-    mkdir -p "$dir"
+    mkdir -p "$dir" "$video_root/recordings"
     user_line=""
     [ "$(id -u)" = 0 ] && user_line="user root root;"
     sed -e "s|@USER_LINE@|$user_line|" -e "s|@DIR@|$dir|g" \

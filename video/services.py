@@ -97,7 +97,7 @@ def video_create_for_recording(
     """A library video that a live lecture is being recorded into: processing until the
     recording is published with ``video.jobs.rendition_set_publish``. Its source (the
     stream as received) is written to ``video.source.path`` while the lecture runs."""
-    name, destination = _source_destination("recording.ts")
+    name, destination = _source_destination("recording.flv")
     video = Video(
         title=title.strip()[:255],
         description=description,

@@ -19,14 +19,15 @@ from django.utils import timezone
 from academies.models import HeadquartersPage, IndustryAcademyPage
 from courses import services as course_services
 from courses.models import LecturerIndexPage, LecturerPage
-from lms.models import HomePage
 from live import conf, services
 from live.ingest import Supervisor
 from live.models import LiveLecture, LiveStatus
+from lms.models import HomePage
 from tests.academies.factories import make_unit
 from tests.courses.factories import make_course, make_learner
 from video import conf as video_conf
 
+MINUTE = datetime.timedelta(minutes=1)
 REPO = Path(__file__).resolve().parents[2]
 PORTS = range(*map(int, os.environ.get("LMS_TEST_LIVE_PORTS", "8640-8690").split("-")))
 
@@ -150,7 +151,13 @@ class World:
         course_services.course_enrol(learner=self.learner, course=self.course)
         self.outsider = make_learner("13900139002", name="赵路人")
 
-    def lecture(self, *, starts_in=datetime.timedelta(minutes=5), length=datetime.timedelta(hours=1), **fields):
+    def lecture(
+        self,
+        *,
+        starts_in=datetime.timedelta(minutes=5),
+        length=datetime.timedelta(hours=1),
+        **fields,
+    ):
         starts = timezone.now() + starts_in
         lecture = LiveLecture(
             title=fields.pop("title", "升压站设备巡视直播课"),
