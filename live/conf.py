@@ -53,7 +53,8 @@ def srt_publish_url(*, port: int, passphrase: str) -> str:
 
 
 def srt_listen_url(*, port: int, passphrase: str) -> str:
+    """For srt-live-transmit (latency in milliseconds)."""
     return (
         f"srt://{settings.LIVE_SRT_BIND}:{port}?mode=listener&passphrase={passphrase}"
-        "&pbkeylen=16&latency=500000&timeout=10000000"
+        "&pbkeylen=16&latency=500"
     )

@@ -7,9 +7,9 @@ listeners. Run by ``manage.py live_ingest`` on the host of the RTMP server.
   runs the library's one-process ladder command on it as it grows
   (``video.transcoding.build_command`` with live options), while it joins the
   connections' playlists into the ones viewers read (``live.hls``).
-- SRT: for every lecture open for publishing and holding an SRT port, an ffmpeg listens
-  there with the lecture's passphrase (a wrong one fails SRT's handshake; a listener
-  takes one caller, so a second publisher is refused) and relays what it receives,
+- SRT: for every lecture open for publishing and holding an SRT port, srt-live-transmit
+  listens there with the lecture's passphrase (a wrong one fails SRT's handshake; once a
+  caller is connected, others are refused) and an ffmpeg relays what it receives,
   unchanged, to nginx under the lecture's stream key — from there it is an RTMP
   publisher like any other, refused or accepted by the same rules.
 
@@ -264,7 +264,13 @@ class SessionRun(threading.Thread):
 
 class Relay(threading.Thread):
     """Listens for an SRT publisher of one lecture and relays it to nginx, again and
-    again (a reconnect) while the lecture is open."""
+    again (a reconnect) while the lecture is open.
+
+    The listener is ``srt-live-transmit`` (Debian's srt-tools): it checks the lecture's
+    passphrase and, once a caller is connected, refuses any other. What it receives (an
+    MPEG-TS stream) goes, unchanged, to an ffmpeg that publishes it to nginx as FLV
+    under the lecture's stream key.
+    """
 
     def __init__(self, lecture: LiveLecture):
         super().__init__(name=f"live-srt-{lecture.pk}", daemon=True)
@@ -272,35 +278,63 @@ class Relay(threading.Thread):
         self.port = lecture.srt_port
         self.passphrase = lecture.srt_passphrase
         self.stream_key = lecture.stream_key
-        self.proc: subprocess.Popen | None = None
+        self.processes: list[subprocess.Popen] = []
         self.stopping = threading.Event()
 
-    def command(self) -> list[str]:
-        target = f"{conf.pull_url(self.stream_key)}?via=srt"
-        return [
-            "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
-            "-i", conf.srt_listen_url(port=self.port, passphrase=self.passphrase),
-            "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy", "-f", "flv", target,
+    def commands(self) -> tuple[list[str], list[str]]:
+        listener = [
+            "srt-live-transmit", "-q", "-a:no", "-ll:error",
+            conf.srt_listen_url(port=self.port, passphrase=self.passphrase), "file://con",
         ]  # fmt: skip
+        relay = [
+            "ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error",
+            # Publish to nginx within a second of the caller: probe briefly.
+            "-analyzeduration", "1000000", "-probesize", "1000000",
+            "-f", "mpegts", "-i", "pipe:0",
+            "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy",
+            "-f", "flv", f"{conf.pull_url(self.stream_key)}?via=srt",
+        ]  # fmt: skip
+        return listener, relay
 
     def run(self):
         while not self.stopping.is_set():
-            self.proc = subprocess.Popen(
-                self.command(),
+            listener_cmd, relay_cmd = self.commands()
+            listener = subprocess.Popen(
+                listener_cmd,
                 stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+            relay = subprocess.Popen(
+                relay_cmd,
+                stdin=listener.stdout,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 start_new_session=True,
             )
-            _out, err = self.proc.communicate()
-            if err and not self.stopping.is_set():
-                logger.info("live %s: SRT relay ended: %s", self.lecture_id, err.decode()[-300:])
-            self.stopping.wait(1.0)
+            listener.stdout.close()
+            self.processes = [listener, relay]
+            if self.stopping.is_set():  # stopped while these were starting
+                self.stop()
+            _out, relay_err = relay.communicate()
+            _out, listener_err = listener.communicate()
+            if not self.stopping.is_set():
+                logger.info(
+                    "live %s: SRT connection ended (listener %s: %s; relay %s: %s)",
+                    self.lecture_id,
+                    listener.returncode,
+                    listener_err.decode(errors="replace")[-300:].strip(),
+                    relay.returncode,
+                    relay_err.decode(errors="replace")[-300:].strip(),
+                )
+            self.stopping.wait(0.5)
 
     def stop(self) -> None:
         self.stopping.set()
-        if self.proc and self.proc.poll() is None:
-            kill_group(self.proc.pid)
+        for proc in self.processes:
+            if proc.poll() is None:
+                kill_group(proc.pid)
 
 
 class Supervisor:

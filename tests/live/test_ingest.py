@@ -2,12 +2,13 @@
 end, and the replay as a ready library video."""
 
 import datetime
+import subprocess
 
 import pytest
 
 from courses.models import CoursePage
 from live import services
-from live.models import IngestSession, LiveStatus, SessionState
+from live.models import IngestSession, LiveLecture, LiveStatus, SessionState
 from video import conf as video_conf
 from video.models import Video, VideoStatus
 from video.transcoding.playlist import read_master, read_media_playlist
@@ -80,3 +81,40 @@ def test_wrong_rotated_and_early_keys_and_a_second_publisher_are_refused(ingest,
     assert first.poll() is None
     assert IngestSession.objects.filter(lecture=lecture).count() == 1
     first.kill()
+
+
+def srt_url(lecture, passphrase=None) -> str:
+    passphrase = passphrase or lecture.srt_passphrase
+    return f"srt://127.0.0.1:{lecture.srt_port}?passphrase={passphrase}&pbkeylen=16"
+
+
+def test_srt_with_the_passphrase_is_relayed_and_a_wrong_one_or_a_second_caller_refused(
+    ingest, world
+):
+    lecture = world.lecture(starts_in=datetime.timedelta(seconds=-5))
+    assert lecture.srt_port is not None
+    wait_for(
+        lambda: subprocess.run(["ss", "-lun"], capture_output=True, text=True).stdout.count(
+            f":{lecture.srt_port} "
+        ),
+        what="the SRT listener",
+    )
+    wrong = ingest.publish(srt_url(lecture, "wrong-passphrase-0000"), seconds=3, fmt="mpegts")
+    assert wrong.wait(timeout=30) != 0
+
+    publisher = ingest.publish(srt_url(lecture), seconds=12, fmt="mpegts")
+    wait_for(lambda: status_of(lecture) == LiveStatus.LIVE, what="the SRT lecture on air")
+    second = ingest.publish(srt_url(lecture), seconds=3, fmt="mpegts")
+    assert second.wait(timeout=30) != 0
+    assert publisher.poll() is None  # the first caller was never interrupted
+    publisher.wait(timeout=30)
+    session = IngestSession.objects.get(lecture=lecture)
+    assert session.protocol == "srt"
+    assert services.lecture_end(lecture=lecture) or status_of(lecture) in (
+        LiveStatus.ENDING,
+        LiveStatus.ENDED,
+    )
+    wait_for(lambda: status_of(lecture) == LiveStatus.ENDED, timeout=60, what="the replay")
+    video = Video.objects.get(pk=LiveLecture.objects.get(pk=lecture.pk).video_id)
+    assert video.status == VideoStatus.READY
+    assert 10 <= video.duration <= 14, video.duration
