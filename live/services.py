@@ -447,11 +447,17 @@ class LiveTimeline:
 
 
 def watch_record(
-    *, lecture: LiveLecture, learner, beat: crediting.Beat, tab: str, live_seconds: float
+    *,
+    lecture: LiveLecture,
+    learner,
+    beat: crediting.Beat,
+    tab: str,
+    live_seconds: float,
+    now: datetime.datetime | None = None,
 ):
     """A heartbeat of the live player: the learner is watching now (the viewer count)
     and earns learning hours under the video rules, with the ledger source 直播课."""
-    now = timezone.now()
+    now = now or timezone.now()
     updated = LiveViewer.objects.filter(lecture=lecture, learner=learner).update(last_seen_at=now)
     if not updated:
         try:

@@ -151,6 +151,17 @@ class World:
         course_services.course_enrol(learner=self.learner, course=self.course)
         self.outsider = make_learner("13900139002", name="赵路人")
 
+    @staticmethod
+    def other_academy_admin():
+        """An administrator of another academy."""
+        hq = HeadquartersPage.objects.get()
+        other = make_unit(
+            hq, IndustryAcademyPage, "吉林省新材料工匠学院", slug="new-materials", industry="新材料"
+        )
+        admin = get_user_model().objects.create_user("admin_other")
+        admin.groups.add(other.admin_group)
+        return admin
+
     def lecture(
         self,
         *,
