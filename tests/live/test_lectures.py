@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.messaging import MemoryBackend
+from accounts.sms import MemoryBackend
 from courses.models import Follow
 from learning.crediting import Beat
 from learning.models import LedgerEntry, LedgerSource
@@ -30,7 +30,7 @@ def world(db):
 
 @pytest.fixture
 def outbox(settings):
-    settings.LEARNER_MESSAGE_BACKEND = "courses.messaging.MemoryBackend"
+    settings.LEARNER_MESSAGE_BACKEND = "accounts.sms.MemoryBackend"
     MemoryBackend.outbox = []
     return MemoryBackend.outbox
 
