@@ -110,6 +110,7 @@ class SessionRun(threading.Thread):
         self.ladder: dict = {}
         self.master_written = False
         self.publisher_gone_at: float | None = None
+        self.transcoder_done = threading.Event()
 
     def run(self):
         error = ""
@@ -150,7 +151,7 @@ class SessionRun(threading.Thread):
                 )
             finally:
                 os.close(read_end)
-                self.stopping = True
+                self.transcoder_done.set()
                 feeder.join()
         except MediaError as exc:
             if not self.stopping:
@@ -204,7 +205,7 @@ class SessionRun(threading.Thread):
         last_data = time.monotonic()
         try:
             with open(recording, "rb") as source:
-                while not self.stopping:
+                while not self.stopping and not self.transcoder_done.is_set():
                     chunk = source.read(FEED_CHUNK)
                     if chunk:
                         os.write(pipe, chunk)

@@ -256,6 +256,11 @@ def session_end(*, session_id: int, error: str = "", now: datetime.datetime | No
             lecture.save(update_fields=["disconnected_at", "updated_at"])
         elif lecture.status == LiveStatus.ENDING:
             _enqueue_finalize(lecture)
+        if error:
+            # The transcoder failed under a publisher who may still be sending: drop them,
+            # so that their encoder reconnects (OBS and phone apps do) as a new connection.
+            stream_key = lecture.stream_key
+            transaction.on_commit(lambda: rtmp.drop_publisher(stream_key=stream_key))
 
 
 def sessions_heartbeat(*, session_ids: list[int], now: datetime.datetime | None = None) -> None:

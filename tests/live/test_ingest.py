@@ -2,14 +2,20 @@
 end, and the replay as a ready library video."""
 
 import datetime
+import os
+import signal
 import subprocess
+import time
+import urllib.error
+import urllib.request
 
 import pytest
 
 from courses.models import CoursePage
-from live import services
+from live import selectors, services
 from live.models import IngestSession, LiveLecture, LiveStatus, SessionState
 from video import conf as video_conf
+from video import selectors as video_selectors
 from video.models import Video, VideoStatus
 from video.transcoding.playlist import read_master, read_media_playlist
 
@@ -18,10 +24,33 @@ from .conftest import status_of, wait_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, b""
+
+
 def test_right_key_goes_live_reconnect_continues_and_the_end_makes_the_replay(ingest, world):
     lecture = world.lecture(starts_in=datetime.timedelta(seconds=-5))
     first = ingest.publish(ingest.rtmp_url(lecture.stream_key), seconds=10)
     wait_for(lambda: status_of(lecture) == LiveStatus.LIVE, what="the lecture on air")
+
+    # Viewers fetch the live playlists and segments from nginx, with signed URLs.
+    lecture.refresh_from_db()
+    base = f"http://127.0.0.1:{ingest.http_port}"
+    master_url = base + selectors.playback_for(lecture).master_url
+    status, master = fetch(master_url)
+    assert status == 200 and b"#EXT-X-STREAM-INF" in master
+    status, playlist = fetch(master_url.replace("master.m3u8", "360p/index.m3u8"))
+    assert status == 200 and b"#EXT-X-PLAYLIST-TYPE:EVENT" in playlist
+    assert b"#EXT-X-ENDLIST" not in playlist
+    segment = next(line for line in playlist.decode().splitlines() if line.endswith(".m4s"))
+    status, body = fetch(master_url.replace("master.m3u8", f"360p/{segment}"))
+    assert status == 200 and len(body) > 1000
+    forged = master_url.replace("/hls/", "/hls/AAAA", 1)
+    assert fetch(forged)[0] == 403
     first.wait(timeout=30)
     wait_for(lambda: status_of(lecture) == LiveStatus.RECONNECTING, what="the drop noticed")
 
@@ -50,6 +79,10 @@ def test_right_key_goes_live_reconnect_continues_and_the_end_makes_the_replay(in
     assert playlist.ended
     text = (out / "360p/index.m3u8").read_text()
     assert "#EXT-X-DISCONTINUITY" in text and "#EXT-X-PLAYLIST-TYPE:EVENT" in text
+    # The replay is served by the same nginx, through the library's signed URLs.
+    replay = video_selectors.playback_for(Video.objects.get(pk=video.pk))
+    status, body = fetch(base + replay.master_url)
+    assert status == 200 and b"#EXT-X-STREAM-INF" in body
     # The replay is the lesson's video, published: the search index and learners see it.
     course = CoursePage.objects.get(pk=world.course.pk)
     assert [lesson.video_id for lesson in course.lessons()] == [None, video.pk]
@@ -118,3 +151,21 @@ def test_srt_with_the_passphrase_is_relayed_and_a_wrong_one_or_a_second_caller_r
     video = Video.objects.get(pk=LiveLecture.objects.get(pk=lecture.pk).video_id)
     assert video.status == VideoStatus.READY
     assert 10 <= video.duration <= 14, video.duration
+
+
+def test_a_crashed_transcoder_keeps_what_was_recorded(ingest, world):
+    lecture = world.lecture(starts_in=datetime.timedelta(seconds=-5))
+    publisher = ingest.publish(ingest.rtmp_url(lecture.stream_key), seconds=40)
+    wait_for(lambda: status_of(lecture) == LiveStatus.LIVE, what="the lecture on air")
+    session = IngestSession.objects.get(lecture=lecture)
+    wait_for(lambda: IngestSession.objects.get(pk=session.pk).ffmpeg_pid, what="the pid")
+    time.sleep(6)
+    os.kill(IngestSession.objects.get(pk=session.pk).ffmpeg_pid, signal.SIGKILL)
+    # The failed connection is dropped; the publisher (ffmpeg here, not OBS) does not
+    # come back, so the grace period ends the lecture with what was recorded.
+    assert publisher.wait(timeout=30) != 0
+    wait_for(lambda: status_of(lecture) == LiveStatus.ENDED, timeout=60, what="the replay")
+    session.refresh_from_db()
+    assert session.state == SessionState.FAILED
+    video = Video.objects.get(pk=LiveLecture.objects.get(pk=lecture.pk).video_id)
+    assert video.status == VideoStatus.READY and video.duration >= 4
