@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose="${1:-run}"
-packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm)
+# nginx with its RTMP module and srt-tools: the live lectures' ingest (RTMP, SRT).
+packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm nginx libnginx-mod-rtmp srt-tools)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql chromium openjdk-17-jre-headless unzip curl)
+  packages+=(postgresql chromium openjdk-17-jre-headless unzip curl wrk)
 fi
 
 missing=()

@@ -22,6 +22,7 @@ from courses.models import LecturerIndexPage, LecturerPage
 from live import conf, services
 from live.ingest import Supervisor
 from live.models import LiveLecture, LiveStatus
+from lms.demo import DEMO_PASSWORD
 from lms.models import HomePage
 from tests.academies.factories import make_unit
 from tests.courses.factories import make_course, make_learner
@@ -36,12 +37,13 @@ def free_port(taken=()) -> int:
     for port in PORTS:
         if port in taken:
             continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+        try:  # free for TCP (RTMP, HTTP) and UDP (SRT) alike
+            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                with socket.socket(socket.AF_INET, kind) as probe:
+                    probe.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return port
     raise RuntimeError("no free port for the ingest servers")
 
 
@@ -136,7 +138,9 @@ class World:
             hq, IndustryAcademyPage, "吉林省新能源工匠学院", slug="new-energy", industry="新能源"
         )
         users = get_user_model().objects
-        self.lecturer_user = users.create_user("lecturer_live", first_name="王", last_name="建国")
+        self.lecturer_user = users.create_user(
+            "lecturer_live", password=DEMO_PASSWORD, first_name="王", last_name="建国"
+        )
         self.lecturer_user.groups.add(self.academy.lecturer_group)
         self.admin = users.create_user("admin_live")
         self.admin.groups.add(self.academy.admin_group)
