@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
@@ -37,6 +38,7 @@ from live.models import (
     new_passphrase,
     new_stream_key,
 )
+from nightschool.models import ClassSession
 from video import conf as video_conf
 from video.services import video_create_for_recording
 
@@ -69,6 +71,20 @@ def lecture_prepare(*, lecture: LiveLecture, user=None) -> LiveLecture:
     lecture.full_clean()
     if lecture.srt_port is None:
         lecture.srt_port = _free_srt_port(lecture)
+    return lecture
+
+
+@transaction.atomic
+def lecture_save(*, lecture: LiveLecture, user=None) -> LiveLecture:
+    """Schedule (or reschedule) a lecture. A night-school class taught online gets the
+    lecture's page as its online link, so its booked learners find the broadcast."""
+    lecture_prepare(lecture=lecture, user=user)
+    lecture.save()
+    if lecture.class_session_id:
+        url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(
+            "live:lecture", args=(lecture.pk,)
+        )
+        ClassSession.objects.filter(pk=lecture.class_session_id).update(online_url=url)
     return lecture
 
 

@@ -40,13 +40,11 @@ class LecturePermissionPolicy(BasePermissionPolicy):
 
 
 class SavesThroughService:
-    """The unit, the SRT port and the checks come from ``services.lecture_prepare``."""
+    """The unit, the SRT port and the checks come from ``services.lecture_save``."""
 
     def save_instance(self):
         lecture = self.form.save(commit=False)
-        services.lecture_prepare(lecture=lecture, user=self.request.user)
-        lecture.save()
-        return lecture
+        return services.lecture_save(lecture=lecture, user=self.request.user)
 
 
 class LectureCreateView(SavesThroughService, CreateView):

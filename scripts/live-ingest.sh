@@ -4,6 +4,8 @@
 #   scripts/live-ingest.sh stop DIR
 # CALLBACK_URL is the platform's base URL (e.g. http://127.0.0.1:8000), which nginx asks
 # whether a publisher may stream. The configuration is live/ingest/nginx.conf.template.
+# RTMP listens on 127.0.0.1 unless LMS_LIVE_LISTEN says otherwise (0.0.0.0: publishers on
+# the network); segments and the control API stay on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 action=$1 dir=$2
@@ -15,7 +17,7 @@ case "$action" in
     [ "$(id -u)" = 0 ] && user_line="user root root;"
     sed -e "s|@USER_LINE@|$user_line|" -e "s|@DIR@|$dir|g" \
         -e "s|@WORKERS@|${LMS_LIVE_NGINX_WORKERS:-1}|" \
-        -e "s|@RTMP_LISTEN@|127.0.0.1:$rtmp_port|g" -e "s|@HTTP_LISTEN@|127.0.0.1:$http_port|" \
+        -e "s|@RTMP_LISTEN@|${LMS_LIVE_LISTEN:-127.0.0.1}:$rtmp_port|g" -e "s|@HTTP_LISTEN@|127.0.0.1:$http_port|" \
         -e "s|@CALLBACK@|${callback%/}|g" -e "s|@SECRET@|$secret|g" \
         -e "s|@STREAM_SECRET@|$stream_secret|" -e "s|@VIDEO_ROOT@|$video_root|" \
         live/ingest/nginx.conf.template >"$dir/nginx.conf"

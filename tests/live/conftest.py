@@ -183,9 +183,7 @@ class World:
             ends_at=starts + length,
             **fields,
         )
-        services.lecture_prepare(lecture=lecture, user=self.admin)
-        lecture.save()
-        return lecture
+        return services.lecture_save(lecture=lecture, user=self.admin)
 
 
 @pytest.fixture

@@ -252,3 +252,31 @@ def test_an_admin_schedules_a_lecture_for_a_lesson_of_their_own_academy(world, c
     client.force_login(world.learner)
     lesson_page = client.get(world.course.url + f"lessons/{world.lesson.key}/")
     assert reverse("live:lecture", args=(lecture.pk,)) in lesson_page.content.decode()
+
+
+def test_a_night_school_class_taught_online_links_its_lecture(db, client):
+    from tests.nightschool.factories import make_learner, make_school, make_session
+
+    school = make_school()
+    session = make_session(school.site, school.course, lecturer=school.lecturer)
+    lecture = services.lecture_save(
+        lecture=LiveLecture(
+            title="书法(楷书)第 3 讲 · 线上同步",
+            class_session=session,
+            lecturer=school.lecturer,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+        ),
+        user=school.admin,
+    )
+    assert lecture.unit_id == school.site.pk
+    session.refresh_from_db()
+    assert session.online_url.endswith(reverse("live:lecture", args=(lecture.pk,)))
+    # The class is broadcast for those who cannot come: any learner may watch.
+    client.force_login(make_learner("13900139099"))
+    assert client.get(reverse("live:lecture", args=(lecture.pk,))).status_code == 200
+    # Its lecturer runs it; an academy admin elsewhere does not.
+    client.force_login(school.lecturer_user)
+    assert client.get(reverse("live_lectures:stream", args=(lecture.pk,))).status_code == 200
+    client.force_login(school.academy_admin)
+    assert client.get(reverse("live_lectures:stream", args=(lecture.pk,))).status_code == 404
