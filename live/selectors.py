@@ -92,7 +92,9 @@ def viewers_now(*, lecture: LiveLecture, now: datetime.datetime | None = None) -
 def questions_for(*, lecture: LiveLecture, user, moderator: bool) -> list[LiveQuestion]:
     """The latest questions: all of them for moderators; for others the visible ones and
     their own (a hidden question is not shown back to anyone else)."""
-    questions = LiveQuestion.objects.filter(lecture=lecture).select_related("author")
+    questions = LiveQuestion.objects.filter(lecture=lecture).select_related(
+        "author", "author__learner_profile"
+    )
     if not moderator:
         questions = questions.filter(Q(hidden_at=None) | Q(author=user))
     latest = list(questions.order_by("-created_at", "-pk")[:QUESTIONS_SHOWN])

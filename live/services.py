@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
@@ -40,6 +40,7 @@ from live.models import (
 )
 from nightschool.models import ClassSession
 from video import conf as video_conf
+from video.models import Video, VideoStatus
 from video.services import video_create_for_recording
 
 logger = logging.getLogger(__name__)
@@ -336,14 +337,10 @@ def lecture_finalize(*, lecture_id: int) -> str:
         outcome = replay.publish(lecture=lecture)
     except Exception as error:
         logger.exception("live %s: the replay could not be made", lecture_id)
-        LiveLecture.objects.filter(pk=lecture_id, status=LiveStatus.ENDING).update(
-            status=LiveStatus.FAILED, failure_reason=repr(error)[:2000]
-        )
+        _unmade(lecture, LiveStatus.FAILED, repr(error))
         return "failed"
     if outcome == "empty":
-        LiveLecture.objects.filter(pk=lecture_id, status=LiveStatus.ENDING).update(
-            status=LiveStatus.MISSED, failure_reason="nothing was recorded"
-        )
+        _unmade(lecture, LiveStatus.MISSED, "nothing was recorded")
         return "missed"
     lecture.refresh_from_db()
     if lecture.course_id and lecture.lesson_key:
@@ -357,6 +354,21 @@ def lecture_finalize(*, lecture_id: int) -> str:
         notices.replay_ready(lecture=lecture, learners=selectors.audience(lecture=lecture))
     replay.keep_source(lecture=lecture)
     return "ready"
+
+
+def _unmade(lecture: LiveLecture, status: str, detail: str) -> None:
+    """No replay: the lecture says why, and its recording video is failed, not left
+    processing in the library."""
+    with transaction.atomic():
+        LiveLecture.objects.filter(pk=lecture.pk, status=LiveStatus.ENDING).update(
+            status=status, failure_reason=detail[:2000]
+        )
+        if lecture.video_id:
+            with translation.override(settings.LANGUAGE_CODE):
+                reason = _("The live lecture's recording could not be made into a video.")
+            Video.objects.filter(pk=lecture.video_id, current_rendition_set=None).update(
+                status=VideoStatus.FAILED, failure_reason=reason
+            )
 
 
 # The clock: grace periods, missed lectures, dead supervisors, reminders --------------

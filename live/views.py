@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.selectors import display_name
 from learning.crediting import Beat
 from live import conf, selectors, services
 from live.models import LiveQuestion, LiveStatus, Protocol
@@ -84,7 +85,7 @@ def _question_json(question: LiveQuestion, user) -> dict:
     return {
         "id": question.pk,
         "text": question.text,
-        "author": question.author.first_name or question.author.get_username()[-4:],
+        "author": display_name(question.author),
         "answered": question.answered_at is not None,
         "hidden": question.hidden_at is not None,
         "mine": question.author_id == user.pk,

@@ -151,6 +151,7 @@ def test_publishing_is_refused_outside_the_window_and_the_grace_period_ends_it(
     lecture.refresh_from_db()
     # The fake lecture has no real segments: its replay cannot be made, and says so.
     assert lecture.status in (LiveStatus.FAILED, LiveStatus.MISSED)
+    assert lecture.failure_reason
     with pytest.raises(services.PublishRefused):
         services.publish_authorize(stream_key=lecture.stream_key)
 
