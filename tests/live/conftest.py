@@ -191,7 +191,7 @@ def world(site_tree):
     return World()
 
 
-def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.25, what: str = ""):
+def wait_for(predicate, *, timeout: float = 60.0, interval: float = 0.25, what: str = ""):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
