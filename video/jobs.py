@@ -239,17 +239,21 @@ def _publish(job: TranscodeJob, stage: Path, result: TranscodeResult) -> None:
                 error="",
             ):
                 raise Superseded
-            rendition_set_publish(video_id=job.video_id, directory=directory, result=result)
+            previous_poster = rendition_set_publish(
+                video_id=job.video_id, directory=directory, result=result
+            )
     except Exception:
         shutil.rmtree(final, ignore_errors=True)
         raise
+    files.poster_discard(name=previous_poster)
     logger.info("video %s published %s in %s", job.video_id, directory, result.timings)
 
 
-def rendition_set_publish(*, video_id: int, directory: str, result: TranscodeResult) -> None:
+def rendition_set_publish(*, video_id: int, directory: str, result: TranscodeResult) -> str:
     """Make the finished HLS package in ``directory`` (under the stream root) the one the
     video plays, and the video ready. Call inside a transaction; the files must be
-    complete. Transcoding jobs and finished live lectures both end here."""
+    complete. Transcoding jobs and finished live lectures both end here. Returns the
+    replaced poster, for the caller to discard once the transaction has committed."""
     video = Video.objects.select_for_update().get(pk=video_id)
     now = timezone.now()
     rendition_set = RenditionSet.objects.create(
@@ -280,7 +284,7 @@ def rendition_set_publish(*, video_id: int, directory: str, result: TranscodeRes
         ready_at=now,
         updated_at=now,
     )
-    transaction.on_commit(lambda: files.poster_discard(name=previous_poster))
+    return previous_poster
 
 
 def job_fail(
