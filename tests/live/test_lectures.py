@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from academies.models import IndustryAcademyPage
 from accounts.sms import MemoryBackend
 from courses.models import Follow
 from learning.crediting import Beat
@@ -17,6 +18,7 @@ from learning.models import LedgerEntry, LedgerSource
 from live import services, tasks
 from live.models import IngestSession, LiveLecture, LiveQuestion, LiveStatus, SessionState
 from lms.models import Notification
+from tests.courses.factories import make_course
 
 from .conftest import World
 
@@ -223,12 +225,21 @@ def test_the_stream_key_is_shown_only_to_the_lecturer_and_the_units_admins(world
 
 
 def test_an_admin_schedules_a_lecture_for_a_lesson_of_their_own_academy(world, client):
+    World.other_academy_admin()
+    elsewhere = make_course(
+        IndustryAcademyPage.objects.get(slug="new-materials"), "锂电池材料", lessons=1
+    )
     client.force_login(world.admin)
     add = reverse("live_lectures:add")
     form = client.get(add)
     assert form.status_code == 200
     choice = f"{world.course.pk}:{world.lesson.key}"
     assert choice in form.content.decode()
+    # Another academy's lessons are neither offered nor accepted.
+    foreign = f"{elsewhere.pk}:{elsewhere.lessons()[0].key}"
+    assert foreign not in form.content.decode()
+    refused = client.post(add, {"title": "越权直播", "lesson": foreign})
+    assert refused.status_code == 200 and not LiveLecture.objects.filter(title="越权直播").exists()
     starts = timezone.localtime() + datetime.timedelta(days=1)
     answer = client.post(
         add,
