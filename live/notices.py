@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lms.notifications import notify
+from lms.services import notify
 
 
 def _when(moment) -> str:

@@ -2,7 +2,7 @@
 
 The segments stay where the live viewers fetched them; the playlists get their end, the
 master is measured from the files, and the library's own validation checks the package
-before ``video.jobs.rendition_set_publish`` makes it the video's.
+before ``video.services.rendition_set_publish`` makes it the video's.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.db import transaction
 from live import hls
 from live.models import LiveLecture
 from video import conf as video_conf
-from video.jobs import rendition_set_publish
 from video.models import Video
+from video.services import rendition_set_publish
 from video.transcoding import ProbeResult, Rung, validate, write_master
 from video.transcoding.command import AUDIO_NAME, MASTER_NAME, rendition_uri
 from video.transcoding.images import (

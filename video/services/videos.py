@@ -98,7 +98,7 @@ def video_create_for_recording(
     description: str = "",
 ) -> Video:
     """A library video that a live lecture is being recorded into: processing until the
-    recording is published with ``video.jobs.rendition_set_publish``. Its source (the
+    recording is published with ``video.services.rendition_set_publish``. Its source (the
     stream as received) is written to ``video.source.path`` while the lecture runs."""
     name, destination = _source_destination("recording.flv")
     video = Video(
