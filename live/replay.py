@@ -34,6 +34,8 @@ from video.transcoding.pipeline import Rendition, TranscodeResult
 logger = logging.getLogger(__name__)
 
 REMUX_TIMEOUT = 1800
+# Audio segments end a few milliseconds off the video's 2 s marks.
+ALIGN_SLACK_SECONDS = 0.25
 
 
 def rungs_of(ladder: dict) -> list[Rung]:
@@ -51,17 +53,41 @@ def end_playlists(out_dir: str, lecture: LiveLecture) -> float:
     names = rendition_names(lecture.ladder)
     if not names:
         return 0.0
+    renditions = aligned(
+        {name: hls.lecture_segments(os.path.join(out_dir, name)) for name in names}
+    )
     lengths = []
-    for name in names:
-        directory = os.path.join(out_dir, name)
-        segments = hls.lecture_segments(directory)
+    for name, segments in renditions.items():
         if not segments:
             return 0.0
         segments = hls.trim_before(segments, lecture.starts_at)
+        directory = os.path.join(out_dir, name)
         hls.write_index(directory, segments, ended=True)
         hls.remove_unlisted(directory, segments)
         lengths.append(sum(segment.duration for segment in segments))
     return lengths[0]
+
+
+def aligned(renditions: dict[str, list[hls.LiveSegment]]) -> dict[str, list[hls.LiveSegment]]:
+    """Every rendition cut, connection by connection, to the length all of them reached:
+    an ffmpeg that was killed or stopped may have finished a segment in one rendition
+    and not yet in another, and a replay's renditions must last the same."""
+    sessions = sorted({segment.session for segments in renditions.values() for segment in segments})
+    kept = {name: [] for name in renditions}
+    for session in sessions:
+        parts = {
+            name: [segment for segment in segments if segment.session == session]
+            for name, segments in renditions.items()
+        }
+        common = min(sum(segment.duration for segment in part) for part in parts.values())
+        for name, part in parts.items():
+            end = 0.0
+            for segment in part:
+                end += segment.duration
+                if end > common + ALIGN_SLACK_SECONDS:
+                    break
+                kept[name].append(segment)
+    return kept
 
 
 def publish(*, lecture: LiveLecture) -> str:

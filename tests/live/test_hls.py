@@ -48,3 +48,20 @@ def test_a_lecture_streamed_only_before_its_start_keeps_its_last_segment(tmp_pat
     write_session(tmp_path, 1, 3, at=START - datetime.timedelta(minutes=10))
     segments = hls.lecture_segments(str(tmp_path))
     assert [s.uri for s in hls.trim_before(segments, START)] == ["s1-00002.m4s"]
+
+
+def test_renditions_are_cut_to_the_length_all_of_them_reached(tmp_path):
+    from live.replay import aligned
+
+    for name, count in (("360p", 5), ("240p", 4), ("audio", 5)):
+        (tmp_path / name).mkdir()
+        write_session(tmp_path / name, 1, count, at=START)
+        write_session(tmp_path / name, 2, 2, at=START + datetime.timedelta(minutes=1))
+    renditions = aligned(
+        {name: hls.lecture_segments(str(tmp_path / name)) for name in ("360p", "240p", "audio")}
+    )
+    assert {name: len(segments) for name, segments in renditions.items()} == {
+        "360p": 6,
+        "240p": 6,
+        "audio": 6,
+    }
