@@ -358,6 +358,7 @@ class Supervisor:
                 stop.wait(POLL_SECONDS)
         finally:
             self.shutdown()
+            connection.close()
 
     def tick(self, now: datetime.datetime | None = None) -> None:
         now = now or timezone.now()
