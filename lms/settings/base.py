@@ -191,8 +191,6 @@ else:
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # The alias searches go through; a rebuild builds a new index behind it and swaps.
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "lms-courses")
-# bigram (any stock node), cjk (analysis-common), smartcn or ik (their plugins)
-ELASTICSEARCH_CHINESE_ANALYSIS = os.environ.get("ELASTICSEARCH_CHINESE_ANALYSIS", "bigram")
 
 # Video library. Files go under LMS_DATA_DIR/video/ unless LMS_VIDEO_ROOT says otherwise;
 # nginx serves LMS_VIDEO_ROOT/hls with the secure_link settings in video/signing.py. A job
