@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from search import text
@@ -168,37 +169,59 @@ class QueryPlan:
 
 
 # Reading the query
-def _vocabulary(synonyms) -> dict[str, tuple[str, ...]]:
-    """Each normalised vocabulary term and the terms that may stand for it."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """Each normalised vocabulary term and the terms that may stand for it, and the
+    lengths of the terms, longest first."""
+
+    alternatives: dict[str, tuple[str, ...]]
+    lengths: tuple[int, ...]
+
+    def longest_in(self, piece: str) -> tuple[int, str] | None:
+        """Where the longest term found in `piece` is (the first of that length), and
+        the term; a Latin term only as a whole word, one letter never."""
+        for size in self.lengths:
+            for at in range(len(piece) - size + 1):
+                term = piece[at : at + size]
+                known = term in self.alternatives and (size > 1 or not term.isascii())
+                if known and _whole_latin(piece, at, term):
+                    return at, term
+        return None
+
+
+@lru_cache(maxsize=8)
+def vocabulary(synonyms: tuple[tuple[str, ...], ...]) -> Vocabulary:
+    """The vocabulary of these groups of synonyms, read once: every search of the
+    site passes the same groups."""
     by_term: dict[str, list[str]] = {}
     for group in synonyms:
         terms = [t for t in dict.fromkeys(text.normalize(term) for term in group) if t]
         for term in terms:
             by_term.setdefault(term, []).extend(other for other in terms if other != term)
-    return {term: tuple(dict.fromkeys(others)) for term, others in by_term.items()}
+    alternatives = {term: tuple(dict.fromkeys(others)) for term, others in by_term.items()}
+    return Vocabulary(alternatives, tuple(sorted({len(t) for t in alternatives}, reverse=True)))
 
 
 def units(query: str, synonyms=()) -> list[Unit]:
     """The query's words: vocabulary terms first (longest first), jieba's words for
     the rest; filler words marked."""
-    vocabulary = _vocabulary(synonyms)
+    words_known = vocabulary(tuple(synonyms))
+    known, longest_in = words_known.alternatives, words_known.longest_in
     found: list[Unit] = []
 
     def read(piece: str) -> None:
         piece = piece.strip()
         if not piece:
             return
-        for term in sorted(vocabulary, key=len, reverse=True):
-            at = piece.find(term) if len(term) > 1 or not term.isascii() else -1
-            if at < 0 or not _whole_latin(piece, at, term):
-                continue
+        if match := longest_in(piece):
+            at, term = match
             read(piece[:at])
-            found.append(Unit(term, (term, *vocabulary[term])))
+            found.append(Unit(term, (term, *known[term])))
             read(piece[at + len(term) :])
             return
         for word in text.words(piece):
-            if word in vocabulary:
-                found.append(Unit(word, (word, *vocabulary[word])))
+            if word in known:
+                found.append(Unit(word, (word, *known[word])))
             else:
                 found.append(Unit(word, (word,), filler=word in text.FILLER))
 
