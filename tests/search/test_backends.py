@@ -294,6 +294,28 @@ def test_facets_count_what_the_query_finds(indexed):
     assert {v.value: v.count for v in results.facets["hours"]} == {"4-16": 1}
 
 
+def test_facets_follow_new_values_and_renamed_labels(backend, refresh):
+    """The embedded backend keeps the facet values it has seen per process: a new
+    academy and a renamed category must still be counted and labelled after a search."""
+    backend.index([make_doc(1, "焊接入门", category_id="7", category="职业发展")])
+    refresh()
+    first = backend.search(SearchQuery(text="焊接"))
+    assert {v.value: v.count for v in first.facets["academy"]} == {"1": 1}
+
+    backend.index(
+        [
+            make_doc(1, "焊接入门", category_id="7", category="技能提升"),
+            make_doc(2, "焊接进阶", academy_id="9", academy="吉林省新农业工匠学院"),
+        ]
+    )
+    refresh()
+    again = backend.search(SearchQuery(text="焊接"))
+    academy = {v.value: (v.label, v.count) for v in again.facets["academy"]}
+    assert academy["9"] == ("吉林省新农业工匠学院", 1)
+    assert {v.label for v in again.facets["category"]} >= {"技能提升"}
+    assert "职业发展" not in {v.label for v in again.facets["category"] if v.value == "7"}
+
+
 def test_sort_and_pages(indexed):
     newest = indexed.search(SearchQuery(sort="newest", page_size=4))
     assert [hit.id for hit in newest.hits] == [6, 5, 4, 3]
