@@ -1,6 +1,13 @@
-"""The catalogue, a course with its outline, enrolling and leaving, and the learner's
-courses, as JSON for apps; thin over `courses.selectors` and `courses.services`."""
+"""The catalogue, a course with its outline, enrolling and leaving, the learner's courses
+and profile, and the lesson heartbeat, as JSON for apps; thin over `courses.selectors` and
+`courses.services`.
 
+Heartbeat body, as static/js/video-player.js sends it (a text lesson's page sends only
+``visible`` and ``tab``): ``{"position": s, "rate": r, "ranges": [[from, to], …],
+"visible": bool, "tab": "id"}``; checked by `learning.crediting.read_beat`.
+"""
+
+from django.http import Http404
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -8,8 +15,9 @@ from courses import selectors, services
 from courses.forms import CourseCatalogueForm
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
 from courses.views import ENROLLED_MESSAGES
-from learning.selectors import CourseProgress, course_progress_for
-from lms.api import ApiError, absolute, api_view, form_error, page_json, respond
+from learning.crediting import BeatError, read_beat, read_tab
+from learning.selectors import CourseProgress, resume_position
+from lms.api import ApiError, absolute, api_view, form_error, page_json, read_json, respond
 
 
 def _choice(value: str, label) -> dict:
@@ -159,7 +167,7 @@ def course_detail(request, course_id: int):
                 progress_json(
                     request,
                     course,
-                    course_progress_for(learner=request.user, courses=[course])[course.pk],
+                    selectors.course_progress(learner=request.user, courses=[course])[course.pk],
                 )
                 if studying
                 else None
@@ -227,5 +235,60 @@ def my_courses(request):
                 }
                 for enrolment, position in courses.waiting
             ],
+        }
+    )
+
+
+@api_view("GET", "POST", login=True)
+def lesson_progress(request, key):
+    """GET: where to resume the lesson. POST: a heartbeat of its player or text page."""
+    # The hottest address of the site (every studying learner, every 15 s): a few queries.
+    found = selectors.lesson_for_study(request=request, key=key)
+    if found is None or not found.visible:
+        raise Http404
+    if not found.may_study:
+        raise ApiError("not_enrolled", _("Enrol in the course to record your learning."), 403)
+    if request.method == "GET":
+        return respond({"position": resume_position(learner=request.user, lesson_key=key)})
+    payload = read_json(request, _("The progress report could not be read."))
+    try:
+        beat = read_beat(payload, duration=found.lesson.duration)
+        tab = read_tab(payload.get("tab"), default=request.session.session_key or "app")
+    except BeatError as error:
+        raise ApiError(
+            "invalid",
+            _("The progress report was refused and nothing was recorded: %(reason)s")
+            % {"reason": error.message},
+        ) from error
+    state = services.lesson_heartbeat(learner=request.user, lesson=found.lesson, beat=beat, tab=tab)
+    return respond(
+        {
+            "position": state.lesson.position,
+            "coverage": round(state.lesson.coverage, 3),
+            "credited_seconds": round(state.lesson.credited_seconds),
+            "lesson_complete": state.lesson.lesson_complete,
+            "course_complete": state.course_complete,
+        }
+    )
+
+
+@api_view("GET", login=True)
+def me(request):
+    user = request.user
+    profile = selectors.learner_profile(user=user)
+    year = selectors.learner_year(user=user)
+    return respond(
+        {
+            "id": user.pk,
+            "phone": user.username,
+            "name": profile.real_name if profile else user.get_full_name(),
+            "work_unit": profile.work_unit if profile else "",
+            "phone_verified": profile.phone_verified if profile else False,
+            "hours": {
+                "year": year.year,
+                "hours": float(year.hours),
+                "target_hours": year.target_hours,
+                "percent": year.percent,
+            },
         }
     )

@@ -4,9 +4,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestriction
 
@@ -31,6 +33,7 @@ from learning.selectors import (
     course_progress_for,
     learner_year_progress,
 )
+from learning.study import Measure, StudiedLesson, Titled
 from video.models import Video, VideoStatus
 
 COURSE_CARD_RENDITION = "fill-480x270"
@@ -185,31 +188,147 @@ def course_detail(*, course: CoursePage, user) -> dict:
     }
 
 
-def lessons_to_study(*, user) -> QuerySet:
-    """Lessons with their chapter, course (`lesson.chapter.course`) and video, and whether
-    the user is actively enrolled in the course (`lesson.enrolled`, for `may_study`), in
-    one query. Lesson texts and course descriptions are left unread."""
-    lessons = Lesson.objects.select_related("chapter__course", "video").defer(
-        "body", "chapter__course__description"
+def studied_lesson(*, lesson: Lesson, course: Page, unit: Page | None) -> StudiedLesson:
+    """What the learning app is told of a lesson (with its video read): how study of it is
+    measured, and its length — the video's (once probed), else the stated study time."""
+    return _studied(
+        key=lesson.key,
+        video_id=lesson.video_id,
+        video_duration=lesson.video.duration if lesson.video_id and lesson.video else None,
+        study_minutes=lesson.study_minutes,
+        course=Titled(course.pk, course.title),
+        unit=Titled(unit.pk, unit.title) if unit else None,
     )
-    if not user.is_authenticated:
-        return lessons.annotate(enrolled=Value(False))
-    enrolments = Enrolment.objects.filter(
-        learner=user, course_id=OuterRef("chapter__course_id"), status=EnrolmentStatus.ACTIVE
-    )
-    return lessons.annotate(enrolled=Exists(enrolments))
 
 
-def may_study(*, user, course: CoursePage, enrolled: bool | None = None) -> bool:
-    """Enrolled learners and the course's administrators may open its lessons. `enrolled`:
-    whether the user is actively enrolled, when the caller has read it already."""
+def _studied(*, key, video_id, video_duration, study_minutes, course, unit) -> StudiedLesson:
+    if video_id:
+        measure, duration = Measure.VIDEO, float(video_duration or 0)
+    elif study_minutes:
+        measure, duration = Measure.READING, float(study_minutes * 60)
+    else:
+        measure, duration = Measure.NONE, 0.0
+    return StudiedLesson(key=key, measure=measure, duration=duration, course=course, unit=unit)
+
+
+@dataclass(frozen=True)
+class LessonForStudy:
+    """A lesson whose heartbeat arrived, with what decides whether it may be recorded."""
+
+    lesson: StudiedLesson
+    course_id: int
+    visible: bool
+    may_study: bool
+
+
+def _at_or_above(path_of) -> Q:
+    """Pages at or above the page whose tree path is the expression `path_of`: the
+    prefixes of its path, looked up in the path index."""
+    levels = Page._meta.get_field("path").max_length // Page.steplen
+    return Q(path__in=[Substr(path_of, 1, Page.steplen * level) for level in range(1, levels + 1)])
+
+
+def _units_above(path_of) -> QuerySet:
+    """Unit pages at or above the page whose tree path is `path_of`, nearest first."""
+    return Page.objects.filter(
+        _at_or_above(path_of),
+        content_type__in=ContentType.objects.get_for_models(*unit_page_models()).values(),
+    ).order_by("-depth")
+
+
+def lesson_for_study(*, request, key) -> LessonForStudy | None:
+    """The lesson with its course, the course's unit and whether the user may study it
+    (sees the course and is actively enrolled, or administers it), for the lesson's
+    heartbeat: the busiest address of the site. One query when, as almost always, no view
+    restriction or alias is above the course; None for no such lesson."""
+    user = request.user
+    course_path = OuterRef("chapter__course__path")
+    row = (
+        Lesson.objects.filter(key=key)
+        .annotate(
+            enrolled=Exists(
+                Enrolment.objects.filter(
+                    learner_id=user.pk,
+                    course_id=OuterRef("chapter__course_id"),
+                    status=EnrolmentStatus.ACTIVE,
+                )
+            ),
+            guarded=Exists(
+                Page.objects.filter(_at_or_above(course_path)).filter(
+                    Q(alias_of__isnull=False) | Q(view_restrictions__isnull=False)
+                )
+            ),
+            unit_id=Subquery(_units_above(course_path).values("pk")[:1]),
+            unit_title=Subquery(_units_above(course_path).values("title")[:1]),
+        )
+        .values(
+            "key",
+            "video_id",
+            "video__duration",
+            "study_minutes",
+            "chapter__course_id",
+            "chapter__course__title",
+            "chapter__course__live",
+            "enrolled",
+            "guarded",
+            "unit_id",
+            "unit_title",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    course_id = row["chapter__course_id"]
+    lesson = _studied(
+        key=row["key"],
+        video_id=row["video_id"],
+        video_duration=row["video__duration"],
+        study_minutes=row["study_minutes"],
+        course=Titled(course_id, row["chapter__course__title"]),
+        unit=Titled(row["unit_id"], row["unit_title"]) if row["unit_id"] else None,
+    )
+    course = None
+    visible = row["chapter__course__live"] and not row["guarded"]
+    if not visible:
+        course = CoursePage.objects.get(pk=course_id)
+        visible = may_see_course(request=request, course=course)
+    may_study = visible and user.is_authenticated and row["enrolled"]
+    if visible and user.is_authenticated and not may_study:
+        course = course or CoursePage.objects.get(pk=course_id)
+        may_study = can_manage_course(user=user, course=course)
+    return LessonForStudy(lesson=lesson, course_id=course_id, visible=visible, may_study=may_study)
+
+
+def may_study(*, user, course: CoursePage) -> bool:
+    """Enrolled learners and the course's administrators may open its lessons."""
     if not user.is_authenticated:
         return False
-    if enrolled is None:
-        enrolled = Enrolment.objects.filter(
-            learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
-        ).exists()
+    enrolled = Enrolment.objects.filter(
+        learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
+    ).exists()
     return enrolled or can_manage_course(user=user, course=course)
+
+
+def course_outlines(*, course_ids) -> dict[int, list[Lesson]]:
+    """The lessons of each course in outline order (key, required, title; no texts), in
+    one query."""
+    outlines: dict[int, list[Lesson]] = {pk: [] for pk in course_ids}
+    for lesson in (
+        Lesson.objects.filter(chapter__course_id__in=list(course_ids))
+        .select_related("chapter")
+        .defer("body")
+        .order_by("chapter__sort_order", "chapter_id", "sort_order", "pk")
+    ):
+        outlines[lesson.chapter.course_id].append(lesson)
+    return outlines
+
+
+def course_progress(*, learner, courses) -> dict[int, CourseProgress]:
+    """The learner's progress in each course, by course id (see
+    `learning.selectors.course_progress_for`). Two queries, however many courses."""
+    return course_progress_for(
+        learner=learner, outlines=course_outlines(course_ids=[course.pk for course in courses])
+    )
 
 
 def _view_restrictions(page: Page) -> list[PageViewRestriction]:
@@ -397,6 +516,12 @@ def learner_profile(*, user) -> LearnerProfile | None:
     return LearnerProfile.objects.filter(user=user).first()
 
 
+def learner_display_name(*, user) -> str:
+    """The name a certificate is made out to: the real name the learner registered."""
+    profile = learner_profile(user=user)
+    return (profile.real_name if profile else "") or user.get_full_name() or user.username
+
+
 @dataclass
 class LearnerCourses:
     enrolled: list[CourseCard]
@@ -414,7 +539,7 @@ def learner_courses(*, user) -> LearnerCourses:
     active_ids = [e.course_id for e in enrolments if e.status == EnrolmentStatus.ACTIVE]
     active = list(_course_cards().filter(pk__in=active_ids).order_by("title"))
     enrolled = _cards(user, active)
-    progress = course_progress_for(learner=user, courses=active)
+    progress = course_progress(learner=user, courses=active)
     for card in enrolled:
         card.progress = progress[card.course.pk]
     waiting = [

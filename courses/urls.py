@@ -25,4 +25,6 @@ urlpatterns = [
     path("api/v1/courses/<int:course_id>/", api.course_detail, name="api_course"),
     path("api/v1/courses/<int:course_id>/enrolment/", api.enrolment, name="api_enrolment"),
     path("api/v1/me/courses/", api.my_courses, name="api_my_courses"),
+    path("api/v1/me/", api.me, name="api_me"),
+    path("api/v1/lessons/<uuid:key>/progress/", api.lesson_progress, name="lesson_progress"),
 ]

@@ -12,8 +12,6 @@ urlpatterns = [
         views.course_certificate,
         name="course_certificate",
     ),
-    path("api/v1/lessons/<uuid:key>/progress/", api.lesson_progress, name="lesson_progress"),
-    path("api/v1/me/", api.me, name="api_me"),
     path("api/v1/me/certificates/", api.my_certificates, name="api_certificates"),
     path(
         "api/v1/me/certificates/<str:code>/pdf/",

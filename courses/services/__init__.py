@@ -19,6 +19,7 @@ from courses.services.enrolment import (
     waitlist_promote,
 )
 from courses.services.follows import follow_set
+from courses.services.study import StudyState, lesson_heartbeat, lesson_open
 
 __all__ = [
     "BulkEnrolmentError",
@@ -26,6 +27,7 @@ __all__ = [
     "CatalogueImportError",
     "EnrolmentError",
     "ImportResult",
+    "StudyState",
     "catalogue_import",
     "course_enrol",
     "course_enrol_bulk",
@@ -35,6 +37,8 @@ __all__ = [
     "follow_set",
     "learner_profile_update",
     "learner_register",
+    "lesson_heartbeat",
+    "lesson_open",
     "password_reset_confirm",
     "password_reset_request",
     "waitlist_promote",

@@ -1,6 +1,5 @@
 import io
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -22,15 +21,12 @@ def world(demo):
     materials = IndustryAcademyPage.objects.get(slug="new-materials")
     ledger_append(learner=learner, minutes=90, source="video", academy=energy, course=energy)
     ledger_append(learner=learner, minutes=45, source="class", academy=materials)
-    certificate_issue(
-        learner=learner, learner_name="李学员", course=energy, academy=energy, hours=Decimal(2)
-    )
+    certificate_issue(learner=learner, learner_name="李学员", course=energy, academy=energy)
     certificate_issue(
         learner=learner,
         learner_name="李学员",
         course=materials,
         academy=materials,
-        hours=Decimal(1),
     )
     return learner, energy, materials
 
