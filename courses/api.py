@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from accounts.selectors import learner_profile
 from courses import selectors, services
 from courses.forms import CourseCatalogueForm
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
@@ -275,7 +276,7 @@ def lesson_progress(request, key):
 @api_view("GET", login=True)
 def me(request):
     user = request.user
-    profile = selectors.learner_profile(user=user)
+    profile = learner_profile(user=user)
     year = selectors.learner_year(user=user)
     return respond(
         {

@@ -14,6 +14,8 @@ from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestri
 
 from academies.models import AcademyUnitPage, HeadquartersPage
 from academies.selectors import permitted_paths, unit_page_models, within_paths_q
+from accounts.models import LearnerProfile
+from accounts.selectors import learner_profile
 from courses.models import (
     Category,
     CourseLecturer,
@@ -21,7 +23,6 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
     Follow,
-    LearnerProfile,
     LecturerPage,
     Lesson,
 )
@@ -510,16 +511,6 @@ class LearnerDashboard:
     feed: list[FeedItem] = field(default_factory=list)
     year: YearProgress | None = None
     certificates: list[Certificate] = field(default_factory=list)
-
-
-def learner_profile(*, user) -> LearnerProfile | None:
-    return LearnerProfile.objects.filter(user=user).first()
-
-
-def learner_display_name(*, user) -> str:
-    """The name a certificate is made out to: the real name the learner registered."""
-    profile = learner_profile(user=user)
-    return (profile.real_name if profile else "") or user.get_full_name() or user.username
 
 
 @dataclass

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from courses.selectors import course_outlines, learner_display_name
+from accounts.selectors import display_name
+from courses.selectors import course_outlines
 from learning import services as learning
 from learning.crediting import Beat
 from learning.selectors import course_progress_for
@@ -26,7 +27,7 @@ def _course_complete(*, learner, lesson: StudiedLesson) -> bool:
         return False
     learning.certificate_issue(
         learner=learner,
-        learner_name=learner_display_name(user=learner),
+        learner_name=display_name(learner),
         course=lesson.course,
         academy=lesson.unit,
     )

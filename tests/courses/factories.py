@@ -7,6 +7,7 @@ from wagtail.models import Collection
 from wagtail.rich_text import RichText
 
 from academies.selectors import unit_of
+from accounts import services as account_services
 from courses import selectors, services
 from courses.models import Category, Chapter, CourseIndexPage, CoursePage, EnrolmentPolicy, Lesson
 from learning.crediting import Beat
@@ -60,7 +61,7 @@ def make_limited(parent, title, seats):
 
 
 def make_learner(phone, name="张三", work_unit="长春某汽车零部件有限公司"):
-    return services.learner_register(
+    return account_services.learner_register(
         phone=phone, password=DEMO_PASSWORD, real_name=name, work_unit=work_unit
     )
 
