@@ -1,6 +1,7 @@
 """Reads of the learning-hours ledger, of progress and of certificates."""
 
 import datetime
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from academies.selectors import managed_unit_ids, unit_page_models
+from learning.crediting import covered
 from learning.models import Certificate, LedgerEntry, LessonProgress, YearlyHoursTarget, hours_of
 from learning.study import OutlineLesson
 
@@ -139,6 +141,18 @@ def resume_position(*, learner, lesson_key: uuid.UUID) -> float:
         return 0.0
     ended = progress.duration > 0 and progress.position >= progress.duration - ENDED_MARGIN_SECONDS
     return 0.0 if ended else progress.position
+
+
+def lesson_minutes_by_learner(learner_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    """The whole minutes each lesson's progress has earned — of the time credited, and
+    never more than the coverage it was credited for — by (learner id, ``lesson:<key>``):
+    what the ledger should hold for it (see `learning.audit`)."""
+    return {
+        (learner_id, f"lesson:{key}"): math.floor(min(seconds, covered(watched)) / 60)
+        for learner_id, key, seconds, watched in LessonProgress.objects.filter(
+            learner_id__in=learner_ids
+        ).values_list("learner_id", "lesson_key", "credited_seconds", "watched")
+    }
 
 
 def course_minutes_for(*, learner, course_ids: Sequence[int]) -> dict[int, int]:
