@@ -1,7 +1,9 @@
 """Reads that span relations. Each runs a fixed number of queries, however many rows."""
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -26,7 +28,7 @@ from courses.models import (
     LecturerPage,
     Lesson,
 )
-from learning.models import Certificate
+from learning.models import Certificate, hours_of
 from learning.selectors import (
     CourseProgress,
     YearProgress,
@@ -308,6 +310,54 @@ def may_study(*, user, course: CoursePage) -> bool:
         learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
     ).exists()
     return enrolled or can_manage_course(user=user, course=course)
+
+
+@dataclass(frozen=True)
+class StudyTime:
+    """What the required lessons of a course take, against the hours typed on it."""
+
+    video_seconds: float
+    reading_seconds: float
+    unmeasured: int  # required lessons with neither a video nor a stated study time
+    typed_hours: Decimal
+
+    @property
+    def minutes(self) -> int:
+        return math.floor((self.video_seconds + self.reading_seconds) / 60)
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_of(self.minutes)
+
+    @property
+    def difference(self) -> Decimal:
+        """How many more hours the course announces than its lessons take (negative:
+        fewer)."""
+        return self.typed_hours - self.hours
+
+    @property
+    def shortfall(self) -> Decimal:
+        return -self.difference
+
+
+def course_study_time(*, course: CoursePage) -> StudyTime:
+    """The study time of the course's required lessons as the editor holds them (the
+    latest revision's outline): a learner who studies all of them is credited this many
+    hours — the video's length, or the text's stated study time — and no more."""
+    seconds = {Measure.VIDEO: 0.0, Measure.READING: 0.0, Measure.NONE: 0.0}
+    unmeasured = 0
+    for lesson in course.lessons():
+        if not lesson.required:
+            continue
+        studied = studied_lesson(lesson=lesson, course=course, unit=None)
+        seconds[studied.measure] += studied.duration
+        unmeasured += studied.measure == Measure.NONE
+    return StudyTime(
+        video_seconds=seconds[Measure.VIDEO],
+        reading_seconds=seconds[Measure.READING],
+        unmeasured=unmeasured,
+        typed_hours=course.learning_hours or Decimal(0),
+    )
 
 
 def course_outlines(*, course_ids) -> dict[int, list[Lesson]]:
