@@ -19,7 +19,7 @@ their tabs and lessons:
   the part skipped.
 - A hidden page earns nothing, and the first beat of a tab proves nothing.
 - Reading: a text lesson's stated study time is covered from where the learner got to, at
-  rate 1, as the wall clock passes while the page is visible.
+  rate 1, as the wall clock passes while the page is visible (no slack: nothing drifts).
 """
 
 import math
@@ -200,9 +200,11 @@ def credit(
     now: float,
     tab_beat_at: float | None,
     clock: Clock,
+    slack: bool = True,
 ) -> Credit:
     """What one beat earns, and the learner's clock after it. `watched` is the lesson's
-    coverage so far."""
+    coverage so far. Without `slack` (reading: the server's clock measures it all, so
+    nothing drifts) the stretch's slack is neither used nor spent."""
     clock = _as_found(clock, now)
     if not beat.visible or duration <= 0:
         return Credit(intervals=watched, seconds=0.0, clock=clock)
@@ -217,12 +219,15 @@ def credit(
         return Credit(
             intervals=watched, seconds=0.0, clock=Clock(credited_until, slack=clock.slack)
         )
-    ranges = trim_to_budget(clip(beat.ranges, duration), (wall + clock.slack) * rate)
+    allowance = clock.slack if slack else 0.0
+    ranges = trim_to_budget(clip(beat.ranges, duration), (wall + allowance) * rate)
     played = sum(end - start for start, end in ranges)
-    slack = max(0.0, clock.slack - max(0.0, played / rate - wall))
+    left = clock.slack - max(0.0, played / rate - wall)
     merged = merge([*watched, *ranges])
     seconds = max(0.0, covered(merged) - covered(watched))
-    return Credit(intervals=merged, seconds=seconds, clock=Clock(credited_until, slack=slack))
+    return Credit(
+        intervals=merged, seconds=seconds, clock=Clock(credited_until, slack=max(0.0, left))
+    )
 
 
 def reading_beat(*, watched: list[Interval], duration: float, visible: bool) -> Beat:

@@ -142,6 +142,7 @@ def progress_record(
         now=stamp,
         tab_beat_at=progress.tabs.get(tab),
         clock=crediting.Clock(_timestamp(clock.credited_until), clock.slack_seconds),
+        slack=lesson.measure == Measure.VIDEO,
     )
     _clock_save(clock, result.clock)
 

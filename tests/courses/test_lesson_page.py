@@ -116,3 +116,20 @@ def test_visitors_who_may_not_study_see_the_call_to_enrol(client, course, learne
     assert "报名本课程后即可学习本课" in html and "第1课讲义" not in html
     assert not LessonProgress.objects.exists()
     assert client.get(reverse("learning:course_certificate", args=(course.pk,))).status_code == 404
+
+
+def test_a_text_lesson_with_a_study_time_is_read_not_just_opened(client, course, learner):
+    text_lesson, _video_lesson = course.lessons()
+    text_lesson.study_minutes = 25
+    text_lesson.save()
+    course_enrol(learner=learner, course=course)
+    client.force_login(learner)
+
+    html = client.get(lesson_url(course, text_lesson)).content.decode()
+    assert not LessonProgress.objects.filter(learner=learner).exists()
+    assert "data-lesson-done hidden" in html and "已阅读 <span data-coverage>0</span>%" in html
+    assert "学习时长:25 分钟。页面显示在前台时计时,学满 90% 即完成本课。" in html
+    api = reverse("courses:lesson_progress", args=(text_lesson.key,))
+    assert attribute(html, "data-reading-url") == api
+    assert "js/heartbeat.js" in html and "js/lesson-reading.js" in html
+    assert "js/video-player.js" not in html
