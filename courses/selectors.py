@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Substr
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestriction
 
@@ -20,6 +20,7 @@ from accounts.models import LearnerProfile
 from accounts.selectors import learner_profile
 from courses.models import (
     Category,
+    Chapter,
     CourseLecturer,
     CoursePage,
     Enrolment,
@@ -224,19 +225,32 @@ class LessonForStudy:
     may_study: bool
 
 
-def _at_or_above(path_of) -> Q:
-    """Pages at or above the page whose tree path is the expression `path_of`: the
-    prefixes of its path, looked up in the path index."""
-    levels = Page._meta.get_field("path").max_length // Page.steplen
-    return Q(path__in=[Substr(path_of, 1, Page.steplen * level) for level in range(1, levels + 1)])
-
-
-def _units_above(path_of) -> QuerySet:
-    """Unit pages at or above the page whose tree path is `path_of`, nearest first."""
-    return Page.objects.filter(
-        _at_or_above(path_of),
-        content_type__in=ContentType.objects.get_for_models(*unit_page_models()).values(),
-    ).order_by("-depth")
+def _lesson_for_study_sql(unit_types: int) -> str:
+    """The heartbeat's one query, written as SQL: building and compiling it with the ORM
+    took more CPU than running it. "At or above the course" is a path prefix; the tables
+    holding few rows (view restrictions, aliases, units) are the ones searched by it."""
+    quote = connection.ops.quote_name
+    page, restriction = quote(Page._meta.db_table), quote(PageViewRestriction._meta.db_table)
+    above = "p.path LIKE {0}.path || '%%'"
+    units = (
+        f"FROM {page} u WHERE u.content_type_id IN ({', '.join(['%s'] * unit_types)})"
+        f" AND {above.format('u')} ORDER BY u.depth DESC"
+    )
+    return (
+        "SELECT l.video_id, v.duration, l.study_minutes, p.id, p.title, p.live,"
+        f" EXISTS (SELECT 1 FROM {quote(Enrolment._meta.db_table)} e"
+        "  WHERE e.course_id = p.id AND e.learner_id = %s AND e.status = %s),"
+        f" EXISTS (SELECT 1 FROM {restriction} r JOIN {page} rp ON rp.id = r.page_id"
+        f"  WHERE {above.format('rp')}),"
+        f" EXISTS (SELECT 1 FROM {page} a WHERE a.alias_of_id IS NOT NULL"
+        f"  AND {above.format('a')}),"
+        f" (SELECT u.id {units} LIMIT 1), (SELECT u.title {units} LIMIT 1)"
+        f" FROM {quote(Lesson._meta.db_table)} l"
+        f" JOIN {quote(Chapter._meta.db_table)} ch ON ch.id = l.chapter_id"
+        f" JOIN {page} p ON p.id = ch.course_id"
+        f" LEFT JOIN {quote(Video._meta.db_table)} v ON v.id = l.video_id"
+        " WHERE l.key = %s LIMIT 1"
+    )
 
 
 def lesson_for_study(*, request, key) -> LessonForStudy | None:
@@ -245,57 +259,37 @@ def lesson_for_study(*, request, key) -> LessonForStudy | None:
     heartbeat: the busiest address of the site. One query when, as almost always, no view
     restriction or alias is above the course; None for no such lesson."""
     user = request.user
-    course_path = OuterRef("chapter__course__path")
-    row = (
-        Lesson.objects.filter(key=key)
-        .annotate(
-            enrolled=Exists(
-                Enrolment.objects.filter(
-                    learner_id=user.pk,
-                    course_id=OuterRef("chapter__course_id"),
-                    status=EnrolmentStatus.ACTIVE,
-                )
-            ),
-            guarded=Exists(
-                Page.objects.filter(_at_or_above(course_path)).filter(
-                    Q(alias_of__isnull=False) | Q(view_restrictions__isnull=False)
-                )
-            ),
-            unit_id=Subquery(_units_above(course_path).values("pk")[:1]),
-            unit_title=Subquery(_units_above(course_path).values("title")[:1]),
+    unit_types = [ct.pk for ct in ContentType.objects.get_for_models(*unit_page_models()).values()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lesson_for_study_sql(len(unit_types)),
+            [
+                user.pk,
+                EnrolmentStatus.ACTIVE,
+                *unit_types,
+                *unit_types,
+                Lesson._meta.get_field("key").get_db_prep_value(key, connection),
+            ],
         )
-        .values(
-            "key",
-            "video_id",
-            "video__duration",
-            "study_minutes",
-            "chapter__course_id",
-            "chapter__course__title",
-            "chapter__course__live",
-            "enrolled",
-            "guarded",
-            "unit_id",
-            "unit_title",
-        )
-        .first()
-    )
+        row = cursor.fetchone()
     if row is None:
         return None
-    course_id = row["chapter__course_id"]
+    video_id, duration, study_minutes, course_id, title, live = row[:6]
+    enrolled, restricted, aliased, unit_id, unit_title = row[6:]
     lesson = _studied(
-        key=row["key"],
-        video_id=row["video_id"],
-        video_duration=row["video__duration"],
-        study_minutes=row["study_minutes"],
-        course=Titled(course_id, row["chapter__course__title"]),
-        unit=Titled(row["unit_id"], row["unit_title"]) if row["unit_id"] else None,
+        key=key,
+        video_id=video_id,
+        video_duration=duration,
+        study_minutes=study_minutes,
+        course=Titled(course_id, title),
+        unit=Titled(unit_id, unit_title) if unit_id else None,
     )
     course = None
-    visible = row["chapter__course__live"] and not row["guarded"]
+    visible = bool(live) and not (restricted or aliased)
     if not visible:
         course = CoursePage.objects.get(pk=course_id)
         visible = may_see_course(request=request, course=course)
-    may_study = visible and user.is_authenticated and row["enrolled"]
+    may_study = visible and user.is_authenticated and bool(enrolled)
     if visible and user.is_authenticated and not may_study:
         course = course or CoursePage.objects.get(pk=course_id)
         may_study = can_manage_course(user=user, course=course)

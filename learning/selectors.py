@@ -155,19 +155,6 @@ def lesson_minutes_by_learner(learner_ids: Sequence[int]) -> dict[tuple[int, str
     }
 
 
-def course_minutes_for(*, learner, course_ids: Sequence[int]) -> dict[int, int]:
-    """Minutes in the learner's ledger for each course (0 for none): what 我的学习 and the
-    certificates state."""
-    totals = dict(
-        LedgerEntry.objects.filter(learner=learner, course_id__in=list(course_ids))
-        .order_by()
-        .values("course_id")
-        .annotate(total=Sum("minutes"))
-        .values_list("course_id", "total")
-    )
-    return {pk: totals.get(pk, 0) for pk in course_ids}
-
-
 def ledger_for_learner(*, learner, limit: int = 50):
     return LedgerEntry.objects.filter(learner=learner).select_related("author")[:limit]
 

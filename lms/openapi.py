@@ -41,6 +41,8 @@ STRING = {"type": "string"}
 INTEGER = {"type": "integer"}
 NUMBER = {"type": "number"}
 BOOLEAN = {"type": "boolean"}
+# Seconds into a lesson: finite, not negative, not beyond its length (checked on receipt).
+SECONDS = {"type": "number", "minimum": 0}
 URL = {"type": "string", "format": "uri"}
 TIME = {"type": "string", "format": "date-time"}
 NULLABLE_TIME = _nullable(TIME)
@@ -196,15 +198,15 @@ def _schemas() -> dict:
         "Certificates": _object({"results": _list_of(_ref("Certificate"))}),
         "Heartbeat": _object(
             {
-                "position": NUMBER,
-                "rate": NUMBER,
+                "position": SECONDS,
+                "rate": {"type": "number", "exclusiveMinimum": 0, "maximum": 16},
                 "ranges": {
                     "type": "array",
                     "maxItems": 50,
-                    "items": {"type": "array", "prefixItems": [NUMBER, NUMBER], "items": False},
+                    "items": {"type": "array", "prefixItems": [SECONDS, SECONDS], "items": False},
                 },
                 "visible": BOOLEAN,
-                "tab": STRING,
+                "tab": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,40}$"},
             },
             optional=("position", "rate", "ranges", "visible", "tab"),
         ),
