@@ -10,7 +10,9 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from lms import openapi, tokens
+from lms import tokens
+from lms.api import api_document
+from lms.urls import api as api_v1
 from tests.courses.conftest import hq, new_energy, new_materials, unit_slice, units  # noqa: F401
 from tests.courses.factories import make_course, make_learner, user
 
@@ -113,7 +115,7 @@ class Api:
 
 @pytest.fixture
 def api(client):
-    return Api(client, openapi.document())
+    return Api(client, api_document(api_v1))
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_a_video_lesson_plays_resumes_and_completes_the_course(client, course, l
     response = client.get(lesson_url(course, video_lesson))
     html = response.content.decode()
     assert "csrftoken" in response.cookies  # the heartbeats are POSTed with it
-    api = reverse("courses:lesson_progress", args=(video_lesson.key,))
+    api = reverse("api:lesson_progress", args=(video_lesson.key,))
     assert attribute(html, "data-resume-url") == attribute(html, "data-progress-url") == api
     assert attribute(html, "data-master-url").endswith("master.m3u8")
     assert "data-lesson-done hidden" in html and "已观看 <span data-coverage>0</span>%" in html
@@ -129,7 +129,7 @@ def test_a_text_lesson_with_a_study_time_is_read_not_just_opened(client, course,
     assert not LessonProgress.objects.filter(learner=learner).exists()
     assert "data-lesson-done hidden" in html and "已阅读 <span data-coverage>0</span>%" in html
     assert "学习时长:25 分钟。页面显示在前台时计时,学满 90% 即完成本课。" in html
-    api = reverse("courses:lesson_progress", args=(text_lesson.key,))
+    api = reverse("api:lesson_progress", args=(text_lesson.key,))
     assert attribute(html, "data-reading-url") == api
     assert "js/heartbeat.js" in html and "js/lesson-reading.js" in html
     assert "js/video-player.js" not in html
