@@ -134,7 +134,7 @@ def read_beat(payload: Mapping, *, duration: float) -> Beat:
         )
     checked = []
     for pair in ranges:
-        if not isinstance(pair, list) or len(pair) != 2:
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
             raise BeatError(_("Each watched stretch must be a pair [from, to]."))
         start = _number(pair[0], what=_("A watched stretch (seconds)"), most=most)
         end = _number(pair[1], what=_("A watched stretch (seconds)"), most=most)

@@ -206,7 +206,7 @@ def progress_record(
     if progress.pk is None:
         progress.save()
     else:
-        progress.updated_at = now
+        progress.updated_at = timezone.now()  # as auto_now would
         _update(
             LessonProgress,
             progress.pk,
