@@ -249,7 +249,7 @@ def _lesson_for_study_sql(unit_types: int) -> str:
         f" JOIN {quote(Chapter._meta.db_table)} ch ON ch.id = l.chapter_id"
         f" JOIN {page} p ON p.id = ch.course_id"
         f" LEFT JOIN {quote(Video._meta.db_table)} v ON v.id = l.video_id"
-        " WHERE l.key = %s LIMIT 1"
+        f" WHERE l.{quote('key')} = %s LIMIT 1"
     )
 
 
