@@ -34,6 +34,7 @@ from learning.selectors import (
     CourseProgress,
     YearProgress,
     certificates_of_learner,
+    course_minutes_for,
     course_progress_for,
     learner_year_progress,
 )
@@ -87,6 +88,7 @@ class CourseCard:
     status: str | None
     tags: list[str]
     progress: CourseProgress | None = None
+    hours_earned: Decimal | None = None  # the learner's hours for the course, in the ledger
 
 
 def _cards(user, courses: list[CoursePage]) -> list[CourseCard]:
@@ -564,8 +566,9 @@ class LearnerCourses:
 
 
 def learner_courses(*, user) -> LearnerCourses:
-    """我的学习: the live courses a learner is enrolled in, as cards with their progress;
-    and their requests and places on waiting lists (with the place)."""
+    """我的学习: the live courses a learner is enrolled in, as cards with their progress and
+    the hours they have earned in each (from the ledger); and their requests and places on
+    waiting lists (with the place)."""
     enrolments = list(
         Enrolment.objects.filter(learner=user, status__in=TAKING_PART)
         .select_related("course")
@@ -575,8 +578,10 @@ def learner_courses(*, user) -> LearnerCourses:
     active = list(_course_cards().filter(pk__in=active_ids).order_by("title"))
     enrolled = _cards(user, active)
     progress = course_progress(learner=user, courses=active)
+    minutes = course_minutes_for(learner=user, course_ids=[course.pk for course in active])
     for card in enrolled:
         card.progress = progress[card.course.pk]
+        card.hours_earned = hours_of(minutes[card.course.pk])
     waiting = [
         (
             enrolment,

@@ -159,6 +159,18 @@ def ledger_for_learner(*, learner, limit: int = 50):
     return LedgerEntry.objects.filter(learner=learner).select_related("author")[:limit]
 
 
+def course_minutes_for(*, learner, course_ids: Sequence[int]) -> dict[int, int]:
+    """Minutes in the learner's ledger for each course (0 for none), in one query."""
+    totals = dict(
+        LedgerEntry.objects.filter(learner=learner, course_id__in=list(course_ids))
+        .order_by()
+        .values("course_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("course_id", "total")
+    )
+    return {pk: totals.get(pk, 0) for pk in course_ids}
+
+
 def mask_name(name: str) -> str:
     """王小明 → 王*明, 李四 → 李*, Zhang San → Z*******n: enough to recognise, not to expose."""
     name = name.strip()

@@ -1,6 +1,6 @@
-"""One truth for hours: the certificate, its PDF and verification page, 我的学习, the API
-and the admin's export all state the hours the ledger holds — never the hours typed on
-the course page."""
+"""One truth for hours: the certificate, its PDF and verification page, 我的学习 (the
+certificate and the course's card), the API and the admin's export all state the hours the
+ledger holds — never the hours typed on the course page."""
 
 import datetime
 import io
@@ -39,6 +39,7 @@ def stated_hours(client, learner, certificate, course) -> dict[str, str]:
         "verify": re.search(r"<dt>学时</dt><dd>([\d.]+)</dd>", verify).group(1),
         "api": f"{api['hours']:.1f}",
         "my page": re.search(r"([\d.]+) 学时", item).group(1),
+        "my course card": re.search(r"已获 ([\d.]+) 学时", page).group(1),
         "export": f"{row[2]:.1f}",
     }
 
