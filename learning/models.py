@@ -205,8 +205,14 @@ class Certificate(models.Model):
 
     @property
     def hours(self) -> Decimal:
-        """Read certificates through `with_hours()`; the hours exist nowhere else."""
-        return hours_of(self.ledger_minutes)
+        """The learner's hours for the course, in the ledger (read with `with_hours()`, or
+        looked up now): the hours exist nowhere else."""
+        minutes = getattr(self, "ledger_minutes", None)
+        if minutes is None:
+            minutes = LedgerEntry.objects.filter(
+                learner_id=self.learner_id, course_id=self.course_id
+            ).aggregate(total=Sum("minutes"))["total"]
+        return hours_of(minutes or 0)
 
 
 class LessonProgress(models.Model):

@@ -14,6 +14,7 @@ from wagtail.models import Page
 from academies.selectors import managed_unit_ids, unit_page_models
 from learning.crediting import covered
 from learning.models import Certificate, LedgerEntry, LessonProgress, YearlyHoursTarget, hours_of
+from learning.requirements import unmet_requirements
 from learning.study import OutlineLesson
 
 # A player stopped this close to the end had played the video to its end.
@@ -83,6 +84,8 @@ class CourseProgress:
     percent: int
     completed: bool
     resume_lesson: OutlineLesson | None
+    # What the course still asks beyond its lessons (see learning.requirements).
+    pending: tuple[str, ...] = ()
 
 
 def _resume_lesson(lessons: Sequence[OutlineLesson], progress: dict) -> OutlineLesson | None:
@@ -112,14 +115,16 @@ def course_progress_for(
     *, learner, outlines: Mapping[int, Sequence[OutlineLesson]]
 ) -> dict[int, CourseProgress]:
     """Each course's progress for the learner, keyed by course id: required lessons
-    complete out of all required lessons, and the lesson to continue with. `outlines`
+    complete out of all required lessons, what a registered requirement still asks (a
+    final exam: see `learning.requirements`), and the lesson to continue with. `outlines`
     are the courses' lessons in order (the courses app reads them). One query, however
-    many courses."""
+    many courses, and one per registered requirement."""
     progress: dict[int, dict] = {pk: {} for pk in outlines}
     for row in LessonProgress.objects.filter(learner=learner, course_id__in=list(outlines)).only(
         "course_id", "lesson_key", "completed_at", "updated_at"
     ):
         progress[row.course_id][row.lesson_key] = row
+    unmet = unmet_requirements(learner=learner, course_ids=list(outlines))
     result = {}
     for pk, lessons in outlines.items():
         required = [lesson for lesson in lessons if lesson.required]
@@ -128,8 +133,9 @@ def course_progress_for(
             lessons_done=done,
             lessons_required=len(required),
             percent=done * 100 // len(required) if required else 0,
-            completed=bool(required) and done == len(required),
+            completed=bool(required) and done == len(required) and pk not in unmet,
             resume_lesson=_resume_lesson(lessons, progress[pk]),
+            pending=tuple(unmet.get(pk, ())),
         )
     return result
 

@@ -19,6 +19,7 @@ class Measure(enum.StrEnum):
     """How study of a lesson is measured."""
 
     VIDEO = "video"  # the player reports what was played
+    LIVE = "live"  # the live player: as a video, the length being what was streamed so far
     READING = "reading"  # the page reports that it is open and visible; a stated study time
     NONE = "none"  # nothing to measure (no video, no study time): done once opened, no hours
 

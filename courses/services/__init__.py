@@ -13,7 +13,13 @@ from courses.services.enrolment import (
     waitlist_promote,
 )
 from courses.services.follows import follow_set
-from courses.services.study import StudyState, lesson_heartbeat, lesson_open
+from courses.services.outline import lesson_video_attach
+from courses.services.study import (
+    StudyState,
+    certificate_issue_if_complete,
+    lesson_heartbeat,
+    lesson_open,
+)
 
 __all__ = [
     "BulkEnrolmentError",
@@ -23,6 +29,7 @@ __all__ = [
     "ImportResult",
     "StudyState",
     "catalogue_import",
+    "certificate_issue_if_complete",
     "course_enrol",
     "course_enrol_bulk",
     "course_unenrol",
@@ -31,5 +38,6 @@ __all__ = [
     "follow_set",
     "lesson_heartbeat",
     "lesson_open",
+    "lesson_video_attach",
     "waitlist_promote",
 ]

@@ -27,7 +27,13 @@ PROGRESS_FIELDS = (
 )
 # Tabs remembered per lesson (a tab is one page load; older ones are long closed).
 TABS_KEPT = 8
-LEDGER_SOURCES = {Measure.VIDEO: LedgerSource.VIDEO, Measure.READING: LedgerSource.READING}
+LEDGER_SOURCES = {
+    Measure.VIDEO: LedgerSource.VIDEO,
+    Measure.LIVE: LedgerSource.LIVE,
+    Measure.READING: LedgerSource.READING,
+}
+# Ranges a client measured itself drift with its timers; the server measures reading.
+CLIENT_MEASURED = (Measure.VIDEO, Measure.LIVE)
 
 
 @dataclass(frozen=True)
@@ -184,7 +190,7 @@ def progress_record(
         now=stamp,
         tab_beat_at=progress.tabs.get(tab),
         clock=crediting.Clock(_timestamp(clock.credited_until), clock.slack_seconds),
-        slack=lesson.measure == Measure.VIDEO,
+        slack=lesson.measure in CLIENT_MEASURED,
     )
     _clock_save(clock, result.clock)
 
