@@ -1,12 +1,16 @@
 """Reads that span relations. Each runs a fixed number of queries, however many rows."""
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestriction
 
@@ -16,6 +20,7 @@ from accounts.models import LearnerProfile
 from accounts.selectors import learner_profile
 from courses.models import (
     Category,
+    Chapter,
     CourseLecturer,
     CoursePage,
     Enrolment,
@@ -24,14 +29,16 @@ from courses.models import (
     LecturerPage,
     Lesson,
 )
-from learning.models import Certificate
+from learning.models import Certificate, hours_of
 from learning.selectors import (
     CourseProgress,
     YearProgress,
     certificates_of_learner,
+    course_minutes_for,
     course_progress_for,
     learner_year_progress,
 )
+from learning.study import Measure, StudiedLesson, Titled
 from video.models import Video, VideoStatus
 
 COURSE_CARD_RENDITION = "fill-480x270"
@@ -81,6 +88,7 @@ class CourseCard:
     status: str | None
     tags: list[str]
     progress: CourseProgress | None = None
+    hours_earned: Decimal | None = None  # the learner's hours for the course, in the ledger
 
 
 def _cards(user, courses: list[CoursePage]) -> list[CourseCard]:
@@ -186,31 +194,188 @@ def course_detail(*, course: CoursePage, user) -> dict:
     }
 
 
-def lessons_to_study(*, user) -> QuerySet:
-    """Lessons with their chapter, course (`lesson.chapter.course`) and video, and whether
-    the user is actively enrolled in the course (`lesson.enrolled`, for `may_study`), in
-    one query. Lesson texts and course descriptions are left unread."""
-    lessons = Lesson.objects.select_related("chapter__course", "video").defer(
-        "body", "chapter__course__description"
+def studied_lesson(*, lesson: Lesson, course: Page, unit: Page | None) -> StudiedLesson:
+    """What the learning app is told of a lesson (with its video read): how study of it is
+    measured, and its length — the video's (once probed), else the stated study time."""
+    return _studied(
+        key=lesson.key,
+        video_id=lesson.video_id,
+        video_duration=lesson.video.duration if lesson.video_id and lesson.video else None,
+        study_minutes=lesson.study_minutes,
+        course=Titled(course.pk, course.title),
+        unit=Titled(unit.pk, unit.title) if unit else None,
     )
-    if not user.is_authenticated:
-        return lessons.annotate(enrolled=Value(False))
-    enrolments = Enrolment.objects.filter(
-        learner=user, course_id=OuterRef("chapter__course_id"), status=EnrolmentStatus.ACTIVE
-    )
-    return lessons.annotate(enrolled=Exists(enrolments))
 
 
-def may_study(*, user, course: CoursePage, enrolled: bool | None = None) -> bool:
-    """Enrolled learners and the course's administrators may open its lessons. `enrolled`:
-    whether the user is actively enrolled, when the caller has read it already."""
+def _studied(*, key, video_id, video_duration, study_minutes, course, unit) -> StudiedLesson:
+    if video_id:
+        measure, duration = Measure.VIDEO, float(video_duration or 0)
+    elif study_minutes:
+        measure, duration = Measure.READING, float(study_minutes * 60)
+    else:
+        measure, duration = Measure.NONE, 0.0
+    return StudiedLesson(key=key, measure=measure, duration=duration, course=course, unit=unit)
+
+
+@dataclass(frozen=True)
+class LessonForStudy:
+    """A lesson whose heartbeat arrived, with what decides whether it may be recorded."""
+
+    lesson: StudiedLesson
+    course_id: int
+    visible: bool
+    may_study: bool
+
+
+def _lesson_for_study_sql(unit_types: int) -> str:
+    """The heartbeat's one query, written as SQL: building and compiling it with the ORM
+    took more CPU than running it. "At or above the course" is a path prefix; the tables
+    holding few rows (view restrictions, aliases, units) are the ones searched by it."""
+    quote = connection.ops.quote_name
+    page, restriction = quote(Page._meta.db_table), quote(PageViewRestriction._meta.db_table)
+    above = "p.path LIKE {0}.path || '%%'"
+    units = (
+        f"FROM {page} u WHERE u.content_type_id IN ({', '.join(['%s'] * unit_types)})"
+        f" AND {above.format('u')} ORDER BY u.depth DESC"
+    )
+    return (
+        "SELECT l.video_id, v.duration, l.study_minutes, p.id, p.title, p.live,"
+        f" EXISTS (SELECT 1 FROM {quote(Enrolment._meta.db_table)} e"
+        "  WHERE e.course_id = p.id AND e.learner_id = %s AND e.status = %s),"
+        f" EXISTS (SELECT 1 FROM {restriction} r JOIN {page} rp ON rp.id = r.page_id"
+        f"  WHERE {above.format('rp')}),"
+        f" EXISTS (SELECT 1 FROM {page} a WHERE a.alias_of_id IS NOT NULL"
+        f"  AND {above.format('a')}),"
+        f" (SELECT u.id {units} LIMIT 1), (SELECT u.title {units} LIMIT 1)"
+        f" FROM {quote(Lesson._meta.db_table)} l"
+        f" JOIN {quote(Chapter._meta.db_table)} ch ON ch.id = l.chapter_id"
+        f" JOIN {page} p ON p.id = ch.course_id"
+        f" LEFT JOIN {quote(Video._meta.db_table)} v ON v.id = l.video_id"
+        f" WHERE l.{quote('key')} = %s LIMIT 1"
+    )
+
+
+def lesson_for_study(*, request, key) -> LessonForStudy | None:
+    """The lesson with its course, the course's unit and whether the user may study it
+    (sees the course and is actively enrolled, or administers it), for the lesson's
+    heartbeat: the busiest address of the site. One query when, as almost always, no view
+    restriction or alias is above the course; None for no such lesson."""
+    user = request.user
+    unit_types = [ct.pk for ct in ContentType.objects.get_for_models(*unit_page_models()).values()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lesson_for_study_sql(len(unit_types)),
+            [
+                user.pk,
+                EnrolmentStatus.ACTIVE,
+                *unit_types,
+                *unit_types,
+                Lesson._meta.get_field("key").get_db_prep_value(key, connection),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    video_id, duration, study_minutes, course_id, title, live = row[:6]
+    enrolled, restricted, aliased, unit_id, unit_title = row[6:]
+    lesson = _studied(
+        key=key,
+        video_id=video_id,
+        video_duration=duration,
+        study_minutes=study_minutes,
+        course=Titled(course_id, title),
+        unit=Titled(unit_id, unit_title) if unit_id else None,
+    )
+    course = None
+    visible = bool(live) and not (restricted or aliased)
+    if not visible:
+        course = CoursePage.objects.get(pk=course_id)
+        visible = may_see_course(request=request, course=course)
+    may_study = visible and user.is_authenticated and bool(enrolled)
+    if visible and user.is_authenticated and not may_study:
+        course = course or CoursePage.objects.get(pk=course_id)
+        may_study = can_manage_course(user=user, course=course)
+    return LessonForStudy(lesson=lesson, course_id=course_id, visible=visible, may_study=may_study)
+
+
+def may_study(*, user, course: CoursePage) -> bool:
+    """Enrolled learners and the course's administrators may open its lessons."""
     if not user.is_authenticated:
         return False
-    if enrolled is None:
-        enrolled = Enrolment.objects.filter(
-            learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
-        ).exists()
+    enrolled = Enrolment.objects.filter(
+        learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
+    ).exists()
     return enrolled or can_manage_course(user=user, course=course)
+
+
+@dataclass(frozen=True)
+class StudyTime:
+    """What the required lessons of a course take, against the hours typed on it."""
+
+    video_seconds: float
+    reading_seconds: float
+    unmeasured: int  # required lessons with neither a video nor a stated study time
+    typed_hours: Decimal
+
+    @property
+    def minutes(self) -> int:
+        return math.floor((self.video_seconds + self.reading_seconds) / 60)
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_of(self.minutes)
+
+    @property
+    def difference(self) -> Decimal:
+        """How many more hours the course announces than its lessons take (negative:
+        fewer)."""
+        return self.typed_hours - self.hours
+
+    @property
+    def shortfall(self) -> Decimal:
+        return -self.difference
+
+
+def course_study_time(*, course: CoursePage) -> StudyTime:
+    """The study time of the course's required lessons as the editor holds them (the
+    latest revision's outline): a learner who studies all of them is credited this many
+    hours — the video's length, or the text's stated study time — and no more."""
+    seconds = {Measure.VIDEO: 0.0, Measure.READING: 0.0, Measure.NONE: 0.0}
+    unmeasured = 0
+    for lesson in course.lessons():
+        if not lesson.required:
+            continue
+        studied = studied_lesson(lesson=lesson, course=course, unit=None)
+        seconds[studied.measure] += studied.duration
+        unmeasured += studied.measure == Measure.NONE
+    return StudyTime(
+        video_seconds=seconds[Measure.VIDEO],
+        reading_seconds=seconds[Measure.READING],
+        unmeasured=unmeasured,
+        typed_hours=course.learning_hours or Decimal(0),
+    )
+
+
+def course_outlines(*, course_ids) -> dict[int, list[Lesson]]:
+    """The lessons of each course in outline order (key, required, title; no texts), in
+    one query."""
+    outlines: dict[int, list[Lesson]] = {pk: [] for pk in course_ids}
+    for lesson in (
+        Lesson.objects.filter(chapter__course_id__in=list(course_ids))
+        .select_related("chapter")
+        .defer("body")
+        .order_by("chapter__sort_order", "chapter_id", "sort_order", "pk")
+    ):
+        outlines[lesson.chapter.course_id].append(lesson)
+    return outlines
+
+
+def course_progress(*, learner, courses) -> dict[int, CourseProgress]:
+    """The learner's progress in each course, by course id (see
+    `learning.selectors.course_progress_for`). Two queries, however many courses."""
+    return course_progress_for(
+        learner=learner, outlines=course_outlines(course_ids=[course.pk for course in courses])
+    )
 
 
 def _view_restrictions(page: Page) -> list[PageViewRestriction]:
@@ -401,8 +566,9 @@ class LearnerCourses:
 
 
 def learner_courses(*, user) -> LearnerCourses:
-    """我的学习: the live courses a learner is enrolled in, as cards with their progress;
-    and their requests and places on waiting lists (with the place)."""
+    """我的学习: the live courses a learner is enrolled in, as cards with their progress and
+    the hours they have earned in each (from the ledger); and their requests and places on
+    waiting lists (with the place)."""
     enrolments = list(
         Enrolment.objects.filter(learner=user, status__in=TAKING_PART)
         .select_related("course")
@@ -411,9 +577,11 @@ def learner_courses(*, user) -> LearnerCourses:
     active_ids = [e.course_id for e in enrolments if e.status == EnrolmentStatus.ACTIVE]
     active = list(_course_cards().filter(pk__in=active_ids).order_by("title"))
     enrolled = _cards(user, active)
-    progress = course_progress_for(learner=user, courses=active)
+    progress = course_progress(learner=user, courses=active)
+    minutes = course_minutes_for(learner=user, course_ids=[course.pk for course in active])
     for card in enrolled:
         card.progress = progress[card.course.pk]
+        card.hours_earned = hours_of(minutes[card.course.pk])
     waiting = [
         (
             enrolment,

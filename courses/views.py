@@ -13,12 +13,11 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from academies.selectors import unit_of
 from accounts.navigation import safe_next_url
 from courses import selectors, services
 from courses.hooks import lesson_panels
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
-from learning.progress import lesson_opened
-from learning.selectors import course_progress_for
 from video import selectors as video_selectors
 from video import services as video_services
 
@@ -82,11 +81,17 @@ def follow(request, page_id: int):
 
 
 def _studying(request, *, course: CoursePage, lesson) -> dict:
-    """What a learner studying the lesson sees: the player, their progress."""
+    """What a learner studying the lesson sees: the player or the text with its reading
+    clock, their progress."""
+    studied = selectors.studied_lesson(lesson=lesson, course=course, unit=unit_of(course))
+    state = services.lesson_open(learner=request.user, lesson=studied)
     context = {
         "studying": True,
-        "lesson_state": lesson_opened(learner=request.user, course=course, lesson=lesson),
-        "course_progress": course_progress_for(learner=request.user, courses=[course])[course.pk],
+        "measure": studied.measure,
+        "lesson_state": state.lesson,
+        "course_progress": selectors.course_progress(learner=request.user, courses=[course])[
+            course.pk
+        ],
     }
     video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
     if video is not None and video_selectors.can_watch(request.user, video):

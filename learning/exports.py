@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from learning.models import hours_of
+
 GROUPINGS = {
     "academy": ("academy_id", "academy_title"),
     "course": ("course_id", "course_title"),
@@ -24,7 +26,7 @@ def _summary_rows(entries, group_by: str) -> Iterable[tuple]:
         .order_by(label, key)
     )
     for row in rows:
-        yield (row[key], row[label], round(row["minutes"] / 60, 2), row["minutes"], row["count"])
+        yield (row[key], row[label], float(hours_of(row["minutes"])), row["minutes"], row["count"])
 
 
 def hours_workbook(entries, *, group_by: str) -> bytes:

@@ -379,3 +379,15 @@ def sessions_calendar(*, user, year: int, month: int) -> list[list[CalendarDay]]
         [CalendarDay(day, day.month == month, by_day.get(day, [])) for day in week]
         for week in weeks
     ]
+
+
+def class_minutes_by_learner(learner_ids) -> dict[tuple[int, str], int]:
+    """The minutes each booking's attendance was credited (scanned, or recorded by an
+    admin), by (learner id, ``class:<session id>``): what the ledger should hold for it
+    (see `learning.audit`)."""
+    return {
+        (learner_id, f"class:{session_id}"): minutes
+        for learner_id, session_id, minutes in Booking.objects.filter(
+            learner_id__in=learner_ids
+        ).values_list("learner_id", "session_id", "credited_minutes")
+    }

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
 from courses.models.catalogue import Category, EnrolmentPolicy, Level, Mode
+from courses.panels import StudyTimePanel
 from lms.blocks import BodyBlock
 
 UNIT_PAGE_TYPES = [
@@ -134,7 +135,10 @@ class CoursePage(RoutablePageMixin, Page):
         decimal_places=1,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("999.9"))],
-        help_text=_("学时 recorded for a learner who completes the course."),
+        help_text=_(
+            "The hours the course announces. Learners are credited the time they really "
+            "study (below: what its required lessons take); certificates state those hours."
+        ),
     )
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ONLINE)
     enrolment_policy = models.CharField(
@@ -161,6 +165,7 @@ class CoursePage(RoutablePageMixin, Page):
                 FieldPanel("category", widget=forms.Select),
                 FieldPanel("tags"),
                 FieldRowPanel([FieldPanel("level"), FieldPanel("learning_hours")]),
+                StudyTimePanel(),
                 FieldPanel("mode"),
             ],
             heading=_("Catalogue"),

@@ -6,7 +6,7 @@
  *   data-master-url / data-audio-url  signed HLS URLs (fresh ones from data-playback-url)
  *   data-start="123.4"                start at this second
  *   data-resume-url="/…"              GET → {"position": seconds}: start there
- *   data-progress-url="/…"            POST JSON heartbeats (see below), X-CSRFToken sent
+ *   data-progress-url="/…"            POST JSON heartbeats (see below) with static/js/heartbeat.js
  *   data-live                         a live lecture: start near the live edge
  * Events dispatched on the [data-video-player] element (bubbling):
  *   video:ready      {videoId, duration}
@@ -254,18 +254,11 @@
     this.ranges = [];
     this.emit("video:heartbeat", detail);
     var url = this.root.dataset.progressUrl;
-    if (url) {
+    if (url) {  // pages with a progress URL load static/js/heartbeat.js
       var self = this;
-      fetch(url, {
-        method: "POST",
-        credentials: "same-origin",
-        keepalive: true,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify(detail),
-      })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) { if (data) { self.emit("video:progress", data); } })
-        .catch(function () {});
+      window.LmsHeartbeat.post(url, detail).then(function (data) {
+        if (data) { self.emit("video:progress", data); }
+      });
     }
   };
 

@@ -5,12 +5,13 @@ import datetime
 import re
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from lms.models import Notification
 from nightschool import services, tokens
-from nightschool.models import Booking, BookingStatus
+from nightschool.models import Booking, BookingStatus, ClassSession
 from tests.nightschool.conftest import early_in_a_window, minutes
 from tests.nightschool.factories import at, make_course, make_learner, make_session
 
@@ -150,6 +151,12 @@ def test_scanning_the_qr_code_checks_in_then_out(client, now_class):
 
     # An hour later (the class went on), the next code checks out.
     Booking.objects.filter(pk=booking.pk).update(checked_in_at=timezone.now() - minutes(60))
+    # The class's own time counts, not the time before it: it began an hour and more ago.
+    times = ("starts_at", "ends_at", "booking_opens_at", "booking_closes_at")
+    ClassSession.objects.filter(pk=session.pk).update(
+        cancellation_deadline=F("cancellation_deadline") - minutes(60),
+        **{name: F(name) - minutes(60) for name in times},
+    )
     page = html(client.get(checkin_path(session, now), follow=True))
     assert "签退成功" in page and "60 分钟已计入你的学时" in page
     page = html(client.get(reverse("courses:profile")))
