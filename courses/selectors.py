@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page as PaginatorPage
@@ -224,14 +225,23 @@ def _view_restrictions(page: Page) -> list[PageViewRestriction]:
     return list(page.get_view_restrictions())
 
 
+def course_admits(*, course: CoursePage, user, request=None) -> bool:
+    """Whether the live course's page is open to the user: no view restriction on it or
+    above it (its privacy) keeps them out, as Wagtail decides when it serves the page.
+    Without a request only the account counts: a password typed for the page lives in
+    a browser's session, so a password-protected course admits nobody then."""
+    if not course.live:
+        return False
+    visitor = request if request is not None else SimpleNamespace(user=user, session={})
+    return all(restriction.accept_request(visitor) for restriction in _view_restrictions(course))
+
+
 def may_see_course(*, request, course: CoursePage) -> bool:
     """Whether the course's page would be shown: live and not kept from the visitor by a
     view restriction (as Wagtail serves pages), or administered by them (drafts too)."""
-    if course.live and all(
-        restriction.accept_request(request) for restriction in _view_restrictions(course)
-    ):
-        return True
-    return can_manage_course(user=request.user, course=course)
+    return course_admits(course=course, user=request.user, request=request) or (
+        can_manage_course(user=request.user, course=course)
+    )
 
 
 def course_for_visitor(*, request, course_id: int) -> CoursePage | None:
@@ -247,16 +257,19 @@ def enrolment_of(*, learner, course_id: int) -> Enrolment | None:
     )
 
 
-def enrolled_in_a_lesson_using(user, video: Video) -> bool:
-    """Whether the user is enrolled in a live course one of whose lessons uses the video."""
-    return user.is_authenticated and (
-        Enrolment.objects.filter(
-            learner=user,
-            status=EnrolmentStatus.ACTIVE,
-            course__live=True,
-            course__chapters__lessons__video=video,
-        ).exists()
-    )
+def enrolled_in_a_lesson_using(user, video: Video, request=None) -> bool:
+    """Whether the user is enrolled in a live course one of whose lessons uses the video
+    and whose page is open to them (its view restrictions and privacy, see
+    `course_admits`): enrolling must not unlock a course the learner may not see."""
+    if not user.is_authenticated:
+        return False
+    courses = CoursePage.objects.filter(
+        live=True,
+        enrolments__learner=user,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+        chapters__lessons__video=video,
+    ).distinct()
+    return any(course_admits(course=course, user=user, request=request) for course in courses)
 
 
 def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:

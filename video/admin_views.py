@@ -31,7 +31,7 @@ def _managed(request, pk: int) -> Video:
 
 def video_status_context(*, request, video: Video) -> dict:
     """What the edit page shows above the form: status, player, actions."""
-    can_play = selectors.can_watch(request.user, video)
+    can_play = selectors.can_watch(request.user, video, request=request)
     return {
         "video": video,
         "playback": selectors.playback_for(video) if can_play else None,

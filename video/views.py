@@ -51,7 +51,7 @@ def _playable(video_id: int) -> Video:
 def video_page(request, video_id: int):
     """The video page: the player, the lecturer, the description."""
     video = _playable(video_id)
-    if not selectors.can_watch(request.user, video):
+    if not selectors.can_watch(request.user, video, request=request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return render(request, "video/not_allowed.html", {"video": video}, status=403)
@@ -76,7 +76,7 @@ def video_page(request, video_id: int):
 def playback(request, video_id: int):
     """Fresh signed URLs as JSON, for a player whose URLs expired or another app's page."""
     video = _playable(video_id)
-    if not selectors.can_watch(request.user, video):
+    if not selectors.can_watch(request.user, video, request=request):
         return JsonResponse({"error": "forbidden"}, status=403)
     data = selectors.playback_for(video)
     return JsonResponse(
