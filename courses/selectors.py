@@ -32,7 +32,8 @@ from learning.selectors import (
     course_progress_for,
     learner_year_progress,
 )
-from video.models import Video, VideoStatus
+from video.models import Video
+from video.selectors import choosable_videos, listed_videos
 
 COURSE_CARD_RENDITION = "fill-480x270"
 LECTURER_CARD_RENDITION = "fill-160x160"
@@ -272,6 +273,30 @@ def enrolled_in_a_lesson_using(user, video: Video, request=None) -> bool:
     return any(course_admits(course=course, user=user, request=request) for course in courses)
 
 
+def lesson_videos_not_choosable(*, user, course: CoursePage, video_ids) -> set[int]:
+    """Of the videos about to be set on the course's lessons, those the user may not
+    choose (another academy's library) and that the course did not hold already
+    (published or in its latest revision), so an editor can keep a lesson that someone
+    else gave a video. The chooser lists only choosable videos; posting another id must
+    not get round it."""
+    wanted = {video_id for video_id in video_ids if video_id}
+    if not wanted or user.is_superuser:
+        return set()
+    refused = wanted - set(
+        choosable_videos(user).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
+    if refused and course.pk:
+        refused -= set(
+            Lesson.objects.filter(chapter__course_id=course.pk, video_id__in=refused).values_list(
+                "video_id", flat=True
+            )
+        )
+        revision = course.get_latest_revision()
+        if refused and revision is not None:
+            refused -= {lesson.video_id for lesson in revision.as_object().lessons()}
+    return refused
+
+
 def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
     photos = get_image_model().objects.prefetch_renditions(LECTURER_CARD_RENDITION)
     lecturers = (
@@ -287,9 +312,7 @@ def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
 def lecturer_videos(*, lecturer: LecturerPage) -> QuerySet:
     if lecturer.user_id is None:
         return Video.objects.none()
-    return Video.objects.filter(lecturer_id=lecturer.user_id, status=VideoStatus.READY).order_by(
-        "-ready_at", "-pk"
-    )
+    return listed_videos().filter(lecturer_id=lecturer.user_id).order_by("-ready_at", "-pk")
 
 
 def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
@@ -372,9 +395,7 @@ def following_feed(*, user, limit: int = 20) -> list[FeedItem]:
     video_q = within_paths_q(collection_paths, "collection__path") or Q(pk__in=[])
     video_q |= Q(lecturer_id__in=lecturer_users.values("user_id"))
     videos = list(
-        Video.objects.filter(video_q, status=VideoStatus.READY)
-        .select_related("lecturer")
-        .order_by("-ready_at")[:limit]
+        listed_videos().filter(video_q).select_related("lecturer").order_by("-ready_at")[:limit]
     )
     # Lecturers are named as on their profile page (family name first), not "first last".
     names = dict(

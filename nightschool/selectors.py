@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from courses.models import Category, mask_phone
+from courses.models import Category, CoursePage, mask_phone
 from nightschool.models import Attendance, Booking, BookingStatus, ClassSession, NightSchoolPage
 
 CLASSES_PER_PAGE = 20
@@ -79,11 +79,7 @@ def _with_seats(sessions: QuerySet, now) -> QuerySet:
 
 
 def _listed(now) -> QuerySet:
-    return (
-        ClassSession.objects.filter(ends_at__gt=now, site__live=True, course__live=True)
-        .select_related("course__category", "venue", "site", "lecturer")
-        .order_by("starts_at", "pk")
-    )
+    return listed_sessions().filter(ends_at__gt=now).order_by("starts_at", "pk")
 
 
 @dataclass
@@ -189,10 +185,12 @@ def branches_of(*, site: NightSchoolPage) -> list[NightSchoolPage]:
 
 
 def listed_sessions() -> QuerySet:
-    """Classes of live night-school sites, with what their pages show."""
+    """Classes of live public night-school sites' live public courses, with what their
+    pages show. A class of an unpublished course, or of one kept private, is not there:
+    served by id it would tell its course's title, times and place."""
     return ClassSession.objects.select_related(
         "course__category", "venue", "site", "lecturer", "term"
-    ).filter(site__live=True)
+    ).filter(site__in=live_sites(), course__in=CoursePage.objects.live().public())
 
 
 def live_sites() -> QuerySet:

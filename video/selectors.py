@@ -32,7 +32,7 @@ from django.utils import timezone
 from wagtail.permissions import policy_registry
 
 from video import signing
-from video.models import DailyPlays, Video, VideoStatus
+from video.models import DailyPlays, Video, VideoStatus, Visibility
 
 WatchPolicy = Callable[[object, Video, HttpRequest | None], bool]
 _watch_policies: list[WatchPolicy] = []
@@ -69,6 +69,12 @@ def can_watch(user, video: Video, *, request: HttpRequest | None = None) -> bool
     ):
         return True
     return any(policy(user, video, request) for policy in _watch_policies)
+
+
+def listed_videos() -> QuerySet[Video]:
+    """Ready videos that anyone may watch: the only ones whose titles public pages and
+    feeds may list (a restricted video's title is as private as the video)."""
+    return Video.objects.filter(status=VideoStatus.READY, visibility=Visibility.PUBLIC)
 
 
 def managed_videos(user) -> QuerySet[Video]:
