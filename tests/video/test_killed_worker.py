@@ -5,19 +5,17 @@ and make the little they need themselves: the tables are flushed around them.
 """
 
 import datetime
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from wagtail.models import Collection
 
+from tests.processes import django_process
 from video import conf, jobs, services
 from video.models import JobState, TranscodeJob, Video, VideoStatus
 
@@ -38,32 +36,15 @@ def make_video(clip):
 
 
 WORKER = """
-import django
-django.setup()
 from video import tasks
 tasks.transcode({key!r}, {attempt})
 """
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 def start_worker(job: TranscodeJob) -> subprocess.Popen:
     """A worker process running the job, like a django-q2 worker would."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
-        "DATABASE_URL": database_url(),
-        "LMS_VIDEO_ROOT": settings.VIDEO_ROOT,
-    }
     code = WORKER.format(key=str(job.key), attempt=job.attempt)
-    return subprocess.Popen(
-        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, stderr=subprocess.PIPE
-    )
+    return django_process(code, stderr=subprocess.PIPE)
 
 
 def alive(pid: int) -> bool:
