@@ -26,9 +26,16 @@ PLAY_TICKET_MAX_AGE = 24 * 3600
 _PLAY_SALT = "video.play"
 
 
+SOURCE_NAME_BYTES = 200  # of a file system's 255 per name, in UTF-8 (a Chinese character: 3)
+
+
 def _source_destination(filename: str) -> tuple[str, Path]:
+    """Where the original file goes: in a directory of its own, under its own name cut
+    to fit a file system's limit (its end kept: the extension tells ffmpeg little, but
+    people recognise it)."""
     safe = os.path.basename(filename).strip().replace("\x00", "") or "upload"
-    name = f"{uuid.uuid4().hex}/{safe[-120:]}"
+    safe = safe.encode()[-SOURCE_NAME_BYTES:].decode(errors="ignore")  # no half character
+    name = f"{uuid.uuid4().hex}/{safe}"
     return name, conf.source_root() / name
 
 
@@ -62,7 +69,7 @@ def video_create(
         lecturer=lecturer,
         visibility=visibility,
         source=name,
-        source_name=os.path.basename(filename)[:255],
+        source_name=os.path.basename(filename).replace("\x00", "")[:255],
         source_size=os.path.getsize(source_path),
     )
     video.full_clean()
