@@ -42,10 +42,15 @@ def _managed_session(user, session_id: int) -> ClassSession:
 
 
 def _month(value: str) -> datetime.date:
+    """The month asked for, or this month; years 1900-2999 (the calendar links to the
+    months either side, which 0001-01 and 9999-12 do not have)."""
     try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
+        month = datetime.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
+        month = None
+    if month is None or not 1900 <= month.year <= 2999:
         return timezone.localdate().replace(day=1)
+    return month
 
 
 def calendar(request):

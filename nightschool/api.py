@@ -81,7 +81,7 @@ def class_list(request):
     root = selectors.night_school_root()
     site = request.GET.get("site", "")
     if site:
-        if not site.isdigit():
+        if not (site.isascii() and site.isdigit() and len(site) <= 18):
             raise ApiError("invalid", _("Give the site by its number (its id)."))
         root = get_object_or_404(selectors.live_sites(), pk=site)
     if root is None:

@@ -1,6 +1,8 @@
 """Admin views beyond the generic ones: the tus upload page, live progress, the retry /
 re-transcode / poster actions and play statistics. Thin: checks, then a service."""
 
+import math
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_q.tasks import async_task
 
+from accounts.navigation import safe_next_url
 from video import selectors, services
 from video.forms import VideoUploadForm
 from video.models import Video, VideoStatus
@@ -70,7 +73,11 @@ def upload(request):
 @require_GET
 def progress(request):
     """Status, percent and ETA of the listed videos (``?id=1&id=2``), polled every 2 s."""
-    ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()]
+    ids = [
+        int(value)
+        for value in request.GET.getlist("id")
+        if value.isascii() and value.isdigit() and len(value) <= 18  # not "²"
+    ]
     return JsonResponse({"videos": selectors.progress_snapshot(user=request.user, ids=ids)})
 
 
@@ -80,7 +87,7 @@ def retry(request, pk: int):
     if video.status == VideoStatus.FAILED:
         services.video_retry(video=video)
         messages.success(request, _("“%(title)s” will be processed again.") % {"title": video})
-    return redirect(request.POST.get("next") or url("edit", pk))
+    return redirect(safe_next_url(request, url("edit", pk)))
 
 
 @require_POST
@@ -92,7 +99,7 @@ def retranscode(request, pk: int):
         _("“%(title)s” will be transcoded again; the current version plays until then.")
         % {"title": video},
     )
-    return redirect(request.POST.get("next") or url("edit", pk))
+    return redirect(safe_next_url(request, url("edit", pk)))
 
 
 @require_POST
@@ -101,6 +108,8 @@ def poster(request, pk: int):
     try:
         at = float(request.POST["at"])
     except (KeyError, ValueError):
+        at = math.nan
+    if not math.isfinite(at):
         messages.error(request, _("Choose a moment of the video first."))
         return redirect(url("edit", pk))
     transaction.on_commit(lambda: async_task("video.tasks.choose_poster", video.pk, at))

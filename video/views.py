@@ -5,6 +5,7 @@ in production nginx answers the same URLs itself (see ``video.signing``) and Dja
 never streams the bytes.
 """
 
+import math
 import mimetypes
 import re
 from pathlib import Path
@@ -56,9 +57,10 @@ def video_page(request, video_id: int):
             return redirect_to_login(request.get_full_path())
         return render(request, "video/not_allowed.html", {"video": video}, status=403)
     try:
-        start = max(float(request.GET.get("t", 0)), 0.0)  # a link to a moment: ?t=90
+        start = float(request.GET.get("t", 0))  # a link to a moment: ?t=90
     except ValueError:
         start = 0.0
+    start = start if math.isfinite(start) and start > 0 else 0.0  # not "nan", "inf"
     return render(
         request,
         "video/video_page.html",

@@ -4,6 +4,7 @@ clear 404, never a 500."""
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 pytestmark = pytest.mark.django_db
 
@@ -33,3 +34,10 @@ def test_the_lookup_form_answers_whatever_is_typed(client, typed):
 def test_downloads_by_a_malformed_code_are_not_found(client, django_user_model):
     client.force_login(django_user_model.objects.create_user("13900000001"))
     assert client.get("/certificates/%00.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("course", ["²", "9" * 5000])
+def test_the_certificate_list_ignores_a_course_that_is_no_number(client, demo, course):
+    client.force_login(get_user_model().objects.get(username="new_energy_admin"))
+    response = client.get("/admin/learning/certificates/", {"course": course})
+    assert response.status_code == 200
