@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from lms.spreadsheets import append_row
+
 GROUPINGS = {
     "academy": ("academy_id", "academy_title"),
     "course": ("course_id", "course_title"),
@@ -36,12 +38,13 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
         "learner": _("Learner"),
     }
     summary = book.create_sheet(_("Summary"))
-    summary.append(["ID", headings[group_by], _("Hours"), _("Minutes"), _("Entries")])
+    append_row(summary, ["ID", headings[group_by], _("Hours"), _("Minutes"), _("Entries")])
     for row in _summary_rows(entries, group_by):
-        summary.append(list(row))
+        append_row(summary, row)
 
     detail = book.create_sheet(_("Entries"))
-    detail.append(
+    append_row(
+        detail,
         [
             _("Recorded at"),
             _("Mobile number"),
@@ -52,7 +55,7 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
             _("Course"),
             _("Reason"),
             _("Recorded by"),
-        ]
+        ],
     )
     tz = timezone.get_current_timezone()
     for entry in (
@@ -60,7 +63,8 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
         .order_by("created_at", "pk")
         .iterator(chunk_size=2000)
     ):
-        detail.append(
+        append_row(
+            detail,
             [
                 entry.created_at.astimezone(tz).replace(tzinfo=None),
                 entry.learner.username,
@@ -71,7 +75,7 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
                 entry.course_title,
                 entry.reason,
                 entry.author.username if entry.author else "",
-            ]
+            ],
         )
     buffer = io.BytesIO()
     book.save(buffer)

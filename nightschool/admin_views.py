@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from wagtail.admin import messages
 
 from accounts.selectors import display_name
+from lms.spreadsheets import append_row
 from nightschool import selectors, services
 from nightschool.forms import AttendanceForm
 from nightschool.models import Booking, BookingStatus, ClassSession
@@ -140,8 +141,9 @@ def roster_export(request, session_id: int):
     book = Workbook()
     sheet = book.active
     sheet.title = _("Roster")[:31]
-    sheet.append([session.display_title, _local(session.starts_at), session.venue.name])
-    sheet.append(
+    append_row(sheet, [session.display_title, _local(session.starts_at), session.venue.name])
+    append_row(
+        sheet,
         [
             _("No."),
             pgettext("person", "Name"),
@@ -154,7 +156,7 @@ def roster_export(request, session_id: int):
             _("Attendance"),
             _("Minutes credited"),
             _("Note"),
-        ]
+        ],
     )
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -164,7 +166,8 @@ def roster_export(request, session_id: int):
         for booking in grouped[status]:
             number += 1
             profile = getattr(booking.learner, "learner_profile", None)
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     number,
                     display_name(booking.learner),
@@ -177,7 +180,7 @@ def roster_export(request, session_id: int):
                     booking.get_attendance_display() if booking.attendance else "",
                     booking.credited_minutes,
                     booking.attendance_note,
-                ]
+                ],
             )
     for column, width in zip(
         "ABCDEFGHIJK", (6, 12, 14, 28, 16, 18, 18, 18, 10, 10, 30), strict=True
