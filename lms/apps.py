@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LmsConfig(AppConfig):
     name = "lms"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from lms import checks  # noqa: F401 — registers the system check

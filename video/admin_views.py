@@ -1,19 +1,15 @@
 """Admin views beyond the generic ones: the tus upload page, live progress, the retry /
 re-transcode / poster actions and play statistics. Thin: checks, then a service."""
 
-import math
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_q.tasks import async_task
 
 from accounts.navigation import safe_next_url
 from video import selectors, services
@@ -106,13 +102,10 @@ def retranscode(request, pk: int):
 def poster(request, pk: int):
     video = _managed(request, pk)
     try:
-        at = float(request.POST["at"])
+        services.video_poster_request(video=video, at=float(request.POST["at"]))
     except (KeyError, ValueError):
-        at = math.nan
-    if not math.isfinite(at):
         messages.error(request, _("Choose a moment of the video first."))
         return redirect(url("edit", pk))
-    transaction.on_commit(lambda: async_task("video.tasks.choose_poster", video.pk, at))
     messages.success(request, _("The poster will be updated in a few seconds."))
     return redirect(url("edit", pk))
 

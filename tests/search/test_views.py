@@ -171,10 +171,16 @@ def test_api(client, catalogue):
 
 
 def test_api_refuses_what_it_cannot_understand(client, db):
-    response = client.get("/api/v1/search/", {"page": "0", "hours": "forever"})
+    response = client.get("/api/v1/search/", {"page": "0"})
     assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"page", "hours"}
-    assert client.post("/api/v1/search/").status_code == 405
+    assert set(response.json()["error"]["fields"]) == {"page"}
+    response = client.get("/api/v1/search/", {"hours": "forever"})
+    assert response.status_code == 400
+    assert set(response.json()["error"]["fields"]) == {"hours"}
+    refused = client.post("/api/v1/search/")
+    assert refused.status_code == 405
+    assert refused.json()["error"]["code"] == "method_not_allowed"
+    assert refused["Allow"] == "GET"
 
 
 def test_suggest_api(client, catalogue):

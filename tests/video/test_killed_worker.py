@@ -16,8 +16,9 @@ from django.utils import timezone
 from wagtail.models import Collection
 
 from tests.processes import django_process
-from video import conf, jobs, services
+from video import conf, services
 from video.models import JobState, TranscodeJob, Video, VideoStatus
+from video.services import jobs
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site_tree")]
 
