@@ -8,7 +8,7 @@ from wagtail.models import PageViewRestriction
 
 from courses import services
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
-from lms import tokens
+from lms import services as lms_services
 from tests.courses.factories import make_course, make_learner, user
 from video.models import RenditionSet, Video, VideoStatus, Visibility
 from video.selectors import can_watch
@@ -68,8 +68,8 @@ def test_the_api_does_not_enrol_in_a_course_restricted_above_it(client, new_ener
     course = make_course(new_energy, "风电场升压站设备巡视及维护")
     restrict_to_group(new_energy)  # the academy's privacy covers its courses
     learner = make_learner("13900000001")
-    _token, raw = tokens.token_issue(user=learner)
-    url = reverse("courses:api_enrolment", args=[course.pk])
+    _token, raw = lms_services.token_issue(user=learner)
+    url = f"/api/v1/courses/{course.pk}/enrolment/"
 
     response = client.post(url, headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 404

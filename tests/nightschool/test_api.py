@@ -117,11 +117,11 @@ def test_check_in_and_out_through_the_api(client, school):
 def test_classes_of_an_unpublished_or_private_course_are_not_served_by_id(client, school, session):
     learner = make_learner("13900000001")
     client.force_login(learner)
-    url = reverse("nightschool:api_class", args=[session.pk])
+    url = reverse("api:class", args=[session.pk])
     assert client.get(url).status_code == 200
 
     session.course.unpublish()
-    for response in (client.get(url), post(client, "api_book", session.pk)):
+    for response in (client.get(url), post(client, "book", session.pk)):
         assert response.status_code == 404
         assert "间架结构" not in response.content.decode()
     assert client.get(reverse("nightschool:class", args=[session.pk])).status_code == 404

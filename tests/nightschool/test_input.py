@@ -20,8 +20,8 @@ def test_a_scanned_code_that_is_no_code_is_explained(client, session, token):
 
 @pytest.mark.parametrize("site", ["²", "9" * 5000])
 def test_the_class_list_refuses_a_site_that_is_no_number(client, school, site):
-    response = client.get(reverse("nightschool:api_classes"), {"site": site})
-    assert response.status_code == 400
+    response = client.get(reverse("api:classes"), {"site": site})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "invalid"
 
 
 @pytest.mark.parametrize("month", ["9999-12", "0001-01", "²"])
