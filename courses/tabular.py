@@ -59,6 +59,14 @@ def read_table(file, *, filename: str) -> list[tuple[int, list[str]]]:
     try:
         for number, row in enumerate(rows, start=1):
             cells = [_cell_text(value) for value in row]
+            if any("\x00" in cell for cell in cells):  # no database stores it in text
+                raise TableError(
+                    _(
+                        "Row %(row)d holds a NUL character, which cannot be stored. Retype "
+                        "the row's cells and import again."
+                    )
+                    % {"row": number}
+                )
             if any(cells):
                 table.append((number, cells))
     except csv.Error as error:

@@ -276,12 +276,6 @@ class _RowReader:
         return int(value)
 
     def read(self) -> CourseRow:
-        for column in self.positions:
-            if "\x00" in self.cell(column):
-                self.problem(
-                    column,
-                    _("The cell holds a NUL character, which cannot be stored; retype it."),
-                )
         policy = self.choice("enrolment", POLICIES, EnrolmentPolicy.OPEN)
         description = self.cell("description")
         return CourseRow(
