@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -39,7 +40,8 @@ from learning.selectors import (
     learner_year_progress,
 )
 from learning.study import Measure, StudiedLesson, Titled
-from video.models import Video, VideoStatus
+from video.models import Video
+from video.selectors import choosable_videos, listed_videos
 
 COURSE_CARD_RENDITION = "fill-480x270"
 LECTURER_CARD_RENDITION = "fill-160x160"
@@ -390,14 +392,23 @@ def _view_restrictions(page: Page) -> list[PageViewRestriction]:
     return list(page.get_view_restrictions())
 
 
+def course_admits(*, course: CoursePage, user, request=None) -> bool:
+    """Whether the live course's page is open to the user: no view restriction on it or
+    above it (its privacy) keeps them out, as Wagtail decides when it serves the page.
+    Without a request only the account counts: a password typed for the page lives in
+    a browser's session, so a password-protected course admits nobody then."""
+    if not course.live:
+        return False
+    visitor = request if request is not None else SimpleNamespace(user=user, session={})
+    return all(restriction.accept_request(visitor) for restriction in _view_restrictions(course))
+
+
 def may_see_course(*, request, course: CoursePage) -> bool:
     """Whether the course's page would be shown: live and not kept from the visitor by a
     view restriction (as Wagtail serves pages), or administered by them (drafts too)."""
-    if course.live and all(
-        restriction.accept_request(request) for restriction in _view_restrictions(course)
-    ):
-        return True
-    return can_manage_course(user=request.user, course=course)
+    return course_admits(course=course, user=request.user, request=request) or (
+        can_manage_course(user=request.user, course=course)
+    )
 
 
 def course_for_visitor(*, request, course_id: int) -> CoursePage | None:
@@ -413,16 +424,43 @@ def enrolment_of(*, learner, course_id: int) -> Enrolment | None:
     )
 
 
-def enrolled_in_a_lesson_using(user, video: Video) -> bool:
-    """Whether the user is enrolled in a live course one of whose lessons uses the video."""
-    return user.is_authenticated and (
-        Enrolment.objects.filter(
-            learner=user,
-            status=EnrolmentStatus.ACTIVE,
-            course__live=True,
-            course__chapters__lessons__video=video,
-        ).exists()
+def enrolled_in_a_lesson_using(user, video: Video, request=None) -> bool:
+    """Whether the user is enrolled in a live course one of whose lessons uses the video
+    and whose page is open to them (its view restrictions and privacy, see
+    `course_admits`): enrolling must not unlock a course the learner may not see."""
+    if not user.is_authenticated:
+        return False
+    courses = CoursePage.objects.filter(
+        live=True,
+        enrolments__learner=user,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+        chapters__lessons__video=video,
+    ).distinct()
+    return any(course_admits(course=course, user=user, request=request) for course in courses)
+
+
+def lesson_videos_not_choosable(*, user, course: CoursePage, video_ids) -> set[int]:
+    """Of the videos about to be set on the course's lessons, those the user may not
+    choose (another academy's library) and that the course did not hold already
+    (published or in its latest revision), so an editor can keep a lesson that someone
+    else gave a video. The chooser lists only choosable videos; posting another id must
+    not get round it."""
+    wanted = {video_id for video_id in video_ids if video_id}
+    if not wanted or user.is_superuser:
+        return set()
+    refused = wanted - set(
+        choosable_videos(user).filter(pk__in=wanted).values_list("pk", flat=True)
     )
+    if refused and course.pk:
+        refused -= set(
+            Lesson.objects.filter(chapter__course_id=course.pk, video_id__in=refused).values_list(
+                "video_id", flat=True
+            )
+        )
+        revision = course.get_latest_revision()
+        if refused and revision is not None:
+            refused -= {lesson.video_id for lesson in revision.as_object().lessons()}
+    return refused
 
 
 def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
@@ -440,9 +478,7 @@ def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
 def lecturer_videos(*, lecturer: LecturerPage) -> QuerySet:
     if lecturer.user_id is None:
         return Video.objects.none()
-    return Video.objects.filter(lecturer_id=lecturer.user_id, status=VideoStatus.READY).order_by(
-        "-ready_at", "-pk"
-    )
+    return listed_videos().filter(lecturer_id=lecturer.user_id).order_by("-ready_at", "-pk")
 
 
 def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
@@ -525,9 +561,7 @@ def following_feed(*, user, limit: int = 20) -> list[FeedItem]:
     video_q = within_paths_q(collection_paths, "collection__path") or Q(pk__in=[])
     video_q |= Q(lecturer_id__in=lecturer_users.values("user_id"))
     videos = list(
-        Video.objects.filter(video_q, status=VideoStatus.READY)
-        .select_related("lecturer")
-        .order_by("-ready_at")[:limit]
+        listed_videos().filter(video_q).select_related("lecturer").order_by("-ready_at")[:limit]
     )
     # Lecturers are named as on their profile page (family name first), not "first last".
     names = dict(

@@ -44,7 +44,10 @@ ENROLLED_MESSAGES = {
 @login_required
 @require_POST
 def enrol(request, course_id: int):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    # A course kept from the learner by its view restrictions is not there for them.
+    course = selectors.course_for_visitor(request=request, course_id=course_id)
+    if course is None:
+        raise Http404(_("This course does not exist, or is not open to you."))
     try:
         enrolment = services.course_enrol(learner=request.user, course=course)
     except services.EnrolmentError as error:
@@ -94,7 +97,7 @@ def _studying(request, *, course: CoursePage, lesson) -> dict:
         ],
     }
     video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
-    if video is not None and video_selectors.can_watch(request.user, video):
+    if video is not None and video_selectors.can_watch(request.user, video, request=request):
         context["video"] = video
         context["playback"] = video_selectors.playback_for(video)
         context["play_ticket"] = video_services.play_ticket(video=video)

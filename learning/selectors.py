@@ -2,6 +2,7 @@
 
 import datetime
 import math
+import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -187,7 +188,18 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+# Certificate codes are JL<year>-<8 letters and digits>; anything else (a NUL, which
+# PostgreSQL refuses in a query, or a slash) names no certificate and is not looked up.
+CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,20}")
+
+
+def certificate_code_wellformed(code: str) -> bool:
+    return CERTIFICATE_CODE.fullmatch(code.strip().upper()) is not None
+
+
 def certificate_by_code(*, code: str):
+    if not certificate_code_wellformed(code):
+        return None
     return Certificate.objects.with_hours().filter(code=code.strip().upper()).first()
 
 

@@ -17,7 +17,7 @@ from wagtail.models import GroupPagePermission
 
 from accounts.phones import mask_phone
 from accounts.selectors import display_name
-from courses.models import Category
+from courses.models import Category, CoursePage
 from nightschool.models import Attendance, Booking, BookingStatus, ClassSession, NightSchoolPage
 
 CLASSES_PER_PAGE = 20
@@ -81,11 +81,7 @@ def _with_seats(sessions: QuerySet, now) -> QuerySet:
 
 
 def _listed(now) -> QuerySet:
-    return (
-        ClassSession.objects.filter(ends_at__gt=now, site__live=True, course__live=True)
-        .select_related("course__category", "venue", "site", "lecturer")
-        .order_by("starts_at", "pk")
-    )
+    return listed_sessions().filter(ends_at__gt=now).order_by("starts_at", "pk")
 
 
 @dataclass
@@ -191,10 +187,12 @@ def branches_of(*, site: NightSchoolPage) -> list[NightSchoolPage]:
 
 
 def listed_sessions() -> QuerySet:
-    """Classes of live night-school sites, with what their pages show."""
+    """Classes of live public night-school sites' live public courses, with what their
+    pages show. A class of an unpublished course, or of one kept private, is not there:
+    served by id it would tell its course's title, times and place."""
     return ClassSession.objects.select_related(
         "course__category", "venue", "site", "lecturer", "term"
-    ).filter(site__live=True)
+    ).filter(site__in=live_sites(), course__in=CoursePage.objects.live().public())
 
 
 def live_sites() -> QuerySet:

@@ -4,7 +4,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +32,12 @@ UNIT_PAGE_TYPES = [
 ]
 # Night-school sites hold their own courses and course listing (not a faculty).
 COURSE_PARENT_PAGE_TYPES = [*UNIT_PAGE_TYPES, "nightschool.NightSchoolPage"]
+
+
+NOT_CHOOSABLE = _(
+    "You may not choose this video: it is in another academy's library. Choose one of "
+    "the videos the chooser lists."
+)
 
 
 class CourseIndexPage(Page):
@@ -84,6 +90,31 @@ class CourseTag(TaggedItemBase):
 
 
 class CoursePageForm(WagtailAdminPageForm):
+    def clean(self):
+        from courses.selectors import lesson_videos_not_choosable
+
+        cleaned_data = super().clean()
+        if self.for_user is None:
+            return cleaned_data
+        lesson_forms = [
+            form
+            for chapter_form in self.formsets["chapters"].forms
+            for form in chapter_form.formsets["lessons"].forms
+            if form.is_valid() and not form.cleaned_data.get("DELETE")
+        ]
+        videos = {form: form.cleaned_data.get("video") for form in lesson_forms}
+        refused = lesson_videos_not_choosable(
+            user=self.for_user,
+            course=self.instance,
+            video_ids=[video.pk for video in videos.values() if video is not None],
+        )
+        for form, video in videos.items():
+            if video is not None and video.pk in refused:
+                form.add_error("video", NOT_CHOOSABLE)
+        if refused:
+            self.add_error(None, NOT_CHOOSABLE)
+        return cleaned_data
+
     def save(self, commit=True):
         page = super().save(commit=False)
         page.normalise_outline()
@@ -263,9 +294,19 @@ class CoursePage(RoutablePageMixin, Page):
             self.normalise_outline()
         return super().save(*args, **kwargs)
 
-    def save_revision(self, *args, **kwargs):
+    def save_revision(self, user=None, *args, **kwargs):
+        from courses.selectors import lesson_videos_not_choosable
+
         self.normalise_outline()
-        return super().save_revision(*args, **kwargs)
+        # Whoever saves (the editor's form checks first, with a message per lesson)
+        # may give lessons only the videos they may choose.
+        if user is not None and lesson_videos_not_choosable(
+            user=user,
+            course=self,
+            video_ids=[lesson.video_id for lesson in self.lessons()],
+        ):
+            raise PermissionDenied(NOT_CHOOSABLE)
+        return super().save_revision(user, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors

@@ -212,14 +212,26 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip", "csv"]
 
-AXES_FAILURE_LIMIT = 5
+# Log-in failures within AXES_COOLOFF_TIME that pause logging in (accounts.lockout): one
+# client on one account, one account from any client, one client across all accounts.
+AXES_HANDLER = "accounts.lockout.TieredLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+ACCOUNTS_LOGIN_FAILURE_LIMITS = (
+    5,
+    int(os.environ.get("LMS_LOGIN_FAILURES_PER_ACCOUNT", "10")),
+    int(os.environ.get("LMS_LOGIN_FAILURES_PER_CLIENT", "20")),
+)
+AXES_FAILURE_LIMIT = ACCOUNTS_LOGIN_FAILURE_LIMITS[0]
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# Verification codes (registration, password reset) one client may ask for in an hour,
+# for any numbers; each number also gets at most one a minute and 10 a day.
+ACCOUNTS_CODES_PER_CLIENT_HOUR = int(os.environ.get("LMS_CODES_PER_CLIENT_HOUR", "10"))
 # A log-in of the phone app or mini-program (a bearer token of /api/v1/) lasts this long.
 APP_TOKEN_DAYS = int(os.environ.get("LMS_APP_TOKEN_DAYS", "30"))
 
-# Where codes for learners (password reset) go: a class with send(*, phone, text).
+# Where codes for learners (registration, password reset) go: a class with
+# send(*, phone, text).
 # The console backend prints them; plug an SMS gateway's backend in production.
 LEARNER_MESSAGE_BACKEND = os.environ.get(
     "LMS_LEARNER_MESSAGE_BACKEND", "accounts.sms.ConsoleBackend"

@@ -377,6 +377,7 @@ VISITOR_KINDS = PUBLIC_KINDS | {
     "learning:certificate_verify_form",
     "accounts:login",
     "accounts:register",
+    "accounts:register_confirm",
     "accounts:password_reset",
     "not found",
 }

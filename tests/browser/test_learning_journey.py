@@ -15,7 +15,7 @@ from courses.models import CoursePage
 from learning.models import Certificate, LessonProgress
 from learning.selectors import learner_year_progress
 from learning.services import yearly_target_set
-from tests.browser.conftest import assert_no_horizontal_scroll
+from tests.browser.conftest import ask_for_a_registration_code, assert_no_horizontal_scroll
 from tests.courses.factories import make_course
 from tests.video.conftest import clip, clip_folder, run_job  # noqa: F401
 from video import services
@@ -73,11 +73,12 @@ def play_fast(page):
 
 
 def test_watch_resume_elsewhere_complete_and_download_the_certificate(
-    live_server, course, browser, phone
+    live_server, course, browser, phone, text_messages
 ):
     # Register with a mobile number, enrol, open the first lesson: a text lesson.
     phone.goto(f"{live_server.url}/accounts/register/")
-    phone.get_by_label("手机号").fill(PHONE)
+    code = ask_for_a_registration_code(phone, text_messages, PHONE)
+    phone.get_by_label("验证码").fill(code)
     phone.get_by_label("密码", exact=True).fill(PASSWORD)
     phone.get_by_label("再次输入密码").fill(PASSWORD)
     phone.get_by_label("真实姓名").fill("赵铁柱")

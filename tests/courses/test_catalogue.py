@@ -10,7 +10,7 @@ from wagtail.images.models import Image
 from courses.models import Category, CourseLecturer, Honour, LecturerIndexPage, LecturerPage
 from tests.courses.factories import make_course, make_learner, make_listing, user
 from tests.images import tiny_png
-from video.models import Video, VideoStatus
+from video.models import Video, VideoStatus, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_listing_queries_do_not_grow_with_the_courses(client, hq, new_energy):
     assert "共 50 门课程" in html and "王建国、李秀梅" in html
 
 
-def test_a_lecturer_page_shows_honours_courses_and_ready_videos(client, hq, new_energy):
+def test_a_lecturer_page_shows_honours_courses_and_ready_public_videos(client, hq, new_energy):
     faculty = LecturerIndexPage(title="师资库", slug="lecturers")
     hq.add_child(instance=faculty)
     lecturer = LecturerPage(
@@ -148,14 +148,22 @@ def test_a_lecturer_page_shows_honours_courses_and_ready_videos(client, hq, new_
         "风电场升压站设备巡视及维护",
         course_lecturers=[CourseLecturer(lecturer=lecturer)],
     )
-    for title, status in (("主变压器日常维护", VideoStatus.READY), ("处理中的视频", "processing")):
-        Video.objects.create(title=title, lecturer=user("lecturer"), status=status, duration=605)
+    for title, status, visibility in (
+        ("主变压器日常维护", VideoStatus.READY, Visibility.PUBLIC),
+        ("处理中的视频", "processing", Visibility.PUBLIC),
+        ("内部培训:主变检修", VideoStatus.READY, Visibility.RESTRICTED),
+    ):
+        Video.objects.create(
+            title=title, lecturer=user("lecturer"), status=status, visibility=visibility,
+            duration=605,
+        )  # fmt: skip
 
     html = client.get(lecturer.url).content.decode()
     assert "全国劳动模范" in html and "大国工匠" in html
     assert "风电场升压站设备巡视及维护" in html
     assert "主变压器日常维护" in html and "10:05" in html
     assert "处理中的视频" not in html
+    assert "内部培训" not in html  # a restricted video's title is as private as the video
 
     html = client.get(faculty.url).content.decode()
     assert "王建国" in html and "升压站运维班班长" in html
