@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -40,9 +38,6 @@ urlpatterns = [
     path("messages/", include(notification_urls)),
     path("api/v1/", include(api_urls)),
     re_path(r"^api/", lms_api.not_found),
+    re_path(r"^media/(?P<path>.*)$", lms_views.media, name="media"),
+    path("", include(wagtail_urls)),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-urlpatterns.append(path("", include(wagtail_urls)))
