@@ -13,3 +13,5 @@ class CoursesConfig(AppConfig):
         signal_handlers.connect()
         # Learners enrolled in a course may watch the restricted videos of its lessons.
         register_watch_policy(selectors.enrolled_in_a_lesson_using)
+        # Anyone may watch the video of a free preview (试看) of a public course.
+        register_watch_policy(selectors.previewed_in_a_public_course)

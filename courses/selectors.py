@@ -162,11 +162,15 @@ def course_outline(*, course: CoursePage) -> list:
 
 
 def course_detail(*, course: CoursePage, user) -> dict:
-    """What the course page shows: outline, lecturers, seats and the visitor's place."""
+    """What the course page shows: outline, lecturers, seats, the visitor's place and, for
+    an enrolled learner, their progress (where to continue, or to review once done)."""
     enrolment = None
     if user.is_authenticated:
         enrolment = Enrolment.objects.filter(learner=user, course_id=course.pk).first()
     taken = seats_taken(course=course) if course.is_limited else None
+    progress = None
+    if enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE:
+        progress = course_progress_for(learner=user, courses=[course])[course.pk]
     return {
         "unit": course.get_parent().specific,
         "chapters": course_outline(course=course),
@@ -175,6 +179,7 @@ def course_detail(*, course: CoursePage, user) -> dict:
         ),
         "tags": [item.tag.name for item in course.tagged_items.all().select_related("tag")],
         "enrolment": enrolment,
+        "progress": progress,
         "waitlist_position": (
             waitlist_position(enrolment=enrolment)
             if enrolment and enrolment.status == EnrolmentStatus.WAITLISTED
@@ -257,6 +262,21 @@ def enrolled_in_a_lesson_using(user, video: Video) -> bool:
             course__chapters__lessons__video=video,
         ).exists()
     )
+
+
+def previewed_in_a_public_course(user, video: Video) -> bool:
+    """Whether the video is the free preview (试看) of a live course under no view
+    restriction: visitors may watch it before enrolling."""
+    return Lesson.objects.filter(
+        video=video,
+        free_preview=True,
+        chapter__course__in=CoursePage.objects.live().public().values("pk"),
+    ).exists()
+
+
+def may_preview(*, course: CoursePage, lesson: Lesson) -> bool:
+    """A free preview of a live course: open to anyone who may see the course page."""
+    return lesson.free_preview and course.live
 
 
 def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:

@@ -25,7 +25,7 @@ from courses.forms import (
     RegistrationForm,
 )
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
-from learning.progress import lesson_opened
+from learning.progress import lesson_opened, resume_position
 from learning.selectors import course_progress_for
 from video import selectors as video_selectors
 from video import services as video_services
@@ -198,19 +198,35 @@ def follow(request, page_id: int):
     return redirect(safe_next_url(request, page.url))
 
 
+def _player(request, *, lesson) -> dict:
+    """The lesson's video for the player, if it is ready and the visitor may watch it."""
+    video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
+    if video is None or not video_selectors.can_watch(request.user, video):
+        return {}
+    return {
+        "video": video,
+        "playback": video_selectors.playback_for(video),
+        "play_ticket": video_services.play_ticket(video=video),
+    }
+
+
 def _studying(request, *, course: CoursePage, lesson) -> dict:
     """What a learner studying the lesson sees: the player, their progress."""
     context = {
         "studying": True,
         "lesson_state": lesson_opened(learner=request.user, course=course, lesson=lesson),
         "course_progress": course_progress_for(learner=request.user, courses=[course])[course.pk],
+        **_player(request, lesson=lesson),
     }
-    video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
-    if video is not None and video_selectors.can_watch(request.user, video):
-        context["video"] = video
-        context["playback"] = video_selectors.playback_for(video)
-        context["play_ticket"] = video_services.play_ticket(video=video)
+    if "video" in context:
+        # Where the learner stopped, in the page: the player needs no request for it.
+        context["start"] = resume_position(learner=request.user, lesson=lesson)
     return context
+
+
+def _previewing(request, *, lesson) -> dict:
+    """A free preview (试看) for someone not enrolled: the lesson, nothing recorded."""
+    return {"previewing": True, **_player(request, lesson=lesson)}
 
 
 @ensure_csrf_cookie
@@ -234,4 +250,6 @@ def lesson_view(request, *, course: CoursePage, key):
         context.update(_studying(request, course=course, lesson=lesson))
     else:
         context.update(selectors.course_detail(course=course, user=request.user))
+        if selectors.may_preview(course=course, lesson=lesson):
+            context.update(_previewing(request, lesson=lesson))
     return render(request, "courses/lesson.html", context)

@@ -208,6 +208,9 @@ VIDEO_UPLOAD_CHUNK_BYTES = int(os.environ.get("LMS_VIDEO_UPLOAD_CHUNK_BYTES", st
 VIDEO_MIN_FREE_BYTES = int(os.environ.get("LMS_VIDEO_MIN_FREE_BYTES", str(1024**3)))
 VIDEO_HEARTBEAT_STALE_SECONDS = int(os.environ.get("LMS_VIDEO_HEARTBEAT_STALE_SECONDS", "600"))
 
+# seed_demo: demo lectures of a few minutes each; true cuts each to its first sentence.
+DEMO_BRIEF = env_bool("LMS_DEMO_BRIEF", False)
+
 WAGTAIL_SITE_NAME = "吉林省工匠学院"
 # The admin reaches no third-party server: no avatars from Gravatar, no update check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
