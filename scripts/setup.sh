@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose="${1:-run}"
-packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm)
+packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm espeak-ng)
 if [ "$purpose" = test ]; then
   packages+=(postgresql chromium openjdk-17-jre-headless unzip curl)
 fi
