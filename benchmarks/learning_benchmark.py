@@ -631,7 +631,7 @@ def tree_problems() -> dict[str, int]:
 
 
 def seed_learners(count: int, password_hash: str) -> list[tuple[int, str]]:
-    """Learner accounts as courses.services.learner_register makes them: a user named by
+    """Learner accounts as accounts.services.learner_register makes them: a user named by
     the mobile number, first_name the real name, and a LearnerProfile."""
     from django.db import connection
 

@@ -9,12 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.navigation import safe_next_url
+from accounts.phones import normalize_phone
+from accounts.selectors import display_name
 from courses import selectors, services
 from courses.forms import BulkEnrolForm, CatalogueUploadForm, RejectForm
-from courses.models import CoursePage, Enrolment, normalize_phone
+from courses.models import CoursePage, Enrolment
 from courses.services.catalogue import Problem
 from courses.tabular import TableError, read_table
-from courses.views import safe_next_url
 
 
 def _managed_course(user, course_id: int) -> CoursePage:
@@ -49,7 +51,9 @@ def enrolment_approve(request, enrolment_id: int):
     except services.EnrolmentError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Approved: %(name)s.") % {"name": _learner_name(enrolment)})
+        messages.success(
+            request, _("Approved: %(name)s.") % {"name": display_name(enrolment.learner)}
+        )
     return redirect(safe_next_url(request, reverse("courses_admin:queue")))
 
 
@@ -63,7 +67,9 @@ def enrolment_reject(request, enrolment_id: int):
     except services.EnrolmentError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Turned down: %(name)s.") % {"name": _learner_name(enrolment)})
+        messages.success(
+            request, _("Turned down: %(name)s.") % {"name": display_name(enrolment.learner)}
+        )
     return redirect(safe_next_url(request, reverse("courses_admin:queue")))
 
 
@@ -72,20 +78,15 @@ def enrolment_remove(request, enrolment_id: int):
     enrolment = _managed_enrolment(request.user, enrolment_id)
     promoted = services.course_unenrol(enrolment=enrolment, by=request.user)
     messages.success(
-        request, _("%(name)s was taken out of the course.") % {"name": _learner_name(enrolment)}
+        request,
+        _("%(name)s was taken out of the course.") % {"name": display_name(enrolment.learner)},
     )
     for other in promoted:
         messages.info(
             request,
-            _("%(name)s moved up from the waiting list.") % {"name": _learner_name(other)},
+            _("%(name)s moved up from the waiting list.") % {"name": display_name(other.learner)},
         )
     return redirect("courses_admin:learners", enrolment.course_id)
-
-
-def _learner_name(enrolment: Enrolment) -> str:
-    profile = getattr(enrolment.learner, "learner_profile", None)
-    name = profile.real_name if profile else enrolment.learner.get_full_name()
-    return f"{name} {enrolment.learner.username}".strip()
 
 
 def _phone_rows(table: list[tuple[int, list[str]]]) -> list[tuple[int, str]]:

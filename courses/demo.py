@@ -11,6 +11,8 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from academies.models import HeadquartersPage, IndustryAcademyPage, TrainingBasePage
+from accounts import services as account_services
+from accounts.models import LearnerProfile
 from courses import services
 from courses.models import (
     Category,
@@ -21,7 +23,6 @@ from courses.models import (
     Enrolment,
     EnrolmentPolicy,
     Honour,
-    LearnerProfile,
     LecturerIndexPage,
     LecturerPage,
     Lesson,
@@ -1077,7 +1078,7 @@ def attach_videos() -> None:
 def seed_learner() -> None:
     learner = get_user_model().objects.get(username=DEMO_LEARNER_PHONE)
     if not LearnerProfile.objects.filter(user=learner).exists():
-        services.learner_profile_update(
+        account_services.learner_profile_update(
             user=learner, real_name="李学员", work_unit="吉林省某风力发电有限公司"
         )
     for slug in LEARNER_ENROLMENTS:

@@ -12,6 +12,8 @@ from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestri
 
 from academies.models import AcademyUnitPage, HeadquartersPage
 from academies.selectors import permitted_paths, unit_page_models, within_paths_q
+from accounts.models import LearnerProfile
+from accounts.selectors import learner_profile
 from courses.models import (
     Category,
     CourseLecturer,
@@ -19,7 +21,6 @@ from courses.models import (
     Enrolment,
     EnrolmentStatus,
     Follow,
-    LearnerProfile,
     LecturerPage,
     Lesson,
 )
@@ -411,10 +412,6 @@ class LearnerDashboard:
     feed: list[FeedItem] = field(default_factory=list)
     year: YearProgress | None = None
     certificates: list[Certificate] = field(default_factory=list)
-
-
-def learner_profile(*, user) -> LearnerProfile | None:
-    return LearnerProfile.objects.filter(user=user).first()
 
 
 @dataclass

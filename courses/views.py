@@ -3,27 +3,18 @@
 Thin: each reads a form, calls a service or selector and renders or redirects."""
 
 from django.contrib import messages
-from django.contrib.auth import login
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from accounts.navigation import safe_next_url
 from courses import selectors, services
-from courses.forms import (
-    PasswordResetConfirmForm,
-    PasswordResetRequestForm,
-    PhoneLoginForm,
-    ProfileForm,
-    RegistrationForm,
-)
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
 from learning.progress import lesson_opened, resume_position
 from learning.selectors import course_progress_for
@@ -31,119 +22,10 @@ from video import selectors as video_selectors
 from video import services as video_services
 
 
-def safe_next_url(request, default: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
-def register(request):
-    if request.user.is_authenticated:
-        return redirect("courses:profile")
-    form = RegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.learner_register(
-                phone=data["phone"],
-                password=data["password"],
-                real_name=data["real_name"],
-                work_unit=data["work_unit"],
-                union_card_number=data["union_card_number"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome! Your account is ready."))
-            return redirect(safe_next_url(request, reverse("courses:profile")))
-    return render(
-        request,
-        "courses/account/register.html",
-        {"form": form, "next": safe_next_url(request, "")},
-    )
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "courses/account/login.html"
-    authentication_form = PhoneLoginForm
-    redirect_authenticated_user = True
-
-
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "courses/account/password_change.html"
-    success_url = reverse_lazy("courses:profile")
-
-    def form_valid(self, form):
-        messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
-
-
-def password_reset(request):
-    form = PasswordResetRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        phone = form.cleaned_data["phone"]
-        try:
-            services.password_reset_request(phone=phone)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.info(
-                request,
-                _(
-                    "If this number has an account, a 6-digit code is on its way by text "
-                    "message. It is valid for 10 minutes."
-                ),
-            )
-            return redirect(f"{reverse('courses:password_reset_confirm')}?phone={phone}")
-    return render(request, "courses/account/password_reset.html", {"form": form})
-
-
-def password_reset_confirm(request):
-    form = PasswordResetConfirmForm(
-        request.POST or None, initial={"phone": request.GET.get("phone", "")}
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.password_reset_confirm(
-                phone=data["phone"], code=data["code"], password=data["password"]
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your password has been changed. Log in with it now."))
-            return redirect("courses:login")
-    return render(request, "courses/account/password_reset_confirm.html", {"form": form})
-
-
 @login_required
 def profile(request):
     dashboard = selectors.learner_dashboard(user=request.user)
     return render(request, "courses/account/profile.html", {"dashboard": dashboard})
-
-
-@login_required
-def profile_edit(request):
-    current = selectors.learner_profile(user=request.user)
-    initial = {
-        "real_name": getattr(current, "real_name", request.user.first_name),
-        "work_unit": getattr(current, "work_unit", ""),
-        "union_card_number": getattr(current, "union_card_number", ""),
-    }
-    form = ProfileForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.learner_profile_update(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your details have been saved."))
-            return redirect("courses:profile")
-    return render(request, "courses/account/profile_edit.html", {"form": form})
 
 
 ENROLLED_MESSAGES = {

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.selectors import learner_profile
 from courses.selectors import (
-    learner_profile,
     learner_year,
     lessons_to_study,
     may_see_course,

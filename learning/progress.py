@@ -10,6 +10,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from academies.selectors import unit_of
+from accounts.selectors import display_name
 from learning import crediting
 from learning.models import LearnerClock, LedgerSource, LessonProgress, PlayerTab
 from learning.selectors import course_progress_for
@@ -37,11 +38,6 @@ class ProgressState:
     course_complete: bool
 
 
-def _learner_name(learner) -> str:
-    profile = getattr(learner, "learner_profile", None)
-    return (profile.real_name if profile else "") or learner.get_full_name() or learner.username
-
-
 def _complete(progress: LessonProgress, *, learner, course, now) -> bool:
     """Mark the lesson complete; issue the certificate when it completes the course."""
     progress.completed_at = now
@@ -50,7 +46,7 @@ def _complete(progress: LessonProgress, *, learner, course, now) -> bool:
         return False
     certificate_issue(
         learner=learner,
-        learner_name=_learner_name(learner),
+        learner_name=display_name(learner),
         course=course,
         academy=unit_of(course),
         hours=Decimal(course.learning_hours or 0),

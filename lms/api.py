@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.forms import PhoneLoginForm
+from accounts.forms import PhoneLoginForm
 from lms import openapi, tokens
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

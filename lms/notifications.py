@@ -1,7 +1,7 @@
 """In-site notifications (消息) and, for learners, the same text by SMS.
 
 `notify` writes the message; the text message goes out from the queue after the
-transaction commits, through the pluggable backend of `courses.messaging`.
+transaction commits, through the pluggable backend of `accounts.sms`.
 """
 
 from django.core.exceptions import ValidationError
@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_q.tasks import async_task
 
-from courses.messaging import send_message
-from courses.models import normalize_phone, phone_validator
+from accounts.phones import normalize_phone, phone_validator
+from accounts.sms import send_message
 from lms.models import Notification
 
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("accounts.urls")),
     path("", include("learning.urls")),
     path("", include("courses.urls")),
     path("", include("video.urls")),

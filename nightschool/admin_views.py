@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from wagtail.admin import messages
 
+from accounts.selectors import display_name
 from nightschool import selectors, services
 from nightschool.forms import AttendanceForm
 from nightschool.models import Booking, BookingStatus, ClassSession
@@ -93,8 +94,7 @@ def roster(request, session_id: int):
             else:
                 messages.success(
                     request,
-                    _("Attendance of %(name)s recorded.")
-                    % {"name": selectors.learner_name(learner)},
+                    _("Attendance of %(name)s recorded.") % {"name": display_name(learner)},
                 )
                 return redirect("nightschool_admin:roster", session.pk)
     grouped = selectors.session_roster(session=session)
@@ -120,7 +120,7 @@ def booking_cancel(request, booking_id: int):
     messages.success(
         request,
         _("The booking of %(name)s was cancelled; they have been told.")
-        % {"name": selectors.learner_name(booking.learner)},
+        % {"name": display_name(booking.learner)},
     )
     return redirect("nightschool_admin:roster", booking.session_id)
 
@@ -162,7 +162,7 @@ def roster_export(request, session_id: int):
             sheet.append(
                 [
                     number,
-                    selectors.learner_name(booking.learner),
+                    display_name(booking.learner),
                     booking.learner.username,
                     profile.work_unit if profile else "",
                     booking.get_status_display() + (f"({_('walk-in')})" if booking.walk_in else ""),

@@ -14,12 +14,12 @@ from django.utils import timezone
 from wagtail.rich_text import RichText
 
 from academies.models import HeadquartersPage
+from accounts.models import LearnerProfile
 from courses.models import (
     Category,
     CourseIndexPage,
     CoursePage,
     EnrolmentPolicy,
-    LearnerProfile,
     LecturerIndexPage,
     LecturerPage,
     Mode,

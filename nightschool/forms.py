@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from courses.models import normalize_phone, phone_validator
+from accounts.phones import normalize_phone, phone_validator
 from nightschool.models import NightSchoolPage, Term, Venue
 from nightschool.selectors import filter_choices, managed_sites
 

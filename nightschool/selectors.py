@@ -15,7 +15,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from courses.models import Category, mask_phone
+from accounts.phones import mask_phone
+from accounts.selectors import display_name
+from courses.models import Category
 from nightschool.models import Attendance, Booking, BookingStatus, ClassSession, NightSchoolPage
 
 CLASSES_PER_PAGE = 20
@@ -298,12 +300,6 @@ def learner_classes(*, learner, now: datetime.datetime | None = None) -> Learner
 # The lecturer's screen and the administrators' views -----------------------------
 
 
-def learner_name(user) -> str:
-    profile = getattr(user, "learner_profile", None)
-    name = profile.real_name if profile else user.get_full_name()
-    return name or mask_phone(user.username)
-
-
 @dataclass
 class LiveAttendance:
     booked: int
@@ -326,7 +322,7 @@ def live_attendance(*, session: ClassSession) -> LiveAttendance:
         checked_out=sum(1 for b in present if b.checked_out_at),
         rows=[
             {
-                "name": learner_name(b.learner),
+                "name": display_name(b.learner),
                 "phone": mask_phone(b.learner.username),
                 "checked_in_at": b.checked_in_at,
                 "checked_out_at": b.checked_out_at,

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Collection
 
+from accounts.selectors import display_name
 from video.models import Visibility
-from video.selectors import collections_for_upload, permission_policy, person_name
+from video.selectors import collections_for_upload, permission_policy
 
 
 def lecturer_choices(*, current=None):
@@ -23,7 +24,7 @@ def lecturer_choices(*, current=None):
 
 class LecturerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        name = person_name(obj)
+        name = display_name(obj)
         return name if name == obj.username else f"{name}({obj.username})"
 
 

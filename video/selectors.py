@@ -28,6 +28,7 @@ from django.db.models import QuerySet, Sum
 from django.utils import timezone
 from wagtail.permissions import policy_registry
 
+from accounts.selectors import display_name
 from video import signing
 from video.models import DailyPlays, Video, VideoStatus
 
@@ -172,15 +173,8 @@ def progress_snapshot(*, user, ids: Iterable[int]) -> list[dict]:
     ]
 
 
-def person_name(user) -> str:
-    """A person's name as the demo and admin enter it (王 + 师傅), else the username."""
-    if user is None:
-        return "—"
-    return f"{user.first_name}{user.last_name}".strip() or user.get_username()
-
-
 def person_name_of_lecturer(video: Video) -> str:
-    return person_name(video.lecturer)
+    return display_name(video.lecturer)
 
 
 def lecturers_of(videos: QuerySet[Video]) -> list:

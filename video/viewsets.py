@@ -13,6 +13,7 @@ from wagtail.admin.views.generic import chooser as chooser_views
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from accounts.selectors import display_name
 from video import admin_views, selectors
 from video.forms import VideoAdminForm
 from video.models import Video, VideoStatus, Visibility
@@ -50,7 +51,7 @@ class VideoFilterSet(WagtailFilterSet):
             self.filters["lecturer"] = django_filters.ChoiceFilter(
                 label=_("Lecturer"),
                 field_name="lecturer_id",
-                choices=[(user.pk, selectors.person_name(user)) for user in lecturers],
+                choices=[(user.pk, display_name(user)) for user in lecturers],
             )
 
     class Meta:

@@ -1,16 +1,8 @@
-"""Courses, lecturers, learners and enrolment. See the submodules for each part."""
+"""Courses, lecturers, enrolment and follows. See the submodules for each part."""
 
 from courses.models.catalogue import Category, EnrolmentPolicy, Level, Mode
 from courses.models.enrolment import Enrolment, EnrolmentSource, EnrolmentStatus
-from courses.models.learners import (
-    Follow,
-    LearnerProfile,
-    VerificationCode,
-    VerificationPurpose,
-    mask_phone,
-    normalize_phone,
-    phone_validator,
-)
+from courses.models.follows import Follow
 from courses.models.lecturers import Honour, LecturerIndexPage, LecturerPage
 from courses.models.pages import (
     Chapter,
@@ -34,15 +26,9 @@ __all__ = [
     "EnrolmentStatus",
     "Follow",
     "Honour",
-    "LearnerProfile",
     "LecturerIndexPage",
     "LecturerPage",
     "Lesson",
     "Level",
     "Mode",
-    "VerificationCode",
-    "VerificationPurpose",
-    "mask_phone",
-    "normalize_phone",
-    "phone_validator",
 ]

@@ -1,11 +1,5 @@
 """Writes with business rules. Keyword-only, typed, one transaction each."""
 
-from courses.services.accounts import (
-    learner_profile_update,
-    learner_register,
-    password_reset_confirm,
-    password_reset_request,
-)
 from courses.services.catalogue import CatalogueImportError, ImportResult, catalogue_import
 from courses.services.enrolment import (
     BulkEnrolmentError,
@@ -33,9 +27,5 @@ __all__ = [
     "enrolment_approve",
     "enrolment_reject",
     "follow_set",
-    "learner_profile_update",
-    "learner_register",
-    "password_reset_confirm",
-    "password_reset_request",
     "waitlist_promote",
 ]

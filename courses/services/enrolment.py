@@ -13,14 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.phones import normalize_phone, phone_validator
 from courses.models import (
     CoursePage,
     Enrolment,
     EnrolmentPolicy,
     EnrolmentSource,
     EnrolmentStatus,
-    normalize_phone,
-    phone_validator,
 )
 from courses.selectors import can_manage_course, seats_taken
 

@@ -40,6 +40,7 @@ ALLOWED_HOSTS = env_list("LMS_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"
 CSRF_TRUSTED_ORIGINS = env_list("LMS_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "accounts",
     "lms",
     "academies",
     "learning",
@@ -138,7 +139,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-LOGIN_URL = "courses:login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:profile"
 
 LANGUAGE_CODE = "zh-hans"
@@ -246,14 +247,14 @@ CSP_ADMIN_EXTRA = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inl
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "courses/account/locked.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 # A log-in of the phone app or mini-program (a bearer token of /api/v1/) lasts this long.
 APP_TOKEN_DAYS = int(os.environ.get("LMS_APP_TOKEN_DAYS", "30"))
 
 # Where codes for learners (password reset) go: a class with send(*, phone, text).
 # The console backend prints them; plug an SMS gateway's backend in production.
 LEARNER_MESSAGE_BACKEND = os.environ.get(
-    "LMS_LEARNER_MESSAGE_BACKEND", "courses.messaging.ConsoleBackend"
+    "LMS_LEARNER_MESSAGE_BACKEND", "accounts.sms.ConsoleBackend"
 )
 
 # Youth workers' night school: QR check-in codes change every NIGHTSCHOOL_TOKEN_SECONDS and

@@ -368,9 +368,9 @@ PUBLIC_KINDS = {
 }
 VISITOR_KINDS = PUBLIC_KINDS | {
     "learning:certificate_verify_form",
-    "courses:login",
-    "courses:register",
-    "courses:password_reset",
+    "accounts:login",
+    "accounts:register",
+    "accounts:password_reset",
     "not found",
 }
 LEARNER_KINDS = PUBLIC_KINDS | {

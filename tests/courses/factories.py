@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Collection
 from wagtail.rich_text import RichText
 
-from courses import services
+from accounts import services as account_services
 from courses.models import Category, Chapter, CourseIndexPage, CoursePage, EnrolmentPolicy, Lesson
 from lms.demo import DEMO_PASSWORD
 from video.models import Video, VideoStatus
@@ -58,7 +58,7 @@ def make_limited(parent, title, seats):
 
 
 def make_learner(phone, name="张三", work_unit="长春某汽车零部件有限公司"):
-    return services.learner_register(
+    return account_services.learner_register(
         phone=phone, password=DEMO_PASSWORD, real_name=name, work_unit=work_unit
     )
 

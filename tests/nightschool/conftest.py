@@ -4,7 +4,7 @@ import time
 import pytest
 from django.utils import timezone
 
-from courses.messaging import MemoryBackend
+from accounts.sms import MemoryBackend
 from nightschool import tokens
 from nightschool.models import ClassSession
 from tests.nightschool.factories import School, at, make_school, make_session
@@ -25,7 +25,7 @@ def session(school) -> ClassSession:
 @pytest.fixture
 def outbox(settings):
     """Text messages sent, as (phone, text)."""
-    settings.LEARNER_MESSAGE_BACKEND = "courses.messaging.MemoryBackend"
+    settings.LEARNER_MESSAGE_BACKEND = "accounts.sms.MemoryBackend"
     MemoryBackend.outbox = []
     return MemoryBackend.outbox
 

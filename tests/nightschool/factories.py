@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from academies import demo as academies_demo
 from academies.models import HeadquartersPage
-from courses.models import Category, CoursePage, LearnerProfile, LecturerIndexPage, LecturerPage
+from accounts.models import LearnerProfile
+from courses.models import Category, CoursePage, LecturerIndexPage, LecturerPage
 from lms.demo import DEMO_PASSWORD, ensure_user
 from lms.models import HomePage
 from nightschool.models import ClassSession, NightSchoolPage, Term, Venue

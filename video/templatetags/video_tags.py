@@ -1,6 +1,7 @@
 from django import template
 
-from video import selectors, signing
+from accounts.selectors import display_name
+from video import signing
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def video_duration(seconds) -> str:
 
 @register.filter
 def person_name(user) -> str:
-    return selectors.person_name(user)
+    return display_name(user)
 
 
 @register.filter

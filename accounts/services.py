@@ -14,14 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from courses.messaging import send_message
-from courses.models import (
-    LearnerProfile,
-    VerificationCode,
-    VerificationPurpose,
-    normalize_phone,
-    phone_validator,
-)
+from accounts.models import LearnerProfile, VerificationCode, VerificationPurpose
+from accounts.phones import normalize_phone, phone_validator
+from accounts.sms import send_message
 
 CODE_VALID_FOR = timedelta(minutes=10)
 RESEND_AFTER = timedelta(seconds=60)

@@ -9,7 +9,7 @@ import sys
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from courses.models import mask_phone
+from accounts.phones import mask_phone
 
 
 class ConsoleBackend:

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from courses import services
-from courses.messaging import MemoryBackend
-from courses.models import LearnerProfile, VerificationCode
+from accounts import services
+from accounts.models import LearnerProfile, VerificationCode
+from accounts.sms import MemoryBackend
 from lms.demo import DEMO_PASSWORD
 from tests.courses.factories import make_learner
 
@@ -27,14 +27,14 @@ REGISTRATION = {
 
 @pytest.fixture
 def outbox(settings):
-    settings.LEARNER_MESSAGE_BACKEND = "courses.messaging.MemoryBackend"
+    settings.LEARNER_MESSAGE_BACKEND = "accounts.sms.MemoryBackend"
     MemoryBackend.outbox.clear()
     yield MemoryBackend.outbox
     MemoryBackend.outbox.clear()
 
 
 def test_registration_creates_the_account_and_profile_and_logs_in(client):
-    response = client.post(reverse("courses:register"), REGISTRATION, follow=True)
+    response = client.post(reverse("accounts:register"), REGISTRATION, follow=True)
     assert response.redirect_chain[-1][0] == reverse("courses:profile")
     html = response.content.decode()
     assert "欢迎!您的账号已注册成功。" in html
@@ -57,7 +57,7 @@ def test_registration_creates_the_account_and_profile_and_logs_in(client):
     ],
 )
 def test_registration_explains_what_is_wrong_in_chinese(client, changes, message):
-    response = client.post(reverse("courses:register"), {**REGISTRATION, **changes})
+    response = client.post(reverse("accounts:register"), {**REGISTRATION, **changes})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not get_user_model().objects.exists()
@@ -65,7 +65,7 @@ def test_registration_explains_what_is_wrong_in_chinese(client, changes, message
 
 def test_a_number_registers_once(client):
     make_learner("13800138000")
-    response = client.post(reverse("courses:register"), REGISTRATION)
+    response = client.post(reverse("accounts:register"), REGISTRATION)
     assert "这个手机号已经注册。" in response.content.decode()
     assert LearnerProfile.objects.count() == 1
 
@@ -73,11 +73,11 @@ def test_a_number_registers_once(client):
 def test_login_with_the_number_however_it_is_typed(client):
     make_learner("13800138000")
     response = client.post(
-        reverse("courses:login"), {"username": "+86 138-0013-8000", "password": DEMO_PASSWORD}
+        reverse("accounts:login"), {"username": "+86 138-0013-8000", "password": DEMO_PASSWORD}
     )
     assert response.status_code == 302 and response["Location"] == reverse("courses:profile")
     client.logout()
-    wrong = client.post(reverse("courses:login"), {"username": "13800138000", "password": "x"})
+    wrong = client.post(reverse("accounts:login"), {"username": "13800138000", "password": "x"})
     assert "手机号或密码不正确" in wrong.content.decode()
 
 
@@ -86,7 +86,7 @@ def test_the_profile_is_private_and_editable(client):
     learner = make_learner("13800138000", name="王芳")
     client.force_login(learner)
     response = client.post(
-        reverse("courses:profile_edit"),
+        reverse("accounts:profile_edit"),
         {"real_name": "王芳", "work_unit": "吉林化纤集团", "union_card_number": ""},
         follow=True,
     )
@@ -106,19 +106,19 @@ def test_password_reset_by_a_code_sent_to_the_phone(
 ):
     make_learner("13800138000")
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("courses:password_reset"), {"phone": "13800138000"})
-    assert response["Location"] == reverse("courses:password_reset_confirm") + "?phone=13800138000"
+        response = client.post(reverse("accounts:password_reset"), {"phone": "13800138000"})
+    assert response["Location"] == reverse("accounts:password_reset_confirm") + "?phone=13800138000"
     code = _sent_code(outbox)
     assert "【吉林省工匠学院】" in outbox[-1][1]
     assert VerificationCode.objects.get().code_hash != code
 
     data = {"phone": "13800138000", "password": "xinmima2026", "password_again": "xinmima2026"}
     wrong = "000000" if code != "000000" else "111111"
-    response = client.post(reverse("courses:password_reset_confirm"), {**data, "code": wrong})
+    response = client.post(reverse("accounts:password_reset_confirm"), {**data, "code": wrong})
     assert "验证码不正确" in response.content.decode()
 
     response = client.post(
-        reverse("courses:password_reset_confirm"), {**data, "code": code}, follow=True
+        reverse("accounts:password_reset_confirm"), {**data, "code": code}, follow=True
     )
     assert "密码已重设,请用新密码登录。" in response.content.decode()
     user = get_user_model().objects.get(username="13800138000")
@@ -136,7 +136,7 @@ def test_codes_are_throttled_and_guessing_is_bounded(
     make_learner("13800138000")
     with django_capture_on_commit_callbacks(execute=True):
         services.password_reset_request(phone="13800138000")
-        response = client.post(reverse("courses:password_reset"), {"phone": "13800138000"})
+        response = client.post(reverse("accounts:password_reset"), {"phone": "13800138000"})
     assert "验证码刚刚发送过" in response.content.decode()
     assert len(outbox) == 1
 
@@ -153,7 +153,7 @@ def test_unknown_numbers_get_the_same_answer_and_no_message(
     client, outbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("courses:password_reset"), {"phone": "13912345678"})
+        response = client.post(reverse("accounts:password_reset"), {"phone": "13912345678"})
     assert response.status_code == 302
     assert outbox == []
 
@@ -162,9 +162,9 @@ def test_login_is_locked_after_five_wrong_passwords(client, settings):
     settings.AXES_ENABLED = True
     make_learner("13800138000")
     for _attempt in range(5):
-        client.post(reverse("courses:login"), {"username": "13800138000", "password": "cuode"})
+        client.post(reverse("accounts:login"), {"username": "13800138000", "password": "cuode"})
     response = client.post(
-        reverse("courses:login"), {"username": "13800138000", "password": DEMO_PASSWORD}
+        reverse("accounts:login"), {"username": "13800138000", "password": DEMO_PASSWORD}
     )
     assert response.status_code == 429
     html = response.content.decode()
