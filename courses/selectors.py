@@ -4,9 +4,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestriction
 
@@ -25,11 +26,13 @@ from courses.models import (
     Lesson,
 )
 from learning.models import Certificate
+from learning.progress import resume_position_of
 from learning.selectors import (
     CourseProgress,
     YearProgress,
     certificates_of_learner,
     course_progress_for,
+    latest_lesson_progress,
     learner_year_progress,
 )
 from video.models import Video, VideoStatus
@@ -543,4 +546,122 @@ def manages_courses(*, user) -> bool:
         or GroupPagePermission.objects.filter(
             group__user=user, permission__codename="publish_page"
         ).exists()
+    )
+
+
+# The home page's and the units' feeds: a fixed number of queries each, however many
+# courses there are.
+
+
+def _feed_cards(courses: QuerySet, limit: int, user=None) -> list[CourseCard]:
+    return _cards(user or AnonymousUser(), list(courses[:limit]))
+
+
+def courses_newest(*, within: Page | None = None, limit: int = 8) -> list[CourseCard]:
+    """The latest live, public courses (below a unit, or anywhere)."""
+    courses = _course_cards()
+    if within is not None:
+        courses = courses.descendant_of(within)
+    return _feed_cards(courses.order_by("-first_published_at", "-pk"), limit)
+
+
+def _most_studied(courses: QuerySet) -> QuerySet:
+    active = Q(enrolments__status=EnrolmentStatus.ACTIVE)
+    return courses.annotate(studying=Count("enrolments", filter=active)).order_by(
+        "-studying", "-first_published_at", "-pk"
+    )
+
+
+def courses_most_studied(
+    *, within: Page | None = None, limit: int = 8, exclude: list[int] = ()
+) -> list[CourseCard]:
+    """The courses most learners are enrolled in (below a unit, or anywhere)."""
+    courses = _course_cards().exclude(pk__in=list(exclude))
+    if within is not None:
+        courses = courses.descendant_of(within)
+    return _feed_cards(_most_studied(courses), limit)
+
+
+def courses_recommended(*, user, limit: int = 8) -> list[CourseCard]:
+    """New courses from the academies, bases and lecturers the learner follows; without
+    any, the most studied. Never a course they already take part in."""
+    taking_part = Enrolment.objects.filter(learner=user, status__in=TAKING_PART)
+    courses = _course_cards().exclude(pk__in=taking_part.values("course_id"))
+    followed = list(Follow.objects.filter(user=user).values_list("page__path", "page_id"))
+    followed_q = within_paths_q([path for path, _id in followed])
+    if followed_q is not None:
+        followed_q |= Q(course_lecturers__lecturer_id__in=[page_id for _path, page_id in followed])
+        chosen = courses.filter(followed_q).distinct().order_by("-first_published_at", "-pk")
+        cards = _feed_cards(chosen, limit, user)
+        if cards:
+            return cards
+    return _feed_cards(_most_studied(courses), limit, user)
+
+
+def course_count(*, within: Page) -> int:
+    return CoursePage.objects.live().public().descendant_of(within).count()
+
+
+def course_listing_page(*, unit: Page) -> Page | None:
+    """The unit's own course listing (its 全部课程 link)."""
+    from courses.models import CourseIndexPage
+
+    return CourseIndexPage.objects.live().child_of(unit).first()
+
+
+def lecturers_teaching(*, within: Page, limit: int = 8) -> list[LecturerPage]:
+    """Lecturers of the live courses below a unit, the busiest first."""
+    photos = get_image_model().objects.prefetch_renditions(LECTURER_CARD_RENDITION)
+    courses = CoursePage.objects.live().public().descendant_of(within)
+    return list(
+        LecturerPage.objects.live()
+        .public()
+        .filter(course_links__course__in=courses.values("pk"))
+        .annotate(taught=Count("course_links"))
+        .prefetch_related(Prefetch("photo", queryset=photos), "honours")
+        .order_by("-taught", "title")[:limit]
+    )
+
+
+@dataclass
+class ContinueLearning:
+    course: CoursePage
+    lesson: Lesson
+    position: float
+    duration: float
+    progress: CourseProgress
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(self.position * 100 / self.duration)) if self.duration else 0
+
+
+def continue_learning(*, user) -> ContinueLearning | None:
+    """Where the learner goes on: the lesson they were last in (at the second they
+    stopped), or the next one of that course once it is done."""
+    last = latest_lesson_progress(learner=user)
+    if last is None:
+        return None
+    course = (
+        CoursePage.objects.live()
+        .filter(
+            pk=last.course_id,
+            enrolments__learner=user,
+            enrolments__status=EnrolmentStatus.ACTIVE,
+        )
+        .first()
+    )
+    if course is None:
+        return None
+    progress = course_progress_for(learner=user, courses=[course])[course.pk]
+    lesson = progress.resume_lesson
+    if lesson is None:
+        return None
+    same = lesson.key == last.lesson_key
+    return ContinueLearning(
+        course=course,
+        lesson=lesson,
+        position=resume_position_of(last) if same else 0.0,
+        duration=last.duration if same else 0.0,
+        progress=progress,
     )

@@ -143,7 +143,13 @@ def lesson_opened(*, learner, course, lesson, now=None) -> ProgressState:
 
 def resume_position(*, learner, lesson) -> float:
     """Where the learner stopped; the beginning again once they had watched to the end."""
-    progress = LessonProgress.objects.filter(learner=learner, lesson_key=lesson.key).first()
+    return resume_position_of(
+        LessonProgress.objects.filter(learner=learner, lesson_key=lesson.key).first()
+    )
+
+
+def resume_position_of(progress: LessonProgress | None) -> float:
+    """Where to go on in a lesson from its progress row (see resume_position)."""
     if progress is None:
         return 0.0
     ended = progress.duration > 0 and progress.position >= progress.duration - ENDED_MARGIN_SECONDS

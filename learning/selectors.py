@@ -132,6 +132,11 @@ def course_progress_for(*, learner, courses) -> dict[int, CourseProgress]:
     return result
 
 
+def latest_lesson_progress(*, learner) -> LessonProgress | None:
+    """The lesson the learner was in most recently (where 继续学习 goes)."""
+    return LessonProgress.objects.filter(learner=learner).order_by("-updated_at", "-pk").first()
+
+
 def ledger_for_learner(*, learner, limit: int = 50):
     return LedgerEntry.objects.filter(learner=learner).select_related("author")[:limit]
 

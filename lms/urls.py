@@ -7,11 +7,16 @@ from wagtail.documents import urls as wagtaildocs_urls
 from lms import api as lms_api
 from lms import views as lms_views
 
-notification_urls = (
+lms_urls = (
     [
-        path("", lms_views.notification_list, name="notifications"),
-        path("read/", lms_views.notifications_read, name="notifications_read"),
-        path("<int:notification_id>/", lms_views.notification_open, name="notification_open"),
+        path("messages/", lms_views.notification_list, name="notifications"),
+        path("messages/read/", lms_views.notifications_read, name="notifications_read"),
+        path(
+            "messages/<int:notification_id>/",
+            lms_views.notification_open,
+            name="notification_open",
+        ),
+        path("me/account/", lms_views.account, name="account"),
     ],
     "lms",
 )
@@ -36,7 +41,7 @@ urlpatterns = [
     path("", include("video.urls")),
     path("", include("search.urls")),
     path("", include("nightschool.urls")),
-    path("messages/", include(notification_urls)),
+    path("", include(lms_urls)),
     path("api/v1/", include(api_urls)),
     re_path(r"^api/", lms_api.not_found),
     re_path(r"^media/(?P<path>.*)$", lms_views.media, name="media"),

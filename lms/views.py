@@ -1,4 +1,5 @@
-"""The logged-in user's messages (消息), and uploaded media for a pilot without nginx."""
+"""我的 (the account tab), the logged-in user's messages (消息), and uploaded media for a
+pilot without nginx."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -10,9 +11,17 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
+from accounts.selectors import display_name
 from lms import notifications
 
 PER_PAGE = 20
+
+
+def account(request):
+    """我的: name, messages, details, password, language, the admin for those who run an
+    academy, log out; log in or register for visitors."""
+    name = display_name(request.user) if request.user.is_authenticated else ""
+    return render(request, "lms/account.html", {"name": name})
 
 
 @login_required

@@ -7,6 +7,7 @@ class NightSchoolConfig(AppConfig):
     verbose_name = _("Night school")
 
     def ready(self):
-        from nightschool import signal_handlers
+        from nightschool import sections, signal_handlers
 
         signal_handlers.connect()
+        sections.register()

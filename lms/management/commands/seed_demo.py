@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "courses.demo",
     "nightschool.demo",
     "learning.demo",
+    "search.demo",
 ]
 
 

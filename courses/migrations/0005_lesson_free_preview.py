@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0003_alter_coursepage_description_and_more'),
+        ('courses', '0004_learner_accounts_moved'),
     ]
 
     operations = [
