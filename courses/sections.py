@@ -72,7 +72,9 @@ def unit_courses(*, request, page) -> dict:
 
 def unit_lecturers(*, request, page) -> dict | None:
     lecturers = selectors.lecturers_teaching(within=page)
-    return {"lecturers": lecturers} if lecturers else None
+    if not lecturers:
+        return None
+    return {"lecturers": lecturers, "faculty": selectors.nav_pages().faculty}
 
 
 def register() -> None:

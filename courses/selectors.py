@@ -36,6 +36,7 @@ from learning.selectors import (
     learner_year_progress,
 )
 from video.models import Video, VideoStatus
+from video.selectors import can_watch as video_can_watch
 
 COURSE_CARD_RENDITION = "fill-480x270"
 LECTURER_CARD_RENDITION = "fill-160x160"
@@ -303,13 +304,72 @@ def lecturer_videos(*, lecturer: LecturerPage) -> QuerySet:
     )
 
 
+@dataclass
+class LecturerVideo:
+    """A lecture the visitor may watch, and the lesson of a course it belongs to (where it
+    is watched, and credited to enrolled learners), if any."""
+
+    video: Video
+    lesson: Lesson | None = None
+    opens_in_course: bool = False  # watched on the lesson's page (else the video's own)
+
+    @property
+    def course(self) -> CoursePage | None:
+        return self.lesson.chapter.course if self.lesson else None
+
+
+def watchable_lecturer_videos(*, lecturer: LecturerPage, user, limit: int = 24) -> list:
+    """The lecturer's ready videos that `user` may watch — public ones, the free previews
+    and the lessons of courses they are enrolled in, or whatever else the video library
+    lets them watch — each with a live, public course it belongs to."""
+    videos = list(lecturer_videos(lecturer=lecturer)[:limit])
+    if not videos:
+        return []
+    lessons: dict[int, list[Lesson]] = {}
+    for lesson in (
+        Lesson.objects.filter(
+            video__in=videos, chapter__course__in=CoursePage.objects.live().public().values("pk")
+        )
+        .select_related("chapter__course")
+        .defer("body", "chapter__course__description")
+        .order_by("chapter__course__path", "sort_order")
+    ):
+        lessons.setdefault(lesson.video_id, []).append(lesson)
+    enrolled = set()
+    if user.is_authenticated and lessons:
+        enrolled = set(
+            Enrolment.objects.filter(
+                learner=user,
+                status=EnrolmentStatus.ACTIVE,
+                course_id__in={
+                    lesson.chapter.course_id for found in lessons.values() for lesson in found
+                },
+            ).values_list("course_id", flat=True)
+        )
+    shown = []
+    for video in videos:
+        used_in = lessons.get(video.pk, [])
+        open_lessons = [
+            lesson
+            for lesson in used_in
+            if lesson.free_preview or lesson.chapter.course_id in enrolled
+        ]
+        if open_lessons:
+            shown.append(LecturerVideo(video, open_lessons[0], opens_in_course=True))
+        elif (video.is_public and video.current_rendition_set_id) or (
+            user.is_authenticated and video_can_watch(user, video)
+        ):
+            shown.append(LecturerVideo(video, used_in[0] if used_in else None))
+    return shown
+
+
 def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
     courses = _course_cards().filter(course_lecturers__lecturer=lecturer).distinct()
     courses = list(courses.order_by("-first_published_at", "-pk"))
     return {
         "honours": list(lecturer.honours.all()),
         "cards": _cards(user, courses),
-        "videos": list(lecturer_videos(lecturer=lecturer)[:24]),
+        "videos": watchable_lecturer_videos(lecturer=lecturer, user=user),
         "is_following": is_following(user=user, page=lecturer),
     }
 

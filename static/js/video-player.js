@@ -210,6 +210,7 @@
     if (root.dataset.aspect) { root.style.setProperty("--video-aspect", root.dataset.aspect); }
     this.attachControls();
     this.trackWatching();
+    this.syncToggles();
     this.showDataSaver();
   }
 
@@ -238,6 +239,9 @@
     this.controls.hidden = false;
     this.waiting.hidden = false;
     this.syncToggles();
+    if (this.root.getBoundingClientRect().bottom > window.innerHeight) {
+      this.root.scrollIntoView({ block: "start" });  // the picture and its controls in view
+    }
     if (this.native && !this.root.dataset.resumeUrl) {
       // Within the tap, so that the browser lets the video play with sound.
       this.load(this.source(), parseFloat(this.root.dataset.start || "0") || 0, true);
@@ -271,6 +275,11 @@
     var self = this;
     var video = this.video;
     this.current = source;
+    var quality = this.root.querySelector("[data-quality]");
+    if (quality && !this.dataSaver) {
+      // Say what plays: a rung's own playlist is that rung, the whole ladder is "Auto".
+      quality.value = source.url === this.masterUrl || !source.size ? "" : String(source.size);
+    }
     var rung = this.rungs.filter(function (r) { return r.size === source.size; })[0];
     var media = [];
     if (source.size === 0 && source.url === this.audioUrl) {
@@ -289,7 +298,7 @@
       return;
     }
     loadHlsLibrary(this.root.dataset.hlsSrc).then(function (Hls) {
-      if (!Hls.isSupported()) { self.say("unsupported"); self.waiting.hidden = true; return; }
+      if (!Hls.isSupported()) { self.say("sayUnsupported"); self.waiting.hidden = true; return; }
       if (self.hls) { self.hls.destroy(); }
       var hls = new Hls({
         // Phones on weak networks: never fetch a rung larger than the player shows.
@@ -315,7 +324,7 @@
       hls.attachMedia(video);
     }).catch(function () {
       self.waiting.hidden = true;
-      self.say("network");
+      self.say("sayNetwork");
       self.started = false;
       self.startPanel.hidden = false;
     });
@@ -335,7 +344,7 @@
     if ((status === 403 || status === 410) && !this.refreshing) {
       this.refreshUrls();  // the signed URLs expired while the page stayed open
     } else if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {
-      this.say("network");
+      this.say("sayNetwork");
       var hls = this.hls;
       setTimeout(function () { hls.startLoad(); }, 3000);
     } else if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
@@ -398,7 +407,6 @@
     var playPause = root.querySelector("[data-play-pause]");
     var showState = function () {
       var paused = video.paused;
-      playPause.textContent = paused ? "▶" : "❚❚";
       playPause.setAttribute("aria-label", paused ? playPause.dataset.labelPlay : playPause.dataset.labelPause);
       root.classList.toggle("is-paused", paused);
       var nowPlaying = !paused && !video.ended;
@@ -461,7 +469,7 @@
         dataSaverStore(self.dataSaver);
         self.syncToggles();
         self.showDataSaver();
-        self.say(self.dataSaver ? "dataSaver" : "");
+        self.say(self.dataSaver ? "sayDataSaver" : "");
         if (!self.audioOnly) { self.reload(); }
       });
     }
@@ -470,14 +478,14 @@
       audioOnly.addEventListener("click", function () {
         self.audioOnly = !self.audioOnly;
         self.syncToggles();
-        self.say(self.audioOnly ? "audioOnly" : "");
+        self.say(self.audioOnly ? "sayAudioOnly" : "");
         if (self.started) { self.reload(); } else { self.start(self.audioOnly); }
       });
     }
     video.addEventListener("error", function () {
       if (self.hls || !self.started) { return; }
       var code = video.error && video.error.code;
-      if (!self.refreshing && code !== 1) { self.refreshUrls(); } else { self.say("network"); }
+      if (!self.refreshing && code !== 1) { self.refreshUrls(); } else { self.say("sayNetwork"); }
     });
     root.addEventListener("video:seek", function (event) {
       video.currentTime = Number(event.detail && event.detail.position) || 0;
@@ -498,7 +506,7 @@
     video.addEventListener("playing", function () {
       self.rangeStart = video.currentTime;
       self.lastTime = video.currentTime;
-      self.say(self.audioOnly && self.rungs.length ? "audioOnly" : (self.dataSaver ? "dataSaver" : ""));
+      self.say(self.audioOnly && self.rungs.length ? "sayAudioOnly" : (self.dataSaver ? "sayDataSaver" : ""));
       self.heartbeat("playing");  // the server measures wall time from here
     });
     video.addEventListener("seeking", function () { self.closeRange(self.lastTime); });

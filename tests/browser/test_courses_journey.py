@@ -24,6 +24,7 @@ def catalogue():
 
 def test_register_find_a_course_enrol_and_see_it_on_my_page(live_server, catalogue, phone):
     phone.goto(live_server.url + "/")
+    phone.locator(".tab-bar").get_by_role("link", name="我的").click()
     phone.get_by_role("link", name="注册").click()
     expect(phone.get_by_role("heading", name="注册")).to_be_visible()
     assert_no_horizontal_scroll(phone)
@@ -62,7 +63,7 @@ def test_register_find_a_course_enrol_and_see_it_on_my_page(live_server, catalog
     expect(phone.get_by_role("heading", name="第1课")).to_be_visible()
     assert_no_horizontal_scroll(phone)
 
-    phone.get_by_role("link", name="我的学习").click()
+    phone.locator(".tab-bar").get_by_role("link", name="学习").click()
     my_courses = phone.locator("section", has=phone.get_by_role("heading", name="我的课程"))
     expect(my_courses.get_by_role("link", name="光伏发电站设计")).to_be_visible()
     assert_no_horizontal_scroll(phone)

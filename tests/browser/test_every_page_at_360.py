@@ -21,9 +21,16 @@ from tests.conftest import run_demo_steps
 
 pytestmark = pytest.mark.browser
 
-# The video demo transcodes three clips of a few seconds (about 6 s in all); the
+# The video demo transcodes its lectures cut to a sentence each (settings.DEMO_BRIEF); the
 # learning demo needs its videos for the demo learner's progress and certificate.
-DEMO_MODULES = ["academies.demo", "video.demo", "courses.demo", "nightschool.demo", "learning.demo"]
+DEMO_MODULES = [
+    "academies.demo",
+    "video.demo",
+    "courses.demo",
+    "nightschool.demo",
+    "learning.demo",
+    "search.demo",
+]
 WIDTH = 360
 MAX_PAGES = 80  # per role
 MAX_PER_TYPE = 6  # pages of one type (courses, lessons, filtered listings …) per role
@@ -371,10 +378,12 @@ VISITOR_KINDS = PUBLIC_KINDS | {
     "accounts:login",
     "accounts:register",
     "accounts:password_reset",
+    "lms:account",
     "not found",
 }
 LEARNER_KINDS = PUBLIC_KINDS | {
     "lesson",
+    "lms:account",
     "courses:profile",
     "lms:notifications",
     "nightschool:code",

@@ -110,7 +110,7 @@ def test_book_wait_confirm_check_in_and_out_then_see_the_hours(
     credited = Booking.objects.get(learner__username="13800138000").credited_minutes
     assert 85 <= credited <= 86  # from check-in (+2 min, give or take a second) to +88
 
-    phone.get_by_role("link", name="我的学习").first.click()
+    phone.locator(".tab-bar").get_by_role("link", name="学习").click()
     expect(phone.locator(".year-hours__figures")).to_contain_text("1.4")
     expect(phone.locator(".ns-mine")).to_contain_text(f"已记录 {credited} 分钟")
     assert_no_horizontal_scroll(phone)
