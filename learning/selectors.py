@@ -76,6 +76,7 @@ class CourseProgress:
     percent: int
     completed: bool
     resume_lesson: Lesson | None
+    started: bool = False  # any lesson opened or watched
 
 
 def _resume_lesson(lessons: list[Lesson], progress: dict) -> Lesson | None:
@@ -128,6 +129,7 @@ def course_progress_for(*, learner, courses) -> dict[int, CourseProgress]:
             percent=done * 100 // len(required) if required else 0,
             completed=bool(required) and done == len(required),
             resume_lesson=_resume_lesson(lessons[pk], progress[pk]),
+            started=bool(progress[pk]),
         )
     return result
 

@@ -3,8 +3,12 @@
  *
  * Before the learner taps play the page holds the poster and nothing else: no playlist,
  * no segment, no HLS library. On the tap the player
- *   - plays HLS natively where the browser can (recent Chrome, Safari), and otherwise
- *     loads hls.js (MediaSource) then, from the same hashed, long-cached static URL;
+ *   - plays HLS natively where the browser can (recent Chrome, Safari) and the lesson
+ *     starts at its beginning; otherwise — no HLS of its own, a lesson resumed mid-way
+ *     (native players fetch the beginning before they seek), or hls.js already in the
+ *     browser's cache — it loads hls.js from its hashed, long-cached static URL then;
+ *     once a natively played video has a good buffer, hls.js is fetched quietly for
+ *     the next lesson (not with the data saver on);
  *   - starts at the rung the link can carry, judged from what the browser knows of the
  *     connection and from how fast the poster came (the lowest rung when it cannot
  *     tell), or at the lowest when the learner turned on the data saver (省流量, kept in
@@ -48,6 +52,9 @@
   // A browser playing HLS itself is given the whole ladder (it adapts on its own) only
   // when the link carries a rung of this size; otherwise one rung's own playlist.
   var NATIVE_AUTO_SIZE = 480;
+  var HLS_CACHED_KEY = "lms.video.hlsLibrary";
+  // Seconds buffered ahead before hls.js may be fetched for later, beside the video.
+  var PREFETCH_AFTER_BUFFER = 20;
   var hlsLibrary = null;
   var playing = 0;
 
@@ -73,12 +80,31 @@
         var script = document.createElement("script");
         script.src = src;
         script.async = true;
-        script.onload = function () { return window.Hls ? resolve(window.Hls) : reject(new Error("hls.js")); };
+        script.onload = function () {
+          if (!window.Hls) { reject(new Error("hls.js")); return; }
+          libraryCached(src, true);
+          resolve(window.Hls);
+        };
         script.onerror = function () { hlsLibrary = null; reject(new Error("hls.js")); };
         document.head.appendChild(script);
       });
     }
     return hlsLibrary;
+  }
+
+  /* Whether hls.js (at this hashed URL) is in the browser's cache: it was loaded here. */
+  function libraryCached(src, loaded) {
+    try {
+      if (loaded) { window.localStorage.setItem(HLS_CACHED_KEY, src); }
+      return window.localStorage.getItem(HLS_CACHED_KEY) === src;
+    } catch (e) { return false; }
+  }
+
+  function prefetchLibrary(src) {
+    fetch(src, { credentials: "same-origin", priority: "low" })
+      .then(function (response) { return response.ok ? response.blob() : null; })
+      .then(function (body) { if (body) { libraryCached(src, true); } })
+      .catch(function () {});
   }
 
   function dataSaverStored() {
@@ -191,7 +217,10 @@
         playlist: el.dataset.playlist || "",
       };
     }).sort(function (a, b) { return a.bandwidth - b.bandwidth; });
-    this.native = Boolean(this.video.canPlayType("application/vnd.apple.mpegurl"));
+    this.nativeHls = Boolean(this.video.canPlayType("application/vnd.apple.mpegurl"));
+    this.mediaSource = Boolean(window.MediaSource || window.ManagedMediaSource);
+    this.native = false;  // how the current video plays: natively, or with hls.js
+    this.prefetched = false;
     this.audioOnly = root.classList.contains("is-audio-only") && !this.rungs.length;
     this.dataSaver = this.rungs.length > 0 && dataSaverStored();
     this.quality = "";  // "" automatic, else the short side of the rung chosen
@@ -242,12 +271,36 @@
     if (this.root.getBoundingClientRect().bottom > window.innerHeight) {
       this.root.scrollIntoView({ block: "start" });  // the picture and its controls in view
     }
-    if (this.native && !this.root.dataset.resumeUrl) {
+    if (!this.root.dataset.resumeUrl) {
       // Within the tap, so that the browser lets the video play with sound.
-      this.load(this.source(), parseFloat(this.root.dataset.start || "0") || 0, true);
+      var position = parseFloat(this.root.dataset.start || "0") || 0;
+      this.native = this.playsNatively(position);
+      this.load(this.source(), position, true);
       return;
     }
-    this.startPosition().then(function (position) { self.load(self.source(), position, true); });
+    this.startPosition().then(function (at) {
+      self.native = self.playsNatively(at);
+      self.load(self.source(), at, true);
+    });
+  };
+
+  /* Natively, when the browser can and nothing speaks for hls.js: it is cached already,
+     or the video starts mid-way (native players fetch the beginning before seeking). */
+  Player.prototype.playsNatively = function (position) {
+    if (!this.nativeHls) { return false; }
+    if (!this.mediaSource) { return true; }
+    return !(position > 0 || libraryCached(this.root.dataset.hlsSrc));
+  };
+
+  /* With a natively played video well buffered, fetch hls.js for the next lesson. */
+  Player.prototype.maybePrefetch = function () {
+    var video = this.video;
+    if (!this.native || this.prefetched || this.dataSaver || !video.buffered.length) { return; }
+    var ahead = video.buffered.end(video.buffered.length - 1) - video.currentTime;
+    if (ahead >= PREFETCH_AFTER_BUFFER && !libraryCached(this.root.dataset.hlsSrc)) {
+      this.prefetched = true;
+      prefetchLibrary(this.root.dataset.hlsSrc);
+    }
   };
 
   /* What to play: {url, size (the rung to start with, 0 for sound only), fixed}. */
@@ -493,6 +546,7 @@
     video.addEventListener("loadedmetadata", function () {
       self.emit("video:ready", { videoId: self.videoId, duration: video.duration });
     });
+    video.addEventListener("progress", function () { self.maybePrefetch(); });
   };
 
   Player.prototype.emit = function (name, detail) {
