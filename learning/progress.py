@@ -67,9 +67,21 @@ def _state(progress: LessonProgress, course_complete: bool) -> ProgressState:
 
 
 @transaction.atomic
-def progress_record(*, learner, course, lesson, beat: crediting.Beat, tab: str, now=None):
+def progress_record(
+    *,
+    learner,
+    course,
+    lesson,
+    beat: crediting.Beat,
+    tab: str,
+    now=None,
+    source: str = LedgerSource.VIDEO,
+):
     """Apply one heartbeat from a player. Locks the learner's clock row so beats from
     several tabs are applied one after another and wall time is counted once.
+
+    ``lesson`` needs a ``key`` and ``duration_seconds``: a live lecture passes its own
+    key and the length streamed so far, with ``source`` 直播课 (LedgerSource.LIVE).
 
     Every playing learner sends a beat each 15 s: this runs a fixed handful of queries.
     """
@@ -113,7 +125,7 @@ def progress_record(*, learner, course, lesson, beat: crediting.Beat, tab: str, 
         ledger_append(
             learner=learner,
             minutes=whole_minutes - progress.minutes_recorded,
-            source=LedgerSource.VIDEO,
+            source=source,
             academy=unit_of(course),
             course=course,
             reference=f"lesson:{lesson.key}",

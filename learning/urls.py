@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning import api, views
+from learning import views
 
 app_name = "learning"
 urlpatterns = [
@@ -11,13 +11,5 @@ urlpatterns = [
         "certificates/course/<int:course_id>/",
         views.course_certificate,
         name="course_certificate",
-    ),
-    path("api/v1/lessons/<uuid:key>/progress/", api.lesson_progress, name="lesson_progress"),
-    path("api/v1/me/", api.me, name="api_me"),
-    path("api/v1/me/certificates/", api.my_certificates, name="api_certificates"),
-    path(
-        "api/v1/me/certificates/<str:code>/pdf/",
-        api.certificate_pdf,
-        name="api_certificate_pdf",
     ),
 ]

@@ -7,6 +7,6 @@ class LmsConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from lms import signal_handlers
+        from lms import checks, signal_handlers  # noqa: F401 — checks registers a system check
 
         signal_handlers.connect()

@@ -4,8 +4,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from lms import api as lms_api
+from courses.api import router as courses_api
+from learning.api import router as learning_api
+from live.api import router as live_api
 from lms import views as lms_views
+from lms.api import api_create
+from nightschool.api import router as nightschool_api
+from search.api import router as search_api
 
 lms_urls = (
     [
@@ -21,14 +26,10 @@ lms_urls = (
     "lms",
 )
 
-api_urls = (
-    [
-        path("auth/token/", lms_api.token, name="token"),
-        path("openapi.json", lms_api.schema, name="openapi"),
-        path("docs/", lms_api.docs, name="docs"),
-    ],
-    "api",
-)
+# The one JSON API: a router from each app, mounted once.
+api = api_create()
+for router in (courses_api, learning_api, nightschool_api, search_api, live_api):
+    api.add_router("", router)
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -41,9 +42,11 @@ urlpatterns = [
     path("", include("video.urls")),
     path("", include("search.urls")),
     path("", include("nightschool.urls")),
+    path("", include("live.urls")),
     path("", include(lms_urls)),
-    path("api/v1/", include(api_urls)),
-    re_path(r"^api/", lms_api.not_found),
+    path("api/v1/docs/", lms_views.api_docs, {"api": api}, name="api_docs"),
+    path("api/v1/", api.urls),
+    re_path(r"^api/", lms_views.api_not_found),
     re_path(r"^media/(?P<path>.*)$", lms_views.media, name="media"),
     path("", include(wagtail_urls)),
 ]

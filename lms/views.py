@@ -8,11 +8,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
 from accounts.selectors import display_name
-from lms import notifications
+from lms import selectors, services
+from lms.api import api_document, status_error
 
 PER_PAGE = 20
 
@@ -26,7 +28,7 @@ def account(request):
 
 @login_required
 def notification_list(request):
-    page = Paginator(notifications.notifications_of(user=request.user), PER_PAGE).get_page(
+    page = Paginator(selectors.notifications_of(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(request, "lms/notifications.html", {"page_obj": page})
@@ -35,9 +37,7 @@ def notification_list(request):
 @login_required
 def notification_open(request, notification_id: int):
     """Follow a notification's link, marking it read on the way."""
-    notification = notifications.notification_open(
-        user=request.user, notification_id=notification_id
-    )
+    notification = services.notification_open(user=request.user, notification_id=notification_id)
     if notification is None:
         raise Http404
     if notification.url and url_has_allowed_host_and_scheme(
@@ -50,7 +50,7 @@ def notification_open(request, notification_id: int):
 @login_required
 @require_POST
 def notifications_read(request):
-    notifications.notifications_mark_all_read(user=request.user)
+    services.notifications_mark_all_read(user=request.user)
     return redirect("lms:notifications")
 
 
@@ -63,3 +63,26 @@ def media(request, path: str):
     if not (settings.DEBUG or settings.SERVE_MEDIA) or path.startswith("documents/"):
         raise Http404
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+@csrf_exempt
+def api_not_found(request):
+    """Any other address under /api/, whatever the method: a JSON 404 (not the site's
+    page, nor the CSRF refusal the site would give a POST)."""
+    return status_error(404)
+
+
+def api_docs(request, *, api):
+    """The API's operations as a page, from the same document as /api/v1/openapi.json."""
+    operations = [
+        {
+            "method": method.upper(),
+            "path": path,
+            "summary": operation.get("summary", ""),
+            "description": operation.get("description", ""),
+            "login": {} not in operation.get("security", [{}]),
+        }
+        for path, item in api_document(api)["paths"].items()
+        for method, operation in item.items()
+    ]
+    return render(request, "lms/api_docs.html", {"operations": operations})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nightschool import api, views
+from nightschool import views
 
 app_name = "nightschool"
 
@@ -20,12 +20,4 @@ urlpatterns = [
         name="checkin_continue",
     ),
     path("nightschool/checkin/<int:session_id>/<str:token>/", views.checkin, name="checkin"),
-    path("api/v1/nightschool/classes/", api.class_list, name="api_classes"),
-    path("api/v1/nightschool/classes/<int:session_id>/", api.class_detail, name="api_class"),
-    path("api/v1/nightschool/classes/<int:session_id>/book/", api.book, name="api_book"),
-    path("api/v1/nightschool/classes/<int:session_id>/scan/", api.scan, name="api_scan"),
-    path("api/v1/nightschool/bookings/<int:booking_id>/cancel/", api.cancel, name="api_cancel"),
-    path(
-        "api/v1/nightschool/bookings/<int:booking_id>/accept/", api.accept_offer, name="api_accept"
-    ),
 ]

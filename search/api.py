@@ -1,51 +1,129 @@
 """JSON for the search box and for apps: GET only, no identity needed."""
 
-from django.http import JsonResponse
-from django.views.decorators.http import require_GET
+from typing import Literal
 
+from django.utils.translation import gettext_lazy
+from ninja import Field, Query, Router
+
+from lms.api import PUBLIC, In, Out, errors, form_error
 from search import selectors, services
-from search.forms import SearchForm
+from search.forms import MAX_PAGE, SearchForm
+
+router = Router(tags=["search"])
 
 
-def _facets(results) -> dict:
+class Highlight(Out):
+    title: str | None = None
+    text: str | None = None
+
+
+class SearchHit(Out):
+    title: str
+    url: str
+    summary: str
+    highlight: Highlight
+    academy: str
+    category: str
+    hours: float
+    pick: bool = Field(description="Chosen by the editors for this query.")
+    partial: bool = Field(
+        description="A partial match: holds part of the query only (shown as 部分匹配)."
+    )
+
+
+class FacetValueOut(Out):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class SuggestionOut(Out):
+    title: str
+    url: str
+
+
+class LecturerOut(Out):
+    name: str
+    url: str
+    honours: list[str]
+    specialty: str
+
+
+class SearchResultsOut(Out):
+    total: int = Field(description="Matches, partial ones included.")
+    partial: int = Field(description="How many of `total` are partial matches (listed last).")
+    page: int
+    pages: int
+    results: list[SearchHit]
+    lecturers: list[LecturerOut] = Field(
+        description="Lecturers whose name or honour was searched, shown above the courses."
+    )
+    facets: dict[str, list[FacetValueOut]]
+    suggestions: list[SuggestionOut]
+    stale: bool = Field(description="Recent changes may not be searchable yet.")
+
+
+class SearchQuery(In):
+    q: str = Field("", max_length=100, description="What to look for.")
+    academy: str = Field("", max_length=40, description="Facet value.")
+    category: str = Field("", max_length=40, description="Facet value.")
+    level: str = Field("", max_length=40, description="Facet value.")
+    mode: str = Field("", max_length=40, description="Facet value.")
+    hours: Literal["", "0-4", "4-16", "16-40", "40-"] = Field("", description="Hours range.")
+    sort: Literal["", "relevance", "newest", "popular"] = ""
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+
+
+class SuggestQuery(In):
+    q: str = Field("", max_length=100, description="What has been typed.")
+
+
+@router.get(
+    "search/",
+    response={200: SearchResultsOut, **errors(400)},
+    url_name="search",
+    summary=gettext_lazy("Search the courses"),
+    **PUBLIC,
+)
+def search(request, params: Query[SearchQuery]):
+    form = SearchForm(params.dict())
+    if not form.is_valid():
+        raise form_error(form)
+    found = selectors.course_search(**form.search_arguments())
+    if form.counts_as_search:
+        services.query_record(query=form.cleaned_data["q"], total=found.strict_total)
+    picked = {hit.id for hit in found.picks}
     return {
-        name: [
-            {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
-            for v in values
-        ]
-        for name, values in results.facets.items()
+        "total": found.results.total,
+        "partial": found.results.partial,
+        "page": found.results.page,
+        "pages": found.results.page_count,
+        "results": [{**hit.as_json(), "pick": hit.id in picked} for hit in found.hits],
+        "facets": {
+            name: [
+                {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                for v in values
+            ]
+            for name, values in found.results.facets.items()
+        },
+        "lecturers": [
+            {"name": c.name, "url": c.url, "honours": list(c.honours), "specialty": c.specialty}
+            for c in found.lecturers
+        ],
+        "suggestions": [{"title": s.title, "url": s.url} for s in found.suggestions],
+        "stale": found.stale,
     }
 
 
-@require_GET
-def search(request):
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    found = selectors.course_search(**form.search_arguments())
-    if form.counts_as_search:
-        services.query_record(query=form.cleaned_data["q"], total=found.results.total)
-    picked = {hit.id for hit in found.picks}
-    return JsonResponse(
-        {
-            "total": found.results.total,
-            "page": found.results.page,
-            "pages": found.results.page_count,
-            "results": [{**hit.as_json(), "pick": hit.id in picked} for hit in found.hits],
-            "facets": _facets(found.results),
-            "suggestions": [{"title": s.title, "url": s.url} for s in found.suggestions],
-            "stale": found.stale,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-@require_GET
-def suggest(request):
-    prefix = request.GET.get("q", "")[:50]
+@router.get(
+    "search/suggest/",
+    response={200: list[SuggestionOut], **errors(400)},
+    url_name="suggest",
+    summary=gettext_lazy("Suggestions while typing (also by pinyin)"),
+    **PUBLIC,
+)
+def suggest(request, params: Query[SuggestQuery]):
+    prefix = params.q
     suggestions = selectors.course_suggest(prefix=prefix) if prefix.strip() else []
-    return JsonResponse(
-        [{"title": s.title, "url": s.url} for s in suggestions],
-        safe=False,
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return [{"title": s.title, "url": s.url} for s in suggestions]

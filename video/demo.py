@@ -14,9 +14,10 @@ from wagtail.models import Page
 from academies.selectors import unit_page_models
 from academies.services import unit_provision
 from lms.demo import ensure_user
-from video import demo_render, jobs, services
+from video import demo_render, services
 from video.demo_lectures import LECTURER_ACCOUNTS, LECTURES
 from video.models import Video, VideoStatus, Visibility
+from video.services import jobs
 
 
 def steps():

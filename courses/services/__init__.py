@@ -13,6 +13,7 @@ from courses.services.enrolment import (
     waitlist_promote,
 )
 from courses.services.follows import follow_set
+from courses.services.outline import lesson_video_attach
 
 __all__ = [
     "BulkEnrolmentError",
@@ -27,5 +28,6 @@ __all__ = [
     "enrolment_approve",
     "enrolment_reject",
     "follow_set",
+    "lesson_video_attach",
     "waitlist_promote",
 ]

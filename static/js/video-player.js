@@ -26,6 +26,7 @@
  *   data-start="123.4"                start at this second
  *   data-resume-url="/…"              GET → {"position": seconds}: start there
  *   data-progress-url="/…"            POST JSON heartbeats (see below), X-CSRFToken sent
+ *   data-live                         a live lecture: start near the live edge
  * Events dispatched on the [data-video-player] element (bubbling):
  *   video:ready      {videoId, duration}
  *   video:heartbeat  {videoId, position, duration, rate, ranges: [[from, to], …], visible,
@@ -284,11 +285,14 @@
     });
   };
 
-  /* Natively, when the browser can and nothing speaks for hls.js: it is cached already,
-     or the video starts mid-way (native players fetch the beginning before seeking). */
+  /* Natively, when the browser can and nothing speaks for hls.js: a live lecture, hls.js
+     loaded or cached already, a video starting mid-way (native players fetch the
+     beginning before seeking). */
   Player.prototype.playsNatively = function (position) {
     if (!this.nativeHls) { return false; }
     if (!this.mediaSource) { return true; }
+    // A live lecture wants hls.js's hold on the live edge (and its back-to-live).
+    if (this.root.hasAttribute("data-live") || window.Hls) { return false; }
     return !(position > 0 || libraryCached(this.root.dataset.hlsSrc));
   };
 
@@ -358,6 +362,8 @@
         capLevelToPlayerSize: true,
         startPosition: position > 0 ? position : -1,
         maxBufferLength: 30,
+        // Live: two segments (4 s) behind the edge, for a glass-to-screen delay under 10 s.
+        liveSyncDurationCount: this.root.hasAttribute("data-live") ? 2 : 3,
       });
       self.hls = hls;
       hls.on(Hls.Events.MANIFEST_PARSED, function () {

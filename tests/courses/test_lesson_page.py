@@ -76,7 +76,7 @@ def test_a_video_lesson_plays_resumes_and_completes_the_course(client, course, l
     response = client.get(lesson_url(course, video_lesson))
     html = response.content.decode()
     assert "csrftoken" in response.cookies  # the heartbeats are POSTed with it
-    api = reverse("learning:lesson_progress", args=(video_lesson.key,))
+    api = reverse("api:lesson_progress", args=(video_lesson.key,))
     assert attribute(html, "data-progress-url") == api
     assert "data-start=" not in html  # from the beginning
     assert attribute(html, "data-master-url").endswith("master.m3u8")

@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "video.demo",
     "courses.demo",
     "nightschool.demo",
+    "live.demo",
     "learning.demo",
     "search.demo",
 ]
