@@ -42,6 +42,12 @@ def _complete(progress: LessonProgress, *, learner, course, now) -> bool:
     """Mark the lesson complete; issue the certificate when it completes the course."""
     progress.completed_at = now
     progress.save(update_fields=["completed_at"])
+    return certificate_issue_if_complete(learner=learner, course=course)
+
+
+def certificate_issue_if_complete(*, learner, course) -> bool:
+    """Issue the course's certificate if the learner has completed it: every required
+    lesson, and whatever a registered requirement asks (a passed final exam)."""
     if not course_progress_for(learner=learner, courses=[course])[course.pk].completed:
         return False
     certificate_issue(

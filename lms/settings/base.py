@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "search",
     "nightschool",
     "live",
+    "exams",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

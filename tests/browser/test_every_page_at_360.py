@@ -29,6 +29,7 @@ DEMO_MODULES = [
     "courses.demo",
     "nightschool.demo",
     "learning.demo",
+    "exams.demo",
     "search.demo",
 ]
 WIDTH = 360
@@ -52,7 +53,7 @@ DOWNLOADS = re.compile(r"(\.(pdf|zip|xlsx|csv|json|ics|m3u8)|/export/|^/certific
 INTENDED = {"not found": {404}, "nightschool:code": {403}}
 
 # Our own admin views (the rest of the Wagtail admin is Wagtail's business).
-OWN_ADMIN = re.compile(r"^/admin/(learning|courses|nightschool|videos|search/queries)/")
+OWN_ADMIN = re.compile(r"^/admin/(learning|courses|nightschool|videos|search/queries|exams)/")
 ADMIN_SKIPPED = re.compile(
     r"/(delete|retry|retranscode|approve|reject|remove|cancel|revoke|adjust|target|export"
     r"|poster|progress|chooser)/|\.(zip|xlsx|csv|pdf)$"

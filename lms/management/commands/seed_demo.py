@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "nightschool.demo",
     "live.demo",
     "learning.demo",
+    "exams.demo",
     "search.demo",
 ]
 
