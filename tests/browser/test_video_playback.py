@@ -6,12 +6,13 @@ a portrait video with every control on the screen."""
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_horizontal_scroll
 from tests.video.conftest import Units, clip, clip_folder, run_job  # noqa: F401
 from video import services
-from video.models import Visibility
+from video.models import Caption, Visibility
 
 pytestmark = pytest.mark.browser
 
@@ -187,3 +188,21 @@ def test_a_portrait_video_keeps_every_control_on_the_screen(
     phone.locator("[data-play-pause]").tap()
     phone.wait_for_function(f"() => {VIDEO}.paused")
     expect(phone.locator(".tab-bar")).to_be_visible()
+
+
+def test_captions_show_when_the_video_has_them(live_server, lecture, phone):
+    Caption.objects.create(
+        video=lecture, language="zh-Hans", label="中文字幕", is_default=True,
+        file=ContentFile(b"WEBVTT\n\n00:00.000 --> 00:05.000\n\xe5\xb7\xa5\xe5\x8c\xa0\n",
+                         name="zh.vtt"),
+    )  # fmt: skip
+    phone.goto(f"{live_server.url}/video/{lecture.pk}/")
+    expect(phone.get_by_label("字幕")).to_have_value("0")
+    tap_play(phone, seconds=0.5)
+    phone.wait_for_function(
+        f"() => {VIDEO}.textTracks[0].mode === 'showing'"
+        f" && {VIDEO}.textTracks[0].activeCues?.length === 1"
+    )
+    assert phone.evaluate(f"() => {VIDEO}.textTracks[0].activeCues[0].text") == "工匠"
+    phone.get_by_label("字幕").select_option("")
+    assert phone.evaluate(f"() => {VIDEO}.textTracks[0].mode") == "disabled"
