@@ -363,7 +363,7 @@
         startPosition: position > 0 ? position : -1,
         maxBufferLength: 30,
         // Live: two segments (4 s) behind the edge, for a glass-to-screen delay under 10 s.
-        liveSyncDurationCount: this.root.hasAttribute("data-live") ? 2 : 3,
+        liveSyncDurationCount: self.root.hasAttribute("data-live") ? 2 : 3,
       });
       self.hls = hls;
       hls.on(Hls.Events.MANIFEST_PARSED, function () {
