@@ -114,7 +114,7 @@ def test_an_offer_is_confirmed_from_my_learning(client, session, before):
     assert "座位确认好了" in page and "间架结构" in page
     assert Booking.objects.get(learner=second).status == BookingStatus.CONFIRMED
     # The header counts the unread message about the offer.
-    assert re.search(r'消息 <span class="badge">1', page)
+    assert re.search(r'消息</span><span class="badge">1', page)
 
 
 def test_giving_a_seat_back_after_the_deadline_is_refused_plainly(client, session, before):
