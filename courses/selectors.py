@@ -7,11 +7,12 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from wagtail.images import get_image_model
 from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestriction
 
@@ -37,10 +38,14 @@ from learning.selectors import (
     certificates_of_learner,
     course_minutes_for,
     course_progress_for,
+    latest_lesson_progress,
     learner_year_progress,
+    resume_position_of,
 )
+from learning.selectors import resume_position as resume_position_at
 from learning.study import Measure, StudiedLesson, Titled
-from video.models import Video
+from video.models import Video, VideoStatus
+from video.selectors import can_watch as video_can_watch
 from video.selectors import choosable_videos, listed_videos
 
 COURSE_CARD_RENDITION = "fill-480x270"
@@ -173,11 +178,15 @@ def course_outline(*, course: CoursePage) -> list:
 
 
 def course_detail(*, course: CoursePage, user) -> dict:
-    """What the course page shows: outline, lecturers, seats and the visitor's place."""
+    """What the course page shows: outline, lecturers, seats, the visitor's place and, for
+    an enrolled learner, their progress (where to continue, or to review once done)."""
     enrolment = None
     if user.is_authenticated:
         enrolment = Enrolment.objects.filter(learner=user, course_id=course.pk).first()
     taken = seats_taken(course=course) if course.is_limited else None
+    progress = None
+    if enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE:
+        progress = course_progress(learner=user, courses=[course])[course.pk]
     return {
         "unit": course.get_parent().specific,
         "chapters": course_outline(course=course),
@@ -186,6 +195,7 @@ def course_detail(*, course: CoursePage, user) -> dict:
         ),
         "tags": [item.tag.name for item in course.tagged_items.all().select_related("tag")],
         "enrolment": enrolment,
+        "progress": progress,
         "waitlist_position": (
             waitlist_position(enrolment=enrolment)
             if enrolment and enrolment.status == EnrolmentStatus.WAITLISTED
@@ -372,6 +382,11 @@ def course_outlines(*, course_ids) -> dict[int, list[Lesson]]:
     return outlines
 
 
+def resume_position(*, learner, lesson: Lesson) -> float:
+    """Where the learner stopped in the lesson (see `learning.selectors.resume_position`)."""
+    return resume_position_at(learner=learner, lesson_key=lesson.key)
+
+
 def course_progress(*, learner, courses) -> dict[int, CourseProgress]:
     """The learner's progress in each course, by course id (see
     `learning.selectors.course_progress_for`). Two queries, however many courses."""
@@ -463,6 +478,21 @@ def lesson_videos_not_choosable(*, user, course: CoursePage, video_ids) -> set[i
     return refused
 
 
+def previewed_in_a_public_course(user, video: Video, request=None) -> bool:
+    """Whether the video is the free preview (试看) of a live course under no view
+    restriction: visitors may watch it before enrolling."""
+    return Lesson.objects.filter(
+        video=video,
+        free_preview=True,
+        chapter__course__in=CoursePage.objects.live().public().values("pk"),
+    ).exists()
+
+
+def may_preview(*, course: CoursePage, lesson: Lesson) -> bool:
+    """A free preview of a live course: open to anyone who may see the course page."""
+    return lesson.free_preview and course.live
+
+
 def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
     photos = get_image_model().objects.prefetch_renditions(LECTURER_CARD_RENDITION)
     lecturers = (
@@ -478,7 +508,69 @@ def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
 def lecturer_videos(*, lecturer: LecturerPage) -> QuerySet:
     if lecturer.user_id is None:
         return Video.objects.none()
-    return listed_videos().filter(lecturer_id=lecturer.user_id).order_by("-ready_at", "-pk")
+    # Restricted ones too: `watchable_lecturer_videos` keeps those the visitor may watch.
+    return Video.objects.filter(lecturer_id=lecturer.user_id, status=VideoStatus.READY).order_by(
+        "-ready_at", "-pk"
+    )
+
+
+@dataclass
+class LecturerVideo:
+    """A lecture the visitor may watch, and the lesson of a course it belongs to (where it
+    is watched, and credited to enrolled learners), if any."""
+
+    video: Video
+    lesson: Lesson | None = None
+    opens_in_course: bool = False  # watched on the lesson's page (else the video's own)
+
+    @property
+    def course(self) -> CoursePage | None:
+        return self.lesson.chapter.course if self.lesson else None
+
+
+def watchable_lecturer_videos(*, lecturer: LecturerPage, user, limit: int = 24) -> list:
+    """The lecturer's ready videos that `user` may watch — public ones, the free previews
+    and the lessons of courses they are enrolled in, or whatever else the video library
+    lets them watch — each with a live, public course it belongs to."""
+    videos = list(lecturer_videos(lecturer=lecturer)[:limit])
+    if not videos:
+        return []
+    lessons: dict[int, list[Lesson]] = {}
+    for lesson in (
+        Lesson.objects.filter(
+            video__in=videos, chapter__course__in=CoursePage.objects.live().public().values("pk")
+        )
+        .select_related("chapter__course")
+        .defer("body", "chapter__course__description")
+        .order_by("chapter__course__path", "sort_order")
+    ):
+        lessons.setdefault(lesson.video_id, []).append(lesson)
+    enrolled = set()
+    if user.is_authenticated and lessons:
+        enrolled = set(
+            Enrolment.objects.filter(
+                learner=user,
+                status=EnrolmentStatus.ACTIVE,
+                course_id__in={
+                    lesson.chapter.course_id for found in lessons.values() for lesson in found
+                },
+            ).values_list("course_id", flat=True)
+        )
+    shown = []
+    for video in videos:
+        used_in = lessons.get(video.pk, [])
+        open_lessons = [
+            lesson
+            for lesson in used_in
+            if lesson.free_preview or lesson.chapter.course_id in enrolled
+        ]
+        if open_lessons:
+            shown.append(LecturerVideo(video, open_lessons[0], opens_in_course=True))
+        elif (video.is_public and video.current_rendition_set_id) or (
+            user.is_authenticated and video_can_watch(user, video)
+        ):
+            shown.append(LecturerVideo(video, used_in[0] if used_in else None))
+    return shown
 
 
 def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
@@ -487,7 +579,7 @@ def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
     return {
         "honours": list(lecturer.honours.all()),
         "cards": _cards(user, courses),
-        "videos": list(lecturer_videos(lecturer=lecturer)[:24]),
+        "videos": watchable_lecturer_videos(lecturer=lecturer, user=user),
         "is_following": is_following(user=user, page=lecturer),
     }
 
@@ -725,4 +817,122 @@ def manages_courses(*, user) -> bool:
         or GroupPagePermission.objects.filter(
             group__user=user, permission__codename="publish_page"
         ).exists()
+    )
+
+
+# The home page's and the units' feeds: a fixed number of queries each, however many
+# courses there are.
+
+
+def _feed_cards(courses: QuerySet, limit: int, user=None) -> list[CourseCard]:
+    return _cards(user or AnonymousUser(), list(courses[:limit]))
+
+
+def courses_newest(*, within: Page | None = None, limit: int = 8) -> list[CourseCard]:
+    """The latest live, public courses (below a unit, or anywhere)."""
+    courses = _course_cards()
+    if within is not None:
+        courses = courses.descendant_of(within)
+    return _feed_cards(courses.order_by("-first_published_at", "-pk"), limit)
+
+
+def _most_studied(courses: QuerySet) -> QuerySet:
+    active = Q(enrolments__status=EnrolmentStatus.ACTIVE)
+    return courses.annotate(studying=Count("enrolments", filter=active)).order_by(
+        "-studying", "-first_published_at", "-pk"
+    )
+
+
+def courses_most_studied(
+    *, within: Page | None = None, limit: int = 8, exclude: list[int] = ()
+) -> list[CourseCard]:
+    """The courses most learners are enrolled in (below a unit, or anywhere)."""
+    courses = _course_cards().exclude(pk__in=list(exclude))
+    if within is not None:
+        courses = courses.descendant_of(within)
+    return _feed_cards(_most_studied(courses), limit)
+
+
+def courses_recommended(*, user, limit: int = 8) -> list[CourseCard]:
+    """New courses from the academies, bases and lecturers the learner follows; without
+    any, the most studied. Never a course they already take part in."""
+    taking_part = Enrolment.objects.filter(learner=user, status__in=TAKING_PART)
+    courses = _course_cards().exclude(pk__in=taking_part.values("course_id"))
+    followed = list(Follow.objects.filter(user=user).values_list("page__path", "page_id"))
+    followed_q = within_paths_q([path for path, _id in followed])
+    if followed_q is not None:
+        followed_q |= Q(course_lecturers__lecturer_id__in=[page_id for _path, page_id in followed])
+        chosen = courses.filter(followed_q).distinct().order_by("-first_published_at", "-pk")
+        cards = _feed_cards(chosen, limit, user)
+        if cards:
+            return cards
+    return _feed_cards(_most_studied(courses), limit, user)
+
+
+def course_count(*, within: Page) -> int:
+    return CoursePage.objects.live().public().descendant_of(within).count()
+
+
+def course_listing_page(*, unit: Page) -> Page | None:
+    """The unit's own course listing (its 全部课程 link)."""
+    from courses.models import CourseIndexPage
+
+    return CourseIndexPage.objects.live().child_of(unit).first()
+
+
+def lecturers_teaching(*, within: Page, limit: int = 8) -> list[LecturerPage]:
+    """Lecturers of the live courses below a unit, the busiest first."""
+    photos = get_image_model().objects.prefetch_renditions(LECTURER_CARD_RENDITION)
+    courses = CoursePage.objects.live().public().descendant_of(within)
+    return list(
+        LecturerPage.objects.live()
+        .public()
+        .filter(course_links__course__in=courses.values("pk"))
+        .annotate(taught=Count("course_links"))
+        .prefetch_related(Prefetch("photo", queryset=photos), "honours")
+        .order_by("-taught", "title")[:limit]
+    )
+
+
+@dataclass
+class ContinueLearning:
+    course: CoursePage
+    lesson: Lesson
+    position: float
+    duration: float
+    progress: CourseProgress
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(self.position * 100 / self.duration)) if self.duration else 0
+
+
+def continue_learning(*, user) -> ContinueLearning | None:
+    """Where the learner goes on: the lesson they were last in (at the second they
+    stopped), or the next one of that course once it is done."""
+    last = latest_lesson_progress(learner=user)
+    if last is None:
+        return None
+    course = (
+        CoursePage.objects.live()
+        .filter(
+            pk=last.course_id,
+            enrolments__learner=user,
+            enrolments__status=EnrolmentStatus.ACTIVE,
+        )
+        .first()
+    )
+    if course is None:
+        return None
+    progress = course_progress(learner=user, courses=[course])[course.pk]
+    lesson = progress.resume_lesson
+    if lesson is None:
+        return None
+    same = lesson.key == last.lesson_key
+    return ContinueLearning(
+        course=course,
+        lesson=lesson,
+        position=resume_position_of(last) if same else 0.0,
+        duration=last.duration if same else 0.0,
+        progress=progress,
     )

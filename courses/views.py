@@ -83,6 +83,18 @@ def follow(request, page_id: int):
     return redirect(safe_next_url(request, page.url))
 
 
+def _player(request, *, lesson) -> dict:
+    """The lesson's video for the player, if it is ready and the visitor may watch it."""
+    video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
+    if video is None or not video_selectors.can_watch(request.user, video, request=request):
+        return {}
+    return {
+        "video": video,
+        "playback": video_selectors.playback_for(video),
+        "play_ticket": video_services.play_ticket(video=video),
+    }
+
+
 def _studying(request, *, course: CoursePage, lesson) -> dict:
     """What a learner studying the lesson sees: the player or the text with its reading
     clock, their progress."""
@@ -95,13 +107,17 @@ def _studying(request, *, course: CoursePage, lesson) -> dict:
         "course_progress": selectors.course_progress(learner=request.user, courses=[course])[
             course.pk
         ],
+        **_player(request, lesson=lesson),
     }
-    video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
-    if video is not None and video_selectors.can_watch(request.user, video, request=request):
-        context["video"] = video
-        context["playback"] = video_selectors.playback_for(video)
-        context["play_ticket"] = video_services.play_ticket(video=video)
+    if "video" in context:
+        # Where the learner stopped, in the page: the player needs no request for it.
+        context["start"] = selectors.resume_position(learner=request.user, lesson=lesson)
     return context
+
+
+def _previewing(request, *, lesson) -> dict:
+    """A free preview (试看) for someone not enrolled: the lesson, nothing recorded."""
+    return {"previewing": True, **_player(request, lesson=lesson)}
 
 
 @ensure_csrf_cookie
@@ -126,4 +142,6 @@ def lesson_view(request, *, course: CoursePage, key):
         context.update(_studying(request, course=course, lesson=lesson))
     else:
         context.update(selectors.course_detail(course=course, user=request.user))
+        if selectors.may_preview(course=course, lesson=lesson):
+            context.update(_previewing(request, lesson=lesson))
     return render(request, "courses/lesson.html", context)

@@ -87,6 +87,7 @@ class CourseProgress:
     resume_lesson: OutlineLesson | None
     # What the course still asks beyond its lessons (see learning.requirements).
     pending: tuple[str, ...] = ()
+    started: bool = False  # any lesson opened or watched
 
 
 def _resume_lesson(lessons: Sequence[OutlineLesson], progress: dict) -> OutlineLesson | None:
@@ -137,13 +138,20 @@ def course_progress_for(
             completed=bool(required) and done == len(required) and pk not in unmet,
             resume_lesson=_resume_lesson(lessons, progress[pk]),
             pending=tuple(unmet.get(pk, ())),
+            started=bool(progress[pk]),
         )
     return result
 
 
 def resume_position(*, learner, lesson_key: uuid.UUID) -> float:
     """Where the learner stopped; the beginning again once they had watched to the end."""
-    progress = LessonProgress.objects.filter(learner=learner, lesson_key=lesson_key).first()
+    return resume_position_of(
+        LessonProgress.objects.filter(learner=learner, lesson_key=lesson_key).first()
+    )
+
+
+def resume_position_of(progress: LessonProgress | None) -> float:
+    """Where to go on in a lesson from its progress row (see `resume_position`)."""
     if progress is None:
         return 0.0
     ended = progress.duration > 0 and progress.position >= progress.duration - ENDED_MARGIN_SECONDS
@@ -160,6 +168,11 @@ def lesson_minutes_by_learner(learner_ids: Sequence[int]) -> dict[tuple[int, str
             learner_id__in=learner_ids
         ).values_list("learner_id", "lesson_key", "credited_seconds", "watched")
     }
+
+
+def latest_lesson_progress(*, learner) -> LessonProgress | None:
+    """The lesson the learner was in most recently (where 继续学习 goes)."""
+    return LessonProgress.objects.filter(learner=learner).order_by("-updated_at", "-pk").first()
 
 
 def ledger_for_learner(*, learner, limit: int = 50):

@@ -9,10 +9,11 @@ class NightSchoolConfig(AppConfig):
     def ready(self):
         from learning.audit import HoursSource, register_hours_source
         from learning.models import LedgerSource
-        from nightschool import signal_handlers
+        from nightschool import sections, signal_handlers
         from nightschool.selectors import class_minutes_by_learner
 
         signal_handlers.connect()
+        sections.register()
         register_hours_source(
             HoursSource(
                 name=_("class attendance"),

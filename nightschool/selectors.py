@@ -8,6 +8,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -162,6 +163,19 @@ def class_listing(
     return ClassListing(
         page=page, cards=_cards(list(page.object_list), user, now), filtered=bool(category or city)
     )
+
+
+def upcoming_classes(*, within=None, limit: int = 4, now=None) -> list[ClassCard]:
+    """The next classes that have not ended, with their free seats, as anyone sees them:
+    of every live site, or of a unit — its courses' and its lecturers' classes."""
+    now = now or timezone.now()
+    sessions = _listed(now)
+    if within is not None:
+        sessions = sessions.filter(
+            Q(course__path__startswith=within.path)
+            | Q(lecturer__course_links__course__path__startswith=within.path)
+        ).distinct()
+    return _cards(list(_with_seats(sessions, now)[:limit]), AnonymousUser(), now)
 
 
 def filter_choices(*, within: NightSchoolPage) -> tuple[list[Category], list[str]]:

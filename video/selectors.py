@@ -92,14 +92,28 @@ def collections_for_upload(user):
 
 
 @dataclass(frozen=True)
+class Rung:
+    """One video rendition: its short side ("360" for 360p), bits/s with the audio, the
+    signed URL of its own master playlist ("" in sets made before those existed) and of
+    its media playlist."""
+
+    size: int
+    bandwidth: int
+    url: str
+    playlist: str
+
+
+@dataclass(frozen=True)
 class Playback:
-    """Everything the player needs, with signed URLs valid for the TTL."""
+    """Everything the player needs, with signed URLs valid for the TTL. ``rungs`` go from
+    the lowest to the highest."""
 
     master_url: str
     audio_url: str | None
     poster_url: str | None
     sprite_vtt_url: str | None
     captions: list[dict]
+    rungs: list[Rung]
 
 
 def playback_for(video: Video) -> Playback:
@@ -111,6 +125,16 @@ def playback_for(video: Video) -> Playback:
         return prefix + path.partition("/")[2]
 
     audio = next((r for r in rendition_set.renditions if not r["height"]), None)
+    rungs = [
+        Rung(
+            size=min(r["width"], r["height"]),
+            bandwidth=r["bandwidth"],
+            url=signed(rendition_set.path(r["master"])) if r.get("master") else "",
+            playlist=signed(rendition_set.path(r["playlist"])),
+        )
+        for r in rendition_set.renditions
+        if r["height"]
+    ]
     return Playback(
         master_url=signed(rendition_set.path(rendition_set.master)),
         audio_url=signed(rendition_set.path(audio["playlist"])) if audio else None,
@@ -129,6 +153,7 @@ def playback_for(video: Video) -> Playback:
             }
             for caption in video.captions.all()
         ],
+        rungs=sorted(rungs, key=lambda rung: rung.bandwidth),
     )
 
 

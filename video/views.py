@@ -90,6 +90,15 @@ def playback(request, video_id: int):
             "poster": data.poster_url,
             "thumbnails": data.sprite_vtt_url,
             "captions": data.captions,
+            "rungs": [
+                {
+                    "size": rung.size,
+                    "bandwidth": rung.bandwidth,
+                    "url": rung.url,
+                    "playlist": rung.playlist,
+                }
+                for rung in data.rungs
+            ],
             "plays_url": reverse("video:plays", args=[video.pk]),
             "play_ticket": services.play_ticket(video=video),
         }

@@ -380,6 +380,14 @@ class Lesson(Orderable):
         default=True,
         help_text=_("Required lessons count towards completion."),
     )
+    free_preview = models.BooleanField(
+        _("free preview"),
+        default=False,
+        help_text=_(
+            "Anyone may watch or read this lesson before enrolling (试看). "
+            "It earns no learning hours."
+        ),
+    )
     study_minutes = models.PositiveSmallIntegerField(
         _("study time (minutes)"),
         null=True,
@@ -392,7 +400,9 @@ class Lesson(Orderable):
         FieldPanel("title"),
         FieldPanel("video"),
         FieldPanel("body"),
-        FieldRowPanel([FieldPanel("required"), FieldPanel("study_minutes")]),
+        FieldRowPanel(
+            [FieldPanel("required"), FieldPanel("free_preview"), FieldPanel("study_minutes")]
+        ),
     ]
 
     class Meta(Orderable.Meta):

@@ -26,6 +26,7 @@ def test_register_find_a_course_enrol_and_see_it_on_my_page(
     live_server, catalogue, phone, text_messages
 ):
     phone.goto(live_server.url + "/")
+    phone.locator(".tab-bar").get_by_role("link", name="我的").click()
     phone.get_by_role("link", name="注册").click()
     expect(phone.get_by_role("heading", name="注册")).to_be_visible()
     assert_no_horizontal_scroll(phone)
@@ -64,12 +65,12 @@ def test_register_find_a_course_enrol_and_see_it_on_my_page(
     assert_no_horizontal_scroll(phone)
     phone.get_by_role("button", name="报名学习").click()
     expect(phone.get_by_text("报名成功!随时可以从第一课开始学习。")).to_be_visible()
-    expect(phone.get_by_text("你已报名本课程。")).to_be_visible()
+    expect(phone.get_by_text("您已报名本课程。")).to_be_visible()
     phone.get_by_role("link", name="开始学习").click()
     expect(phone.get_by_role("heading", name="第1课")).to_be_visible()
     assert_no_horizontal_scroll(phone)
 
-    phone.get_by_role("link", name="我的学习").click()
+    phone.locator(".tab-bar").get_by_role("link", name="学习").click()
     my_courses = phone.locator("section", has=phone.get_by_role("heading", name="我的课程"))
     expect(my_courses.get_by_role("link", name="光伏发电站设计")).to_be_visible()
     assert_no_horizontal_scroll(phone)

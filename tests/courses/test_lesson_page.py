@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import CoursePage
-from courses.services import course_enrol
+from courses.services import course_enrol, lesson_heartbeat
+from learning.crediting import Beat
 from learning.models import Certificate, LessonProgress
-from tests.courses.factories import heartbeat, make_course, make_learner
+from tests.courses.factories import heartbeat, make_course, make_learner, studied
 from video.models import RenditionSet, Video, VideoStatus, Visibility
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,8 @@ def test_a_video_lesson_plays_resumes_and_completes_the_course(client, course, l
     html = response.content.decode()
     assert "csrftoken" in response.cookies  # the heartbeats are POSTed with it
     api = reverse("api:lesson_progress", args=(video_lesson.key,))
-    assert attribute(html, "data-resume-url") == attribute(html, "data-progress-url") == api
+    assert attribute(html, "data-progress-url") == api
+    assert "data-start=" not in html  # from the beginning
     assert attribute(html, "data-master-url").endswith("master.m3u8")
     assert "data-lesson-done hidden" in html and "已观看 <span data-coverage>0</span>%" in html
     assert not LessonProgress.objects.filter(
@@ -98,6 +100,24 @@ def test_a_video_lesson_plays_resumes_and_completes_the_course(client, course, l
         "learning:certificate_download", args=(certificate.code,)
     )
     assert response["Content-Type"] == "application/pdf"
+
+
+def test_the_player_starts_where_the_learner_stopped(client, course, learner):
+    """The page carries the position, so the player asks for nothing before the tap."""
+    _text, video_lesson = course.lessons()
+    course_enrol(learner=learner, course=course)
+    client.force_login(learner)
+    start = timezone.now() - datetime.timedelta(seconds=100)
+    for position in (0, 90):
+        lesson_heartbeat(
+            learner=learner, lesson=studied(course, video_lesson),
+            beat=Beat(position=position, ranges=[(0, position)] if position else [], rate=1,
+                      visible=True),
+            tab="t", now=start + datetime.timedelta(seconds=position),
+        )  # fmt: skip
+    html = client.get(lesson_url(course, video_lesson)).content.decode()
+    assert attribute(html, "data-start") == "90.0"
+    assert "data-resume-url" not in html
 
 
 def test_visitors_who_may_not_study_see_the_call_to_enrol(client, course, learner):
