@@ -8,6 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from learning.models import hours_of
+from lms.spreadsheets import append_row
+
 GROUPINGS = {
     "academy": ("academy_id", "academy_title"),
     "course": ("course_id", "course_title"),
@@ -24,7 +27,7 @@ def _summary_rows(entries, group_by: str) -> Iterable[tuple]:
         .order_by(label, key)
     )
     for row in rows:
-        yield (row[key], row[label], round(row["minutes"] / 60, 2), row["minutes"], row["count"])
+        yield (row[key], row[label], float(hours_of(row["minutes"])), row["minutes"], row["count"])
 
 
 def hours_workbook(entries, *, group_by: str) -> bytes:
@@ -36,12 +39,13 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
         "learner": _("Learner"),
     }
     summary = book.create_sheet(_("Summary"))
-    summary.append(["ID", headings[group_by], _("Hours"), _("Minutes"), _("Entries")])
+    append_row(summary, ["ID", headings[group_by], _("Hours"), _("Minutes"), _("Entries")])
     for row in _summary_rows(entries, group_by):
-        summary.append(list(row))
+        append_row(summary, row)
 
     detail = book.create_sheet(_("Entries"))
-    detail.append(
+    append_row(
+        detail,
         [
             _("Recorded at"),
             _("Mobile number"),
@@ -52,7 +56,7 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
             _("Course"),
             _("Reason"),
             _("Recorded by"),
-        ]
+        ],
     )
     tz = timezone.get_current_timezone()
     for entry in (
@@ -60,7 +64,8 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
         .order_by("created_at", "pk")
         .iterator(chunk_size=2000)
     ):
-        detail.append(
+        append_row(
+            detail,
             [
                 entry.created_at.astimezone(tz).replace(tzinfo=None),
                 entry.learner.username,
@@ -71,7 +76,7 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
                 entry.course_title,
                 entry.reason,
                 entry.author.username if entry.author else "",
-            ]
+            ],
         )
     buffer = io.BytesIO()
     book.save(buffer)

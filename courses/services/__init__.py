@@ -14,6 +14,12 @@ from courses.services.enrolment import (
 )
 from courses.services.follows import follow_set
 from courses.services.outline import lesson_video_attach
+from courses.services.study import (
+    StudyState,
+    certificate_issue_if_complete,
+    lesson_heartbeat,
+    lesson_open,
+)
 
 __all__ = [
     "BulkEnrolmentError",
@@ -21,13 +27,17 @@ __all__ = [
     "CatalogueImportError",
     "EnrolmentError",
     "ImportResult",
+    "StudyState",
     "catalogue_import",
+    "certificate_issue_if_complete",
     "course_enrol",
     "course_enrol_bulk",
     "course_unenrol",
     "enrolment_approve",
     "enrolment_reject",
     "follow_set",
+    "lesson_heartbeat",
+    "lesson_open",
     "lesson_video_attach",
     "waitlist_promote",
 ]
