@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "courses",
     "search",
     "nightschool",
+    "dashboards",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",

@@ -1,0 +1,27 @@
+"""Spreadsheets of the dashboards' tables."""
+
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+
+# A cell starting with one of these is read as a formula by Excel and its kin.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def table_workbook(*, title: str, headings: list[str], rows: Iterable[Iterable]) -> bytes:
+    """One sheet: the headings, then the rows, with text never taken for a formula."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(headings)
+    for row in rows:
+        sheet.append([_safe(value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
