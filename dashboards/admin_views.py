@@ -30,6 +30,9 @@ def _filters(request, tree: Tree):
     if not visible:
         raise PermissionDenied
     units = [tree.by_id[pk] for pk in sorted(visible, key=lambda pk: tree.by_id[pk]["path"])]
+    asked = request.GET.get("unit", "")
+    if asked.isascii() and asked.isdigit() and int(asked) not in visible:
+        raise PermissionDenied
     form = DashboardFilterForm(request.GET, units=units)
     if not form.is_valid():
         return form, None, visible

@@ -55,7 +55,7 @@
         .then(function (response) { return response.json(); })
         .then(function (state) {
           if (state.running) {
-            text.textContent = template.replace("{percent}", state.percent);
+            text.textContent = template + " " + state.percent + " %";
             window.setTimeout(poll, 2000);
           } else if (status.dataset.wasRunning) {
             window.location.reload();
