@@ -5,7 +5,7 @@ app's `api.py` on it. Typed schemas are the contract: they validate what comes i
 shape what goes out, and the OpenAPI document at /api/v1/openapi.json is generated from
 them.
 
-- Who is asking: ``Authorization: Bearer <token>`` (see `lms.tokens`) or the session
+- Who is asking: ``Authorization: Bearer <token>`` (see `lms.services`) or the session
   cookie, CSRF checked for the session's unsafe requests (a token is never sent by the
   browser on its own). A bearer token decides, whatever the session cookie says.
   Operations take `LOGIN` (logged-in only), `ANYONE` (identified when possible) or
@@ -38,7 +38,7 @@ from ninja.security.base import AuthBase
 from pydantic import ConfigDict
 
 from accounts.forms import PhoneLoginForm
-from lms import tokens
+from lms import selectors, services
 
 logger = logging.getLogger(__name__)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -126,7 +126,7 @@ class token(AuthBase):
         raw = _bearer(request)
         if raw is None:
             return None
-        request.app_token = tokens.token_holder(raw=raw) if raw else None
+        request.app_token = selectors.token_holder(raw=raw) if raw else None
         request.user = request.app_token.user if request.app_token else AnonymousUser()
         return request.user if request.app_token else None
 
@@ -404,7 +404,7 @@ def token_create(request, payload: TokenIn):
         if form.non_field_errors():
             raise ApiError("invalid_login", " ".join(form.non_field_errors()), 400)
         raise form_error(form, names={"username": "phone"})
-    app_token, raw = tokens.token_issue(user=form.get_user())
+    app_token, raw = services.token_issue(user=form.get_user())
     return Status(201, {"token": raw, "expires_at": iso(app_token.expires_at)})
 
 
@@ -415,5 +415,5 @@ def token_create(request, payload: TokenIn):
     auth=[token()],
 )
 def token_delete(request):
-    tokens.token_revoke(token=request.app_token)
+    services.token_revoke(token=request.app_token)
     return HttpResponse(status=204)

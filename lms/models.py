@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +32,7 @@ class HomePage(Page):
 
 class Notification(models.Model):
     """A message to one user shown under 消息 (and, for learners, also sent by text message):
-    a seat offered from a waiting list, a class reminder … Written by `lms.notifications`."""
+    a seat offered from a waiting list, a class reminder … Written by `lms.services.notify`."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -57,7 +59,7 @@ class Notification(models.Model):
 class AppToken(models.Model):
     """A log-in of a phone app or the WeChat mini-program: the bearer token of the JSON
     API, issued for the mobile number and password, valid for a limited time; see
-    `lms.tokens`. (Wagtail's own ``APIToken`` is a named, never-expiring token made in
+    `lms.services`. (Wagtail's own ``APIToken`` is a named, never-expiring token made in
     the admin for integrations; these come and go with the learner's devices.)
 
     Only the SHA-256 of the token is stored. ``password_check`` ties it to the password
@@ -82,6 +84,10 @@ class AppToken(models.Model):
     def __str__(self):
         return f"{self.user_id} until {self.expires_at:%Y-%m-%d}"
 
+    @staticmethod
+    def digest(raw: str) -> str:
+        """What is stored of a token: its SHA-256."""
+        return hashlib.sha256(raw.encode()).hexdigest()
 
 class AuditAction(models.TextChoices):
     LEDGER_ADJUSTED = "ledger_adjusted", _("Learning hours adjusted")

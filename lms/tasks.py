@@ -1,6 +1,6 @@
 """Thin django-q2 entry points: take ids, re-fetch, call a service."""
 
-from lms import notifications, tokens
+from lms import services
 from lms.models import Notification
 
 
@@ -9,8 +9,8 @@ def notification_sms_send(notification_id: int) -> bool:
     notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
     if notification is None:
         return False
-    return notifications.notification_sms_send(notification=notification)
+    return services.notification_sms_send(notification=notification)
 
 
 def tokens_purge_expired() -> int:
-    return tokens.tokens_purge_expired()
+    return services.tokens_purge_expired()

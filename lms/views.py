@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from lms import notifications
+from lms import selectors, services
 from lms.api import api_document, status_error
 
 PER_PAGE = 20
@@ -16,7 +16,7 @@ PER_PAGE = 20
 
 @login_required
 def notification_list(request):
-    page = Paginator(notifications.notifications_of(user=request.user), PER_PAGE).get_page(
+    page = Paginator(selectors.notifications_of(user=request.user), PER_PAGE).get_page(
         request.GET.get("page")
     )
     return render(request, "lms/notifications.html", {"page_obj": page})
@@ -25,9 +25,7 @@ def notification_list(request):
 @login_required
 def notification_open(request, notification_id: int):
     """Follow a notification's link, marking it read on the way."""
-    notification = notifications.notification_open(
-        user=request.user, notification_id=notification_id
-    )
+    notification = services.notification_open(user=request.user, notification_id=notification_id)
     if notification is None:
         raise Http404
     if notification.url and url_has_allowed_host_and_scheme(
@@ -40,7 +38,7 @@ def notification_open(request, notification_id: int):
 @login_required
 @require_POST
 def notifications_read(request):
-    notifications.notifications_mark_all_read(user=request.user)
+    services.notifications_mark_all_read(user=request.user)
     return redirect("lms:notifications")
 
 

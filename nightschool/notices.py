@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from lms.notifications import notify
+from lms.services import notify
 from nightschool.formats import clock, when
 from nightschool.models import Booking
 

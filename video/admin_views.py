@@ -4,14 +4,12 @@ re-transcode / poster actions and play statistics. Thin: checks, then a service.
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_q.tasks import async_task
 
 from video import selectors, services
 from video.forms import VideoUploadForm
@@ -99,11 +97,10 @@ def retranscode(request, pk: int):
 def poster(request, pk: int):
     video = _managed(request, pk)
     try:
-        at = float(request.POST["at"])
+        services.video_poster_request(video=video, at=float(request.POST["at"]))
     except (KeyError, ValueError):
         messages.error(request, _("Choose a moment of the video first."))
         return redirect(url("edit", pk))
-    transaction.on_commit(lambda: async_task("video.tasks.choose_poster", video.pk, at))
     messages.success(request, _("The poster will be updated in a few seconds."))
     return redirect(url("edit", pk))
 

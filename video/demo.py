@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from academies.models import IndustryAcademyPage
 from academies.selectors import unit_page_models
 from academies.services import unit_provision
-from video import jobs, services
+from video import services
 from video.models import Video, VideoStatus, Visibility
+from video.services import jobs
 
 LAVFI_VIDEO = "testsrc2=size={size}:rate=25:duration={seconds}"
 LAVFI_TONE = "sine=frequency={frequency}:sample_rate=48000:duration={seconds}"

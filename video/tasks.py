@@ -1,7 +1,8 @@
 """django-q2 entry points. Thin: ids in, a service call, nothing else."""
 
-from video import jobs, services, tus
+from video import services, tus
 from video.models import Video
+from video.services import jobs
 
 
 def transcode(job_key: str, attempt: int) -> str:

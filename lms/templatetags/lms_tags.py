@@ -1,6 +1,6 @@
 from django import template
 
-from lms.notifications import unread_count
+from lms.selectors import unread_count
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from lms import tokens
+from lms import services as lms_services
 from lms.api import api_document
 from lms.urls import api as api_v1
 from tests.courses.conftest import hq, new_energy, new_materials, unit_slice, units  # noqa: F401
@@ -63,7 +63,7 @@ class Api:
         if session:
             self.client.force_login(user(username))
         else:
-            _token, raw = tokens.token_issue(user=user(username))
+            _token, raw = lms_services.token_issue(user=user(username))
             self.headers = {"Authorization": f"Bearer {raw}"}
 
     def request(self, method: str, path: str, data=None, **kwargs):

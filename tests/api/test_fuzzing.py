@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from courses import services
-from lms import tokens
+from lms import services as lms_services
 from tests.conftest import run_demo_steps
 from tests.courses.factories import make_course, make_learner
 
@@ -55,7 +55,7 @@ def test_generated_requests_find_no_server_error_and_no_broken_contract(site_tre
     course = make_course(academy, "风电场升压站设备巡视及维护", lessons=2)
     learner = make_learner("13900000077", "赵工")
     services.course_enrol(learner=learner, course=course)
-    _token, raw = tokens.token_issue(user=learner)
+    _token, raw = lms_services.token_issue(user=learner)
 
     anonymous = _schemathesis(live_server.url)
     assert anonymous.returncode == 0, anonymous.stdout[-8000:]

@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from academies.models import HeadquartersPage, IndustryAcademyPage
 from lms.models import HomePage
 from tests.academies.factories import make_unit
-from video import jobs, services
+from video import services
 from video.models import Video, Visibility
+from video.services import jobs
 
 from .clips import MAKERS
 

@@ -18,8 +18,9 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import Collection
 
-from video import conf, jobs, services
+from video import conf, services
 from video.models import JobState, TranscodeJob, Video, VideoStatus
+from video.services import jobs
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("site_tree")]
 

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from video import conf, jobs, services
+from video import conf, services
 from video.models import JobState, RenditionSet, TranscodeJob, Video, VideoStatus
+from video.services import jobs
 
 from .conftest import run_job
 

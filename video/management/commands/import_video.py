@@ -9,8 +9,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Collection
 
-from video import conf, jobs, services
+from video import conf, services
 from video.models import Video, VideoStatus, Visibility
+from video.services import jobs
 
 
 class Command(BaseCommand):

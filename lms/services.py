@@ -1,18 +1,19 @@
-"""In-site notifications (消息) and, for learners, the same text by SMS.
+"""The kernel's writes: in-site messages (消息), with the same text by SMS for learners,
+and the bearer tokens of the JSON API (issued for a mobile number and password, revoked by
+the app at log-out, refused once expired or once the password has changed)."""
 
-`notify` writes the message; the text message goes out from the queue after the
-transaction commits, through the pluggable backend of `accounts.sms`.
-"""
+import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.phones import normalize_phone, phone_validator
 from accounts.sms import send_message
-from lms.models import Notification
+from lms.models import AppToken, Notification
 
 
 def notify(*, user, text: str, url: str = "", sms: bool = False) -> Notification:
@@ -62,11 +63,29 @@ def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at=None).update(read_at=timezone.now())
 
 
-def notifications_of(*, user) -> QuerySet:
-    return Notification.objects.filter(user=user).order_by("-created_at", "-pk")
+@transaction.atomic
+def token_issue(*, user) -> tuple[AppToken, str]:
+    """A new token for `user` (already authenticated); returns the row and the token,
+    which is not kept anywhere. The user's expired tokens are cleared on the way."""
+    now = timezone.now()
+    AppToken.objects.filter(user=user, expires_at__lte=now).delete()
+    raw = secrets.token_urlsafe(32)
+    token = AppToken(
+        user=user,
+        key_hash=AppToken.digest(raw),
+        password_check=user.get_session_auth_hash(),
+        expires_at=now + timedelta(days=settings.APP_TOKEN_DAYS),
+    )
+    token.full_clean()
+    token.save()
+    return token, raw
 
 
-def unread_count(*, user) -> int:
-    if not user.is_authenticated:
-        return 0
-    return Notification.objects.filter(user=user, read_at=None).count()
+def token_revoke(*, token: AppToken) -> None:
+    token.delete()
+
+
+def tokens_purge_expired(*, now=None) -> int:
+    """Delete every expired token (hourly by schedule); returns how many."""
+    deleted, _by_model = AppToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
+    return deleted

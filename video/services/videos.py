@@ -1,10 +1,11 @@
 """Writes with business rules for the video library: creating videos from uploads or
 files, re-transcoding, posters and play counting. The transcoding job itself lives in
-``video.jobs``."""
+``video.services.jobs``."""
 
 from __future__ import annotations
 
 import datetime
+import math
 import os
 import shutil
 import uuid
@@ -16,10 +17,12 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django_q.tasks import async_task
 from wagtail.models import Collection
 
-from video import conf, files, jobs, tus
+from video import conf, files, tus
 from video.models import DailyPlays, JobReason, Video, VideoStatus, Visibility
+from video.services import jobs
 from video.transcoding import MediaError, images, probe
 
 PLAY_SECONDS = 10
@@ -52,7 +55,7 @@ def video_create(
     ``move`` renames the file into place (an upload on the same disk: instant); otherwise
     it is copied (an import that must leave the original alone). With ``enqueue`` the
     job is handed to the queue when the transaction commits; without, the caller runs
-    ``video.jobs.job_run`` itself.
+    ``video.services.jobs.job_run`` itself.
     """
     name, destination = _source_destination(filename)
     video = Video(
@@ -113,6 +116,14 @@ def video_retry(*, video: Video) -> None:
     if video.status != VideoStatus.FAILED:
         raise ValueError("only a failed video can be retried")
     jobs.job_create(video=video, reason=JobReason.RETRY)
+
+
+def video_poster_request(*, video: Video, at: float) -> None:
+    """Ask for the frame at ``at`` seconds as the poster: taken by the queue once the
+    request commits (reading a frame takes a second or two)."""
+    if not math.isfinite(at) or at < 0:
+        raise ValueError("a poster is taken at a moment of the video")
+    transaction.on_commit(lambda: async_task("video.tasks.choose_poster", video.pk, at))
 
 
 def video_poster_choose(*, video: Video, at: float) -> None:
