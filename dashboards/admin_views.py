@@ -18,8 +18,8 @@ from dashboards.exports import table_workbook
 from dashboards.forms import DashboardFilterForm
 from dashboards.models import RefreshState
 from dashboards.services import Tree, refresh_request
-from lms.audit import audit_record
 from lms.models import AuditAction
+from lms.services import audit_record
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

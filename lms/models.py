@@ -89,6 +89,7 @@ class AppToken(models.Model):
         """What is stored of a token: its SHA-256."""
         return hashlib.sha256(raw.encode()).hexdigest()
 
+
 class AuditAction(models.TextChoices):
     LEDGER_ADJUSTED = "ledger_adjusted", _("Learning hours adjusted")
     ENROLMENT_APPROVED = "enrolment_approved", _("Enrolment request approved")
@@ -105,7 +106,7 @@ class AuditAction(models.TextChoices):
 class AuditEntry(models.Model):
     """One back-office action, beyond what Wagtail's page history records: who, when,
     what, and in which unit (for showing each admin the entries of their own units).
-    Written by `lms.audit.audit_record` in the transaction of the action itself."""
+    Written by `lms.services.audit_record` in the transaction of the action itself."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
