@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from accounts.navigation import safe_next_url
 from dashboards import selectors
-from dashboards.exports import table_workbook
+from lms.exports import table_workbook
 from dashboards.forms import DashboardFilterForm
 from dashboards.models import RefreshState
 from dashboards.services import Tree, refresh_request

@@ -10,6 +10,7 @@ from courses.services.enrolment import (
     course_unenrol,
     enrolment_approve,
     enrolment_reject,
+    enrolments_decide,
     waitlist_promote,
 )
 from courses.services.follows import follow_set
@@ -26,6 +27,7 @@ __all__ = [
     "course_unenrol",
     "enrolment_approve",
     "enrolment_reject",
+    "enrolments_decide",
     "follow_set",
     "waitlist_promote",
 ]

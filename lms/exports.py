@@ -1,4 +1,4 @@
-"""Spreadsheets of the dashboards' tables."""
+"""Spreadsheets for admins: one sheet of headings and rows, text never taken for a formula."""
 
 import io
 from collections.abc import Iterable
