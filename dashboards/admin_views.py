@@ -14,10 +14,10 @@ from wagtail.models import Page
 
 from accounts.navigation import safe_next_url
 from dashboards import selectors
-from lms.exports import table_workbook
 from dashboards.forms import DashboardFilterForm
 from dashboards.models import RefreshState
 from dashboards.services import Tree, refresh_request
+from lms.exports import table_workbook
 from lms.models import AuditAction
 from lms.services import audit_record
 
