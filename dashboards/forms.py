@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.models import AuditAction
+
 # A period longer than this is refused: nobody reads ten years of months on a phone.
 LONGEST_PERIOD = datetime.timedelta(days=366 * 5)
 
@@ -47,3 +49,17 @@ class DashboardFilterForm(forms.Form):
         if data["end"] - data["start"] > LONGEST_PERIOD:
             raise forms.ValidationError(_("Please choose a period of at most five years."))
         return data
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("All actions")), *AuditAction.choices]

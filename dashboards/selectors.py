@@ -5,8 +5,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from academies.selectors import managed_unit_ids
 from dashboards.models import (
@@ -20,6 +21,7 @@ from dashboards.models import (
 )
 from dashboards.services import Tree
 from lms.figures import Figure, figure_providers
+from lms.models import AuditEntry
 
 PERIOD_FIGURES = ("minutes", "enrolments", "completions", "certificates")
 UNIT_FIGURES = (*PERIOD_FIGURES, "plays", "bookings", "attended", "no_shows")
@@ -304,3 +306,21 @@ def dashboard(*, tree: Tree, unit_id: int, visible: set[int], start, end) -> Das
         provided=provided,
         refreshed_at=state.finished_at if state else None,
     )
+
+
+def audit_entries(*, user, action: str = "", start=None, end=None) -> QuerySet:
+    """Back-office log entries of the units `user` manages (and their own actions);
+    everything for superusers. Newest first."""
+    entries = AuditEntry.objects.all()
+    ids = managed_unit_ids(user=user)
+    if ids is not None:
+        entries = entries.filter(Q(unit_id__in=ids) | Q(actor=user))
+    if action:
+        entries = entries.filter(action=action)
+    tz = timezone.get_current_timezone()
+    if start:
+        entries = entries.filter(at__gte=datetime.datetime.combine(start, datetime.time(), tz))
+    if end:
+        after = end + datetime.timedelta(days=1)
+        entries = entries.filter(at__lt=datetime.datetime.combine(after, datetime.time(), tz))
+    return entries.order_by("-at", "-pk")

@@ -26,6 +26,13 @@ def register_dashboard_menu_item():
     )
 
 
+@hooks.register("register_admin_menu_item")
+def register_log_menu_item():
+    return UnitAdminMenuItem(
+        _("Back-office log"), reverse("dashboards:log"), icon_name="clipboard-list", order=900
+    )
+
+
 @hooks.register("insert_global_admin_css")
 def admin_css():
     return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))

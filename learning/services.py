@@ -10,7 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from accounts.selectors import display_name
 from learning.models import Certificate, LedgerEntry, LedgerSource, YearlyHoursTarget
+from lms.models import AuditAction
+from lms.services import audit_record
 
 
 def _where(academy: Page | None, course: Page | None) -> dict:
@@ -116,17 +119,27 @@ def ledger_adjust(
         if corrects.learner_id != learner.pk:
             raise ValidationError(_("The corrected entry belongs to another learner."))
         where = {name: getattr(corrects, name) for name in where}
-    return _save(
-        LedgerEntry(
-            learner=learner,
-            minutes=minutes,
-            source=LedgerSource.MANUAL,
-            reason=reason.strip(),
-            author=author,
-            corrects=corrects,
-            **where,
+    with transaction.atomic():
+        entry = _save(
+            LedgerEntry(
+                learner=learner,
+                minutes=minutes,
+                source=LedgerSource.MANUAL,
+                reason=reason.strip(),
+                author=author,
+                corrects=corrects,
+                **where,
+            )
         )
-    )
+        audit_record(
+            actor=author,
+            action=AuditAction.LEDGER_ADJUSTED,
+            unit=Page.objects.filter(pk=entry.academy_id).first() if entry.academy_id else None,
+            subject=display_name(learner),
+            detail=f"{minutes:+d} · {entry.reason}",
+            data={"entry": entry.pk, "learner": learner.pk, "minutes": minutes},
+        )
+    return entry
 
 
 @transaction.atomic
@@ -195,4 +208,14 @@ def certificate_revoke(
         certificate.revoked_reason = reason.strip()
         certificate.revoked_by = author
         certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        audit_record(
+            actor=author,
+            action=AuditAction.CERTIFICATE_REVOKED,
+            unit=Page.objects.filter(pk=certificate.academy_id).first()
+            if certificate.academy_id
+            else None,
+            subject=f"{certificate.code} · {certificate.learner_name} · {certificate.course_title}",
+            detail=certificate.revoked_reason,
+            data={"certificate": certificate.pk},
+        )
     return certificate

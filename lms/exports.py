@@ -9,7 +9,8 @@ from openpyxl import Workbook
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(value):
+def neutralise(value):
+    """A cell's value as written, unless Excel would read it as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -21,7 +22,7 @@ def table_workbook(*, title: str, headings: list[str], rows: Iterable[Iterable])
     sheet = book.create_sheet(title[:31])
     sheet.append(headings)
     for row in rows:
-        sheet.append([_safe(value) for value in row])
+        sheet.append([neutralise(value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
