@@ -17,4 +17,5 @@ urlpatterns = [
     path("course/<int:course_id>/learners/", admin_views.course_learners, name="learners"),
     path("learner/<int:user_id>/", admin_views.learner_report, name="learner"),
     path("import/", admin_views.catalogue_import, name="import"),
+    path("import/template.xlsx", admin_views.catalogue_template, name="import_template"),
 ]

@@ -304,7 +304,12 @@ def catalogue_import(request):
         upload = form.cleaned_data["file"]
         try:
             table = read_table(upload, filename=upload.name)
-            result = services.catalogue_import(unit=unit, table=table, user=request.user)
+            result = services.catalogue_import(
+                unit=unit,
+                table=table,
+                user=request.user,
+                publish=form.cleaned_data["publish"],
+            )
         except TableError as error:
             form.add_error("file", str(error))
         except services.CatalogueImportError as error:
@@ -325,8 +330,24 @@ def catalogue_import(request):
             )
             return redirect("wagtailadmin_explore", unit.pk)
     return render(
-        request, "courses/admin/catalogue_import.html", {"form": form, "problems": problems}
+        request,
+        "courses/admin/catalogue_import.html",
+        {"form": form, "problems": problems, "choices": services.catalogue_choices()},
     )
+
+
+def catalogue_template(request):
+    """A spreadsheet to fill in: the columns with an example course."""
+    if not selectors.importable_units(user=request.user):
+        raise PermissionDenied
+    body = table_workbook(
+        title=_("Courses"),
+        headings=services.catalogue_template()[0],
+        rows=services.catalogue_template()[1:],
+    )
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="course-import-template.xlsx"'
+    return response
 
 
 def learner_report(request, user_id: int):

@@ -40,6 +40,18 @@ class CourseCatalogueForm(CourseFilterForm):
 
 class CatalogueUploadForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Import into"), coerce=int)
+    publish = forms.TypedChoiceField(
+        label=_("Import as"),
+        choices=[
+            ("", _("Drafts, to review and publish one by one")),
+            ("1", _("Published at once")),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+    )
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_("A .csv or .xlsx file; the first row names the columns."),

@@ -1,6 +1,12 @@
 """Writes with business rules. Keyword-only, typed, one transaction each."""
 
-from courses.services.catalogue import CatalogueImportError, ImportResult, catalogue_import
+from courses.services.catalogue import (
+    CatalogueImportError,
+    ImportResult,
+    catalogue_choices,
+    catalogue_import,
+    catalogue_template,
+)
 from courses.services.enrolment import (
     BulkEnrolmentError,
     BulkResult,
@@ -21,7 +27,9 @@ __all__ = [
     "CatalogueImportError",
     "EnrolmentError",
     "ImportResult",
+    "catalogue_choices",
     "catalogue_import",
+    "catalogue_template",
     "course_enrol",
     "course_enrol_bulk",
     "course_unenrol",
