@@ -1,4 +1,5 @@
 from django import template
+from django.apps import apps
 from django.template.loader import render_to_string
 
 register = template.Library()
@@ -25,3 +26,12 @@ def chart(name: str, data: dict, label: str):
     return render_to_string(
         "dashboards/admin/chart.html", {"chart_id": f"chart-{name}", "data": data, "label": label}
     )
+
+
+@register.filter
+def app_name(app_label: str) -> str:
+    """An app as people call it (its verbose name), e.g. courses → 课程."""
+    try:
+        return str(apps.get_app_config(app_label).verbose_name)
+    except LookupError:
+        return app_label
