@@ -342,7 +342,7 @@ def gunicorn(args, run_dir: Path):
     with open(log, "ab") as output:
         process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # workers boot slowly on a busy machine
         while True:
             with contextlib.suppress(OSError):
                 status, _headers, _body = http_request(args.http_port, "GET", "/accounts/login/")

@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from importlib import import_module
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +121,11 @@ ACADEMIES = [
 CATEGORIES = ["思政引领", "文化艺术", "职业发展", "社会融入", "直播电商", "冰雪运动"]
 LEVELS = [("beginner", "初级"), ("intermediate", "中级"), ("advanced", "高级")]
 MODES = [("online", "线上"), ("in_person", "线下"), ("blended", "线上线下结合")]
-SYNONYMS = (("电焊", "焊接"), ("数控", "cnc"), ("光伏", "太阳能发电"), ("ai", "人工智能"))
+# The vocabulary a fresh installation has (migration search.0007).
+SYNONYMS = tuple(
+    tuple(term.strip() for term in terms.split(","))
+    for terms, _note in import_module("search.migrations.0007_vocabulary").groups()
+)
 
 QUERIES = [
     {"text": "光伏"},
@@ -143,6 +148,11 @@ QUERIES = [
     {"text": "焊接", "filters": {"hours": "16-40"}, "sort": "popular"},
     {"text": "", "filters": {"category": "3"}, "sort": "newest"},
     {"text": "储能", "page": 3},
+    {"text": "电焊工证怎么考"},
+    {"text": "數控機床"},
+    {"text": "guanfu"},
+    {"text": "hanjei"},
+    {"text": "CAD"},
 ]
 PREFIXES = ["光", "光伏", "han", "hanj", "shuk", "gf", "数控", "zhibo"]
 

@@ -15,6 +15,7 @@ from wagtail.models import Page
 
 from accounts.navigation import safe_next_url
 from courses import selectors, services
+from courses.hooks import lesson_panels
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
 from learning.progress import lesson_opened
 from learning.selectors import course_progress_for
@@ -111,6 +112,7 @@ def lesson_view(request, *, course: CoursePage, key):
         "lesson": lesson,
         "previous": sequence[index - 1][1] if index > 0 else None,
         "next": sequence[index + 1][1] if index + 1 < len(sequence) else None,
+        "lesson_panels": lesson_panels(request=request, course=course, lesson=lesson),
     }
     if selectors.may_study(user=request.user, course=course):
         context.update(_studying(request, course=course, lesson=lesson))

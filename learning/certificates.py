@@ -15,6 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from learning.models import Certificate
+from learning.requirements import certificate_lines
 
 FONT_NAME = "CertificateFont"
 
@@ -64,6 +65,7 @@ def render_pdf(certificate: Certificate) -> bytes:
     lines = [
         f"完成课程《{certificate.course_title}》的全部必修内容,",
         f"共计 {certificate.hours:.1f} 学时。",
+        *certificate_lines(certificate),
         f"颁发单位:{certificate.academy_title}",
         f"颁发日期:{issued:%Y年%m月%d日}",
     ]

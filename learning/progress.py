@@ -42,6 +42,12 @@ def _complete(progress: LessonProgress, *, learner, course, now) -> bool:
     """Mark the lesson complete; issue the certificate when it completes the course."""
     progress.completed_at = now
     progress.save(update_fields=["completed_at"])
+    return certificate_issue_if_complete(learner=learner, course=course)
+
+
+def certificate_issue_if_complete(*, learner, course) -> bool:
+    """Issue the course's certificate if the learner has completed it: every required
+    lesson, and whatever a registered requirement asks (a passed final exam)."""
     if not course_progress_for(learner=learner, courses=[course])[course.pk].completed:
         return False
     certificate_issue(
@@ -67,9 +73,21 @@ def _state(progress: LessonProgress, course_complete: bool) -> ProgressState:
 
 
 @transaction.atomic
-def progress_record(*, learner, course, lesson, beat: crediting.Beat, tab: str, now=None):
+def progress_record(
+    *,
+    learner,
+    course,
+    lesson,
+    beat: crediting.Beat,
+    tab: str,
+    now=None,
+    source: str = LedgerSource.VIDEO,
+):
     """Apply one heartbeat from a player. Locks the learner's clock row so beats from
     several tabs are applied one after another and wall time is counted once.
+
+    ``lesson`` needs a ``key`` and ``duration_seconds``: a live lecture passes its own
+    key and the length streamed so far, with ``source`` 直播课 (LedgerSource.LIVE).
 
     Every playing learner sends a beat each 15 s: this runs a fixed handful of queries.
     """
@@ -113,7 +131,7 @@ def progress_record(*, learner, course, lesson, beat: crediting.Beat, tab: str, 
         ledger_append(
             learner=learner,
             minutes=whole_minutes - progress.minutes_recorded,
-            source=LedgerSource.VIDEO,
+            source=source,
             academy=unit_of(course),
             course=course,
             reference=f"lesson:{lesson.key}",

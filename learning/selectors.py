@@ -11,6 +11,7 @@ from wagtail.models import Page
 from academies.selectors import managed_unit_ids, unit_page_models
 from courses.models import Lesson
 from learning.models import Certificate, LedgerEntry, LessonProgress, YearlyHoursTarget
+from learning.requirements import unmet_requirements
 
 
 def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -76,6 +77,8 @@ class CourseProgress:
     percent: int
     completed: bool
     resume_lesson: Lesson | None
+    # What the course still asks beyond its lessons (see learning.requirements).
+    pending: tuple[str, ...] = ()
 
 
 def _resume_lesson(lessons: list[Lesson], progress: dict) -> Lesson | None:
@@ -118,6 +121,7 @@ def course_progress_for(*, learner, courses) -> dict[int, CourseProgress]:
         "course_id", "lesson_key", "completed_at", "updated_at"
     ):
         progress[row.course_id][row.lesson_key] = row
+    unmet = unmet_requirements(learner=learner, course_ids=course_ids)
     result = {}
     for pk in course_ids:
         required = [lesson for lesson in lessons[pk] if lesson.required]
@@ -126,8 +130,9 @@ def course_progress_for(*, learner, courses) -> dict[int, CourseProgress]:
             lessons_done=done,
             lessons_required=len(required),
             percent=done * 100 // len(required) if required else 0,
-            completed=bool(required) and done == len(required),
+            completed=bool(required) and done == len(required) and pk not in unmet,
             resume_lesson=_resume_lesson(lessons[pk], progress[pk]),
+            pending=tuple(unmet.get(pk, ())),
         )
     return result
 

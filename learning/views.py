@@ -3,6 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from learning.certificates import render_pdf
+from learning.requirements import certificate_lines
 from learning.selectors import certificate_by_code, certificate_of_learner_for, mask_name
 
 
@@ -16,6 +17,7 @@ def certificate_verify(request, code=None):
         "code": code,
         "certificate": certificate,
         "masked_name": mask_name(certificate.learner_name) if certificate else "",
+        "lines": certificate_lines(certificate) if certificate else [],
     }
     status = 404 if code and certificate is None else 200
     return render(request, "learning/certificate_verify.html", context, status=status)

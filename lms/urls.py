@@ -7,7 +7,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from courses.api import router as courses_api
+from exams.api import router as exams_api
 from learning.api import router as learning_api
+from live.api import router as live_api
 from lms import views as lms_views
 from lms.api import api_create
 from nightschool.api import router as nightschool_api
@@ -24,7 +26,7 @@ notification_urls = (
 
 # The one JSON API: a router from each app, mounted once.
 api = api_create()
-for router in (courses_api, learning_api, nightschool_api, search_api):
+for router in (courses_api, learning_api, nightschool_api, search_api, live_api, exams_api):
     api.add_router("", router)
 
 urlpatterns = [
@@ -38,6 +40,8 @@ urlpatterns = [
     path("", include("video.urls")),
     path("", include("search.urls")),
     path("", include("nightschool.urls")),
+    path("", include("live.urls")),
+    path("", include("exams.urls")),
     path("messages/", include(notification_urls)),
     path("api/v1/docs/", lms_views.api_docs, {"api": api}, name="api_docs"),
     path("api/v1/", api.urls),

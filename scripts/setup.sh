@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose="${1:-run}"
-packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm)
+# nginx with its RTMP module and srt-tools: the live lectures' ingest (RTMP, SRT).
+packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm nginx libnginx-mod-rtmp srt-tools)
 if [ "$purpose" = test ]; then
-  packages+=(postgresql chromium openjdk-17-jre-headless unzip curl)
+  packages+=(postgresql chromium openjdk-17-jre-headless unzip curl wrk)
 fi
 
 missing=()
@@ -26,6 +27,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo "==> 安装系统软件包 / installing system packages: ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian starts the freshly installed nginx on port 80; the platform runs its own
+    # (scripts/live-ingest.sh, on loopback), so stop the system one it just started.
+    if [[ " ${missing[*]} " == *" nginx "* ]] && [ -f /run/nginx.pid ]; then
+      nginx -s quit 2>/dev/null || true
+    fi
   else
     echo "缺少系统软件包,请先运行 / missing system packages, please run:" >&2
     echo "  sudo apt-get install ${missing[*]}" >&2

@@ -37,6 +37,11 @@ export ELASTICSEARCH_URL
 echo "==> PostgreSQL (throw-away cluster on loopback)"
 postgres_url=$(scripts/postgres.sh start "$run_dir/pg" "${LMS_TEST_PG_PORT:-54329}")
 
+# The live lectures' tests start nginx (RTMP, segments) and SRT listeners on loopback,
+# per test module, on free ports of a range of their own for each pass.
+sqlite_live_ports=${LMS_TEST_LIVE_PORTS_SQLITE:-8600-8649}
+postgres_live_ports=${LMS_TEST_LIVE_PORTS_POSTGRES:-8650-8699}
+
 postgres_args=()
 sqlite_args=()
 if [ $# -eq 0 ]; then
@@ -50,18 +55,20 @@ pg_status=0
 if [ "${LMS_TEST_SERIAL:-0}" = 1 ]; then
   sqlite_status=0
   echo "==> 测试 / tests on SQLite"
-  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider "${sqlite_args[@]}" "$@" || sqlite_status=$?
+  ELASTICSEARCH_INDEX=lms-test-sqlite LMS_TEST_LIVE_PORTS=$sqlite_live_ports \
+    .venv/bin/pytest -p no:cacheprovider "${sqlite_args[@]}" "$@" || sqlite_status=$?
   echo "==> 测试 / tests on PostgreSQL"
-  DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres \
+  DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres LMS_TEST_LIVE_PORTS=$postgres_live_ports \
     .venv/bin/pytest -p no:cacheprovider "${postgres_args[@]}" "$@" || pg_status=$?
 else
   echo "==> 测试 / tests on SQLite and, alongside, on PostgreSQL (its report follows)"
-  DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres \
+  DATABASE_URL=$postgres_url ELASTICSEARCH_INDEX=lms-test-postgres LMS_TEST_LIVE_PORTS=$postgres_live_ports \
     .venv/bin/pytest -p no:cacheprovider --color=no "${postgres_args[@]}" "$@" \
     >"$run_dir/postgres.log" 2>&1 &
   pg_pass=$!
   sqlite_status=0
-  ELASTICSEARCH_INDEX=lms-test-sqlite .venv/bin/pytest -p no:cacheprovider "${sqlite_args[@]}" "$@" || sqlite_status=$?
+  ELASTICSEARCH_INDEX=lms-test-sqlite LMS_TEST_LIVE_PORTS=$sqlite_live_ports \
+    .venv/bin/pytest -p no:cacheprovider "${sqlite_args[@]}" "$@" || sqlite_status=$?
   wait "$pg_pass" || pg_status=$?
   pg_pass=""
   echo "==> 测试 / tests on PostgreSQL: report"

@@ -26,6 +26,9 @@ class SearchHit(Out):
     category: str
     hours: float
     pick: bool = Field(description="Chosen by the editors for this query.")
+    partial: bool = Field(
+        description="A partial match: holds part of the query only (shown as 部分匹配)."
+    )
 
 
 class FacetValueOut(Out):
@@ -40,11 +43,22 @@ class SuggestionOut(Out):
     url: str
 
 
+class LecturerOut(Out):
+    name: str
+    url: str
+    honours: list[str]
+    specialty: str
+
+
 class SearchResultsOut(Out):
-    total: int
+    total: int = Field(description="Matches, partial ones included.")
+    partial: int = Field(description="How many of `total` are partial matches (listed last).")
     page: int
     pages: int
     results: list[SearchHit]
+    lecturers: list[LecturerOut] = Field(
+        description="Lecturers whose name or honour was searched, shown above the courses."
+    )
     facets: dict[str, list[FacetValueOut]]
     suggestions: list[SuggestionOut]
     stale: bool = Field(description="Recent changes may not be searchable yet.")
@@ -78,10 +92,11 @@ def search(request, params: Query[SearchQuery]):
         raise form_error(form)
     found = selectors.course_search(**form.search_arguments())
     if form.counts_as_search:
-        services.query_record(query=form.cleaned_data["q"], total=found.results.total)
+        services.query_record(query=form.cleaned_data["q"], total=found.strict_total)
     picked = {hit.id for hit in found.picks}
     return {
         "total": found.results.total,
+        "partial": found.results.partial,
         "page": found.results.page,
         "pages": found.results.page_count,
         "results": [{**hit.as_json(), "pick": hit.id in picked} for hit in found.hits],
@@ -92,6 +107,10 @@ def search(request, params: Query[SearchQuery]):
             ]
             for name, values in found.results.facets.items()
         },
+        "lecturers": [
+            {"name": c.name, "url": c.url, "honours": list(c.honours), "specialty": c.specialty}
+            for c in found.lecturers
+        ],
         "suggestions": [{"title": s.title, "url": s.url} for s in found.suggestions],
         "stale": found.stale,
     }

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Text
+from elasticsearch_dsl import Date, Document, Float, Integer, Keyword, Long, Text
 from wagtail.models import Page
 
 from academies.models import TrainingBasePage
@@ -27,7 +27,7 @@ from courses.models import (
     Level,
     Mode,
 )
-from search import text
+from search import text, tokens
 
 
 @dataclass(frozen=True)
@@ -82,41 +82,31 @@ class CourseDocument:
 
 
 _DOCUMENT_FIELDS = tuple(field.name for field in dataclasses.fields(CourseDocument))
-_TEXT_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "lessons",
-    "lecturers",
-    "honours",
-    "academy",
-    "training_base",
-    "category",
-    "tags",
-)
 
 
 @dataclass(frozen=True)
 class Spelling:
-    """Pinyin of the title and the lecturers' names (syllables and initials), and of
-    the short texts that say what is taught: summary, tags, lesson titles (syllables)."""
+    """Pinyin of the title and the lecturers' names: syllables, their fuzzy form
+    (`search.text.fuzzy`) and initials, compared with a pinyin query in ranking."""
 
     title_pinyin: str
+    title_fuzzy: str
     title_initials: str
     lecturer_pinyin: tuple[str, ...]
+    lecturer_fuzzy: tuple[str, ...]
     lecturer_initials: tuple[str, ...]
-    topic_pinyin: tuple[str, ...]
 
     @classmethod
     def of(cls, doc: CourseDocument) -> "Spelling":
+        title = text.pinyin(doc.title)
+        lecturers = [text.pinyin(name) for name in doc.lecturers]
         return cls(
-            title_pinyin=" ".join(text.pinyin(doc.title)),
+            title_pinyin=" ".join(title),
+            title_fuzzy=" ".join(map(text.fuzzy, title)),
             title_initials=" ".join(text.initials(doc.title)),
-            lecturer_pinyin=tuple(" ".join(text.pinyin(name)) for name in doc.lecturers),
+            lecturer_pinyin=tuple(" ".join(name) for name in lecturers),
+            lecturer_fuzzy=tuple(" ".join(map(text.fuzzy, name)) for name in lecturers),
             lecturer_initials=tuple(" ".join(text.initials(name)) for name in doc.lecturers),
-            topic_pinyin=tuple(
-                " ".join(text.pinyin(t)) for t in (doc.summary, *doc.tags, *doc.lessons)
-            ),
         )
 
 
@@ -144,14 +134,14 @@ def hours_range(hours: float) -> str:
     return HOURS_RANGES[0][0]
 
 
-# The Chinese analysis of the Elasticsearch index, by name (ELASTICSEARCH_CHINESE_ANALYSIS).
-# "bigram", the default, uses only what every node has (no analysis-common module, no
-# plugins): the standard tokenizer emits one token per Han character (Latin words stay
-# whole), the shingle filter joins neighbours. Text is indexed as characters and
-# bigrams; a query is cut into bigrams only, or stays one token when it is one
-# character or word — so 光伏 finds 光伏发电站设计, 焊 finds 焊工, CNC finds CNC.
-# The others need a full cluster: "cjk" the analysis-common module, "smartcn" and "ik"
-# their plugins.
+# The analysis of the Elasticsearch index, built only from what every node has (no
+# analysis-common module, no plugins): the standard tokenizer emits one token per Han
+# character (Latin words stay whole), the shingle filter joins neighbours. Texts are
+# indexed as characters and bigrams — the tokens `search.text.index_tokens` gives, which
+# the query plan looks up as terms; a phrase is searched as its bigrams. Texts are sent
+# already normalised (simplified characters, half-width letters), since a stock node
+# has no filter for that; the other kinds of token (fuzzy pinyin, initials, pieces of
+# Latin words) are made in Python and sent as keywords.
 def _shingles(unigrams: bool) -> dict:
     return {
         "type": "shingle",
@@ -163,30 +153,11 @@ def _shingles(unigrams: bool) -> dict:
     }
 
 
-def _custom(tokenizer: str, *filters: str) -> dict:
-    return {"type": "custom", "tokenizer": tokenizer, "filter": ["lowercase", *filters]}
+def _custom(*filters: str) -> dict:
+    return {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", *filters]}
 
 
-CHINESE_ANALYSIS = {
-    "bigram": {
-        "lms_chinese": _custom("standard", "lms_characters_and_bigrams"),
-        "lms_chinese_search": _custom("standard", "lms_bigrams"),
-    },
-    "cjk": {"lms_chinese": {"type": "cjk"}, "lms_chinese_search": {"type": "cjk"}},
-    "smartcn": {"lms_chinese": {"type": "smartcn"}, "lms_chinese_search": {"type": "smartcn"}},
-    "ik": {
-        "lms_chinese": _custom("ik_max_word"),
-        "lms_chinese_search": _custom("ik_smart"),
-    },
-}
-
-
-def index_settings(analysis: str) -> dict:
-    if analysis not in CHINESE_ANALYSIS:
-        raise ValueError(
-            f"ELASTICSEARCH_CHINESE_ANALYSIS must be one of {sorted(CHINESE_ANALYSIS)}, "
-            f"not {analysis!r}"
-        )
+def index_settings() -> dict:
     return {
         "number_of_shards": 1,
         "auto_expand_replicas": "0-1",
@@ -196,22 +167,27 @@ def index_settings(analysis: str) -> dict:
                 "lms_bigrams": _shingles(unigrams=False),
             },
             "analyzer": {
-                "lms_letter_pairs": _custom("standard", "lms_bigrams"),
-                **CHINESE_ANALYSIS[analysis],
+                "lms_letter_pairs": _custom("lms_bigrams"),
+                "lms_chinese": _custom("lms_characters_and_bigrams"),
+                "lms_chinese_search": _custom("lms_bigrams"),
             },
         },
     }
 
 
-def _chinese(**kwargs) -> Text:
-    """Text analysed by the configured Chinese analyzer."""
-    return Text(analyzer="lms_chinese", search_analyzer="lms_chinese_search", **kwargs)
+def _chinese() -> Text:
+    """Normalised text as characters and bigrams (phrases searched as bigrams)."""
+    return Text(analyzer="lms_chinese", search_analyzer="lms_chinese_search")
 
 
-def _in_body() -> Text:
-    """A text only searched as part of `body` (one field is much faster to score than
-    several), and kept in the source for the snippets shown with a result."""
-    return Text(index=False, copy_to="body")
+def _shown() -> Text:
+    """A text kept in the source to be shown, not searched (its normalised form is)."""
+    return Text(index=False)
+
+
+def _tokens() -> Keyword:
+    """Tokens made in Python (`search.text`), looked up whole."""
+    return Keyword(doc_values=False)
 
 
 def _facet() -> Keyword:
@@ -229,31 +205,39 @@ def _initials() -> Text:
 
 
 class CourseIndexDocument(Document):
-    """The Elasticsearch mapping of a `CourseDocument`. Every text of the course is
-    searched in `body`; the title, lecturers and tags are also indexed apart, to rank
-    a course whose title (or lecturer, or tag) is what was typed first."""
+    """The Elasticsearch mapping of a `CourseDocument`. What the query plan looks up:
+    `body` (every text of the course, normalised), `spell`, `initials` and `grams`;
+    what ranking compares: the title (`title_terms`, `title_key`), the lecturers'
+    names and the spelling of both. The texts as written are only shown."""
 
     url = Keyword(index=False)
-    title = _chinese(copy_to="body")
+    title = _shown()
+    title_terms = _chinese()
+    title_key = Keyword()
     title_pinyin = Text(analyzer="standard")
+    title_fuzzy = Text(analyzer="standard")
     title_initials = _initials()
-    summary = _in_body()
-    description = _in_body()
-    lessons = _in_body()
-    lecturers = _chinese(copy_to="body")
+    summary = _shown()
+    description = _shown()
+    lessons = _shown()
+    lecturers = _shown()
+    lecturer_keys = Keyword()
     lecturer_pinyin = Text(analyzer="standard")
+    lecturer_fuzzy = Keyword()
     lecturer_initials = _initials()
-    topic_pinyin = Text(analyzer="standard")
-    honours = _in_body()
+    honours = _shown()
     academy_id = Keyword()
-    academy = _in_body()
+    academy = _shown()
     academy_facet = _facet()
-    training_base = _in_body()
+    training_base = _shown()
     category_id = Keyword()
-    category = _in_body()
+    category = _shown()
     category_facet = _facet()
-    tags = _chinese(copy_to="body")
-    body = _chinese()
+    tags = _shown()
+    body = Text(analyzer="lms_chinese")
+    spell = _tokens()
+    initials = _tokens()
+    grams = _tokens()
     level = Keyword()
     level_label = Keyword(index=False)
     level_facet = _facet()
@@ -266,27 +250,34 @@ class CourseIndexDocument(Document):
     enrolments = Integer()
     plays = Integer()
     popularity = Integer()
+    course = Long()  # the course's id, which breaks ties as in the embedded index
+    title_length = Integer()  # ties go to the shorter title, as in the embedded index
 
     @staticmethod
     def source(doc: CourseDocument) -> dict:
         """What is sent to Elasticsearch for a course (plain values, built fast)."""
         values = doc.as_dict()
-        for name in _TEXT_FIELDS:
-            value = values[name]
-            values[name] = (
-                text.half_width(value)
-                if isinstance(value, str)
-                else [text.half_width(v) for v in value]
-            )
+        kinds = tokens.columns(doc)
         values.update(vars(doc.spelling()), popularity=doc.popularity)
-        for name, key, label in (
+        values.update(
+            title_terms=text.normalize(doc.title),
+            title_key=tokens.key(doc.title),
+            title_length=len(tokens.key(doc.title)),
+            lecturer_keys=[tokens.key(name) for name in doc.lecturers],
+            lecturer_fuzzy=list(doc.spelling().lecturer_fuzzy),
+            body=[text.normalize(value) for value in tokens.texts(doc) if value],
+            spell=kinds["spell"],
+            initials=kinds["initials"],
+            grams=kinds["grams"],
+        )
+        for name, key_, label in (
             ("academy", doc.academy_id, doc.academy),
             ("category", doc.category_id, doc.category),
             ("level", doc.level, doc.level_label),
             ("mode", doc.mode, doc.mode_label),
         ):
-            values[f"{name}_facet"] = f"{key}{FACET_SEPARATOR}{label}" if key else None
-        del values["id"]
+            values[f"{name}_facet"] = f"{key_}{FACET_SEPARATOR}{label}" if key_ else None
+        values["course"] = values.pop("id")
         return values
 
 

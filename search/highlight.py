@@ -1,6 +1,6 @@
 """Marking what matched, as HTML with <mark>: every term of every query variant, and
-the characters a pinyin or initials query spelled. Elasticsearch marks Chinese text
-itself; it cannot know that `hanjie` spelled 焊接, so both backends use this for that."""
+the characters a pinyin or initials query spelled (`hanjie` spelled 焊接): both
+backends use this."""
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -20,7 +20,7 @@ def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:
 
 
 def _spelled(source: str, plan: QueryPlan, initials: bool) -> list[tuple[int, int]]:
-    sequences = [(reading, False) for reading in plan.pinyin]
+    sequences = [(tuple(map(text.fuzzy, reading)), False) for reading in plan.readings]
     if initials:
         # Pairs of initials, as they are matched: gfd marks 光伏 and 发电 of 光伏发电.
         sequences += [(tuple(pair), True) for pair in plan.initial_bigrams]
@@ -34,7 +34,7 @@ def _spelled(source: str, plan: QueryPlan, initials: bool) -> list[tuple[int, in
             window = chars[i : i + width]
             if any(window[k][0] != window[k - 1][1] for k in range(1, width)):
                 continue  # not neighbouring characters
-            spelled = tuple(s[0] if by_initials else s for _start, _end, s in window)
+            spelled = tuple(s[0] if by_initials else text.fuzzy(s) for _start, _end, s in window)
             if spelled == tuple(sequence):
                 spans.append((window[0][0], window[-1][1]))
     return spans
@@ -47,9 +47,8 @@ def match_spans(source: str, plan: QueryPlan, *, initials: bool = True) -> list[
     if len(lowered) != len(source):
         lowered = source
     spans = []
-    for variant in plan.variants:
-        for term in (*variant.terms.han, *variant.terms.words):
-            spans.extend(_occurrences(lowered, term))
+    for term in plan.marks:
+        spans.extend(_occurrences(lowered, term))
     spans.extend(_spelled(source, plan, initials))
     merged: list[list[int]] = []
     for start, end in sorted(spans):

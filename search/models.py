@@ -21,6 +21,8 @@ class SearchEntry(models.Model):
     people_key = models.TextField(blank=True)
     title_pinyin = models.TextField(blank=True)
     people_pinyin = models.TextField(blank=True)
+    title_fuzzy = models.TextField(blank=True)
+    people_fuzzy = models.TextField(blank=True)
     title_initials = models.TextField(blank=True)
     people_initials = models.TextField(blank=True)
     academy_id = models.CharField(max_length=40, blank=True)

@@ -1,5 +1,25 @@
-"""A search request, its plan (shared by both backends) and the shape of the answer."""
+"""A search request, its plan (shared by both backends) and the shape of the answer.
 
+A query is read the way a worker types it. Its words (jieba's dictionary, the search
+vocabulary's terms first) become *units*, question filler (我想 怎么 有没有) aside.
+A unit is found in a course when one of its alternatives is — the word itself or a
+term of the vocabulary meaning the same (电焊 → 焊接, 焊工) — and an alternative is
+found when the course holds every one of its terms that occurs somewhere in the index
+(character pairs, a character, a Latin word): a pair no course has (伏板 in 光伏板)
+cannot veto a match. A Latin query is also read as pinyin (fuzzy, or with one letter
+corrected) and as initials.
+
+A course is a *strict* match when it holds every unit. When few do, courses holding
+most of the query's characters, weighted by how rare they are (IDF), follow as
+*partial* matches, marked as such. Rare terms weigh more in the ranking, a title
+holding the query's words more than the body, and the whole query as (the start
+of) a title or a lecturer's name most.
+
+Both backends run the same plan: the embedded one in SQL, Elasticsearch as a query."""
+
+import math
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -7,16 +27,25 @@ from search import text
 from search.documents import FACETS, HOURS_RANGES
 
 SORTS = ("relevance", "newest", "popular")
-SYNONYM_WEIGHT = 0.8
-MAX_VARIANTS = 8
+SYNONYM_WEIGHT = 0.5
+PARTIAL_SHARE = 0.35  # of the weight of the query's characters, for a partial match
+PARTIAL_BELOW = 10  # strict matches: fewer, and partial matches follow
+CHARACTER_WEIGHT = 0.3  # a character found counts less than a pair of them
+TITLE_WEIGHT = 2.0  # a term in the title counts this much more
+MAX_TYPO_READINGS = 5
+
+TOKEN = re.compile(rf"[a-z0-9{text.HAN}]+")
+# Fields of the index a term is looked up in.
+TEXT, SPELL, INITIALS, GRAMS = "text", "spell", "initials", "grams"
 
 
 @dataclass(frozen=True)
 class SearchQuery:
     """What was asked. `filters` maps a facet name to the chosen value's key;
-    `synonyms` are groups of interchangeable terms (expanded here, not in the engine);
-    `only_ids` limits the search to these courses (editors' picks); `relaxed`
-    accepts documents with any one of the terms (for suggestions)."""
+    `synonyms` are groups of interchangeable terms (the search vocabulary);
+    `only_ids` limits the search to these courses (editors' picks); `partial`
+    accepts partial matches after the strict ones (the backends ask for it when
+    strict matches are few)."""
 
     text: str = ""
     filters: dict[str, str] = field(default_factory=dict)
@@ -25,7 +54,7 @@ class SearchQuery:
     page_size: int = 10
     synonyms: tuple[tuple[str, ...], ...] = ()
     only_ids: tuple[int, ...] | None = None
-    relaxed: bool = False
+    partial: bool = False
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -41,73 +70,439 @@ class SearchQuery:
         return (self.page - 1) * self.page_size
 
 
+# Conditions on the terms a course holds: a term, all of some, any of some.
 @dataclass(frozen=True)
-class Variant:
-    """The query, or the query with one term replaced by a synonym."""
+class Term:
+    field: str
+    token: str
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Any:
+    parts: tuple
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a course holds of `weights` (terms, or conditions) weighs at least `need`."""
+
+    weights: tuple[tuple[object, float], ...]
+    need: float
+
+
+def terms_of(condition) -> list[Term]:
+    if isinstance(condition, Term):
+        return [condition]
+    if isinstance(condition, Coverage):
+        return [term for part, _weight in condition.weights for term in terms_of(part)]
+    return [term for part in condition.parts for term in terms_of(part)]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A word of the query and what may stand for it (vocabulary terms)."""
 
     text: str
-    terms: text.QueryTerms
-    weight: float
-
-    @property
-    def phrase(self) -> str:
-        """The query's characters and words run together, as titles are compared."""
-        return "".join(text.runs(self.text))
-
-    @property
-    def han_text(self) -> str:
-        return " ".join(run for run in text.runs(self.text) if text.is_han(run))
+    alternatives: tuple[str, ...]
+    filler: bool = False
 
 
 @dataclass(frozen=True)
 class QueryPlan:
+    """What a backend runs. `strict` is None when no course can hold every unit (a
+    word occurs nowhere); `partial` is None when partial matches are not sought.
+    `weights` score each term held anywhere (twice more in the title, `title_terms`);
+    `phrases` are the query as a whole (and its vocabulary variants), compared with
+    titles and lecturers' names with their weight; `readings` are pinyin, `initials`
+    letters, for the spelling signals; `slips`: when nothing is found, the query may
+    be pinyin with one letter wrong (`corrected`)."""
+
     text: str
-    variants: tuple[Variant, ...]
-    pinyin: tuple[tuple[str, ...], ...]
-    initials: tuple[str, ...]
-    relaxed: bool
+    strict: object | None
+    partial: object | None
+    weights: tuple[tuple[Term, float], ...]
+    title_terms: tuple[tuple[str, float], ...]
+    phrases: tuple[tuple[str, float], ...]
+    readings: tuple[tuple[str, ...], ...] = ()
+    initials: tuple[str, ...] = ()
+    marks: tuple[str, ...] = ()
+    slips: bool = False
+    partial_weights: tuple[tuple[Term, float], ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.variants and not self.pinyin and not self.initials
+        return not self.text
+
+    def terms(self, partial: bool = False) -> list[Term]:
+        """The terms to look up: for partial matches too, the query's characters."""
+        found = [term for term, _weight in self.scored(partial)]
+        for condition in (self.strict, self.partial if partial else None):
+            if condition is not None:
+                found += terms_of(condition)
+        return list(dict.fromkeys(found))
+
+    def scored(self, partial: bool = False) -> tuple[tuple[Term, float], ...]:
+        """What each term found is worth (characters only count among partial matches)."""
+        return self.weights + (self.partial_weights if partial else ())
 
     @property
     def initial_bigrams(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a + b for a, b in pairwise(self.initials)))
 
+    @property
+    def pinyin(self) -> tuple[tuple[str, ...], ...]:
+        return self.readings
 
-def _expand(query: str, synonyms) -> list[tuple[str, float]]:
-    variants = {query: 1.0}
+
+# Reading the query
+def _vocabulary(synonyms) -> dict[str, tuple[str, ...]]:
+    """Each normalised vocabulary term and the terms that may stand for it."""
+    by_term: dict[str, list[str]] = {}
     for group in synonyms:
-        terms = [text.normalize(term) for term in group if text.normalize(term)]
+        terms = [t for t in dict.fromkeys(text.normalize(term) for term in group) if t]
         for term in terms:
-            if term not in query:
+            by_term.setdefault(term, []).extend(other for other in terms if other != term)
+    return {term: tuple(dict.fromkeys(others)) for term, others in by_term.items()}
+
+
+def units(query: str, synonyms=()) -> list[Unit]:
+    """The query's words: vocabulary terms first (longest first), jieba's words for
+    the rest; filler words marked."""
+    vocabulary = _vocabulary(synonyms)
+    found: list[Unit] = []
+
+    def read(piece: str) -> None:
+        piece = piece.strip()
+        if not piece:
+            return
+        for term in sorted(vocabulary, key=len, reverse=True):
+            at = piece.find(term) if len(term) > 1 or not term.isascii() else -1
+            if at < 0 or not _whole_latin(piece, at, term):
                 continue
-            for other in terms:
-                if other != term:
-                    variants.setdefault(query.replace(term, other), SYNONYM_WEIGHT)
-    return list(variants.items())[:MAX_VARIANTS]
+            read(piece[:at])
+            found.append(Unit(term, (term, *vocabulary[term])))
+            read(piece[at + len(term) :])
+            return
+        for word in text.words(piece):
+            if word in vocabulary:
+                found.append(Unit(word, (word, *vocabulary[word])))
+            else:
+                found.append(Unit(word, (word,), filler=word in text.FILLER))
+
+    read(query)
+    if all(unit.filler for unit in found):
+        found = [Unit(unit.text, unit.alternatives) for unit in found]
+    return found
 
 
-def plan(query: SearchQuery) -> QueryPlan:
-    """Cut the query into terms, expand synonyms and, for a Latin query, read it as
-    pinyin (`hanjie`) and as initials (`gfd`)."""
+def _whole_latin(piece: str, at: int, term: str) -> bool:
+    """A Latin vocabulary term is only taken as a whole word (ai, not the ai of mail)."""
+    if not term[0].isascii() or not term[-1].isascii():
+        return True
+    before = piece[at - 1] if at else " "
+    after = piece[at + len(term)] if at + len(term) < len(piece) else " "
+    return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
+
+
+def _alternative_terms(alternative: str) -> list:
+    """The terms of one wording: pairs of characters (a lone character itself), Latin
+    words (short ones also inside longer words)."""
+    found = []
+    for run in text.runs(alternative):
+        if text.is_han(run):
+            found += (
+                [Term(TEXT, run)]
+                if len(run) == 1
+                else [Term(TEXT, a + b) for a, b in pairwise(run)]
+            )
+        elif 2 <= len(run) <= max(text.GRAM_SIZES) and not run.isdigit():
+            found.append(Any((Term(TEXT, run), Term(GRAMS, run))))
+        else:
+            found.append(Term(TEXT, run))
+    return found
+
+
+def _all(parts: list):
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+def _characters(query_units: list[Unit]) -> list[Term]:
+    found = []
+    for unit in query_units:
+        if unit.filler:
+            continue
+        for run in text.runs(unit.text):
+            found += [Term(TEXT, c) for c in run] if text.is_han(run) else [Term(TEXT, run)]
+    return list(dict.fromkeys(found))
+
+
+def _readings(letters: str) -> tuple[tuple[str, ...], ...]:
+    return text.segment_pinyin(letters)
+
+
+Frequencies = Callable[[Iterable[Term]], tuple[dict[Term, int], int]]
+
+
+class _Weigher:
+    """Document frequencies of terms (asked of the backend once per query) and the
+    weight they give: rare terms weigh more; a term in no course weighs nothing."""
+
+    def __init__(self, frequencies: Frequencies, terms: Iterable[Term]):
+        self.df, self.count = frequencies(list(dict.fromkeys(terms)))
+
+    def found(self, term: Term) -> bool:
+        return self.df.get(term, 0) > 0
+
+    def idf(self, term: Term) -> float:
+        return math.log(1 + max(self.count, 1) / max(self.df.get(term, 0), 1))
+
+    def held(self, condition):
+        """The condition on only the terms that occur somewhere (None: none does)."""
+        if isinstance(condition, Term):
+            return condition if self.found(condition) else None
+        parts = [p for p in (self.held(part) for part in condition.parts) if p is not None]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else type(condition)(tuple(parts))
+
+
+def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
+    """Read the query (see the module's docstring); `frequencies` tells in how many
+    courses each term occurs, and how many courses there are."""
     normalized = text.normalize(query.text)
-    variants = []
-    for variant_text, weight in _expand(normalized, query.synonyms):
-        terms = text.query_terms(variant_text)
-        if terms:
-            variants.append(Variant(text=variant_text, terms=terms, weight=weight))
-    latin = normalized.replace(" ", "").isascii() and normalized.replace(" ", "").isalpha()
-    readings = text.segment_pinyin(normalized) if latin else ()
+    if not normalized:
+        return QueryPlan("", None, None, (), (), ())
+    query_units = units(normalized, query.synonyms)
+    wanted = [u for u in query_units if not u.filler]
+    conditions = {(u.text, alt): _alternative_terms(alt) for u in wanted for alt in u.alternatives}
+    letters = normalized.replace(" ", "")
+    latin = letters.isascii() and letters.isalpha()
+    readings = _readings(normalized) if latin else ()
+    initials = text.initials_query(normalized) if latin and not readings else ()
+    spelled = {reading: _spelling(normalized, reading) for reading in readings}
+    initial_pairs = [Term(INITIALS, a + b) for a, b in pairwise(initials)]
+    characters = _characters(query_units)
+    syllables = [Term(SPELL, text.fuzzy(s)) for r in readings for s in r]
+    asked = [t for c in conditions.values() for part in c for t in terms_of(part)]
+    asked += characters + initial_pairs + syllables + ([Term(TEXT, letters)] if latin else [])
+    asked += [t for pairs in spelled.values() for t, _n in pairs]
+    weigh = _Weigher(frequencies, asked)
+    if latin and weigh.found(Term(TEXT, letters)):
+        initials, initial_pairs = (), []  # a word the courses use, not initials
+
+    # Strict: every unit, through one of its alternatives.
+    unit_conditions, weights, title_terms = [], {}, {}
+    synonyms_held = []
+    for unit in wanted:
+        alternatives, found_alts = [], []
+        for alt in unit.alternatives:
+            held = weigh.held(All(tuple(conditions[unit.text, alt])))
+            if held is None or (alt != unit.text and held != _all(conditions[unit.text, alt])):
+                continue  # a vocabulary term counts whole, not by its common part
+            alternatives.append(held)
+            found_alts.append(alt)
+            # A vocabulary term weighs at most what the word typed weighs, however long.
+            literal = max(len(terms_of(_all(conditions[unit.text, unit.text]))), 1)
+            share = (
+                1.0 if alt == unit.text else SYNONYM_WEIGHT * min(1, literal / len(terms_of(held)))
+            )
+            for term in terms_of(held):
+                weight = weigh.idf(term) * share
+                weights[term] = max(weights.get(term, 0), weight)
+                if term.field == TEXT:
+                    title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
+        unit_conditions.append(Any(tuple(alternatives)) if alternatives else None)
+        others = [
+            held for alt, held in zip(found_alts, alternatives, strict=True) if alt != unit.text
+        ]
+        synonyms_held.append(Any(tuple(others)) if others else None)
+    strict = None
+    if unit_conditions and all(part is not None for part in unit_conditions):
+        strict = All(tuple(unit_conditions)) if len(unit_conditions) > 1 else unit_conditions[0]
+
+    # A Latin query may also be pinyin or initials.
+    spaced = " " in normalized
+    alternatives = [_spelled(pairs, weigh, weights, spaced) for pairs in spelled.values()]
+    pairs = weigh.held(All(tuple(initial_pairs))) if initial_pairs else None
+    if pairs is not None and len(terms_of(pairs)) >= text.required_matches(len(initial_pairs)):
+        alternatives.append(pairs)
+        for term in terms_of(pairs):
+            weights[term] = max(weights.get(term, 0), weigh.idf(term) * 0.5)
+    alternatives = [a for a in alternatives if a is not None]
+    if alternatives:
+        strict = Any(tuple(([strict] if strict is not None else []) + alternatives))
+
+    # Partial: most of the query's characters (and Latin words), or of its syllables,
+    # rare ones weighing more.
+    pieces = []  # (condition, weight): a unit's characters, or its vocabulary terms
+    for unit, synonyms in zip(wanted, synonyms_held, strict=True):
+        mine = [t for t in characters if t.token in unit.text]
+        pieces += [(t, weigh.idf(t)) for t in mine]
+        if synonyms is not None:
+            pieces.append((synonyms, sum(weigh.idf(t) for t in mine)))
+    partial_weights: dict[Term, float] = {}
+    partial = [
+        _share(pieces, weigh, weights, partial_weights),
+        _share([(t, weigh.idf(t)) for t in syllables], weigh, weights, partial_weights),
+    ]
+    partial = [p for p in partial if p is not None]
+    partial = (partial[0] if len(partial) == 1 else Any(tuple(partial))) if partial else None
+
+    phrases = {"".join(u.text for u in wanted if u.text): 1.0}
+    for unit in wanted:
+        if len(wanted) == 1:
+            phrases.update({alt: SYNONYM_WEIGHT for alt in unit.alternatives[1:]})
+    phrases = {"".join(text.runs(p)): w for p, w in phrases.items()}
+    marks = [t.token for t in weights if t.field == TEXT]
     return QueryPlan(
         text=normalized,
-        variants=tuple(variants),
-        pinyin=readings,
-        # Letters that spell whole syllables are pinyin, not initials (hanjie ≠ h-a-n-j-i-e).
-        initials=text.initials_query(normalized) if latin and not readings else (),
-        relaxed=query.relaxed,
+        strict=strict,
+        partial=partial,
+        weights=tuple(weights.items()),
+        title_terms=tuple(title_terms.items()),
+        phrases=tuple((p, w) for p, w in phrases.items() if p),
+        readings=tuple(readings),
+        initials=initials,
+        marks=tuple(marks),
+        slips=latin and len(letters) >= 4,
+        partial_weights=tuple(partial_weights.items()),
     )
+
+
+def corrected(query_plan: QueryPlan, frequencies: Frequencies) -> QueryPlan | None:
+    """The query read as pinyin with one letter left out, added, changed or swapped
+    (hanjei → han jie), each reading that some courses spell; None when there is none."""
+    letters = query_plan.text.replace(" ", "")
+    fixes = {fix: _spelling(fix, _readings(fix)[0]) for fix in text.one_letter_off(letters)}
+    weigh = _Weigher(frequencies, [t for pairs in fixes.values() for t, _n in pairs])
+    found = [fix for fix, pairs in fixes.items() if all(weigh.found(t) for t, _n in pairs)]
+    found.sort(key=lambda fix: -min(weigh.df[t] for t, _n in fixes[fix]))
+    found = found[:MAX_TYPO_READINGS]
+    weights: dict[Term, float] = {}
+    spaced = " " in query_plan.text
+    conditions = [_spelled(fixes[fix], weigh, weights, spaced) for fix in found]
+    if not conditions:
+        return None
+    return QueryPlan(
+        text=query_plan.text,
+        strict=Any(tuple(conditions)),
+        partial=None,
+        weights=tuple(weights.items()),
+        title_terms=(),
+        phrases=(),
+        readings=tuple(_readings(fix)[0] for fix in found),
+    )
+
+
+def _spelling(typed: str, reading: tuple[str, ...]) -> list[tuple[Term, bool]]:
+    """What a pinyin reading is matched by: pairs of neighbouring fuzzy syllables (a
+    lone syllable itself), each with whether it must be there. Where the person typed
+    a space between two words of two syllables or more, their pair may be missing
+    (longji weixiu: longji and weixiu, not jiwei)."""
+    keys = [text.fuzzy(s) for s in reading]
+    if len(keys) == 1:
+        return [(Term(SPELL, keys[0]), True)]
+    sizes, at = [], 0  # syllables of each word typed
+    for word in typed.split():
+        count, letters = 0, ""
+        while at < len(reading) and len(letters) < len(word):
+            letters += reading[at]
+            at, count = at + 1, count + 1
+        sizes.append(count)
+    ends = {sum(sizes[: i + 1]) - 1: i for i in range(len(sizes) - 1)}
+    pairs = []
+    for i, (a, b) in enumerate(pairwise(keys)):
+        word = ends.get(i)
+        loose = word is not None and sizes[word] > 1 and sizes[word + 1] > 1
+        pairs.append((Term(SPELL, a + b), not loose))
+    return pairs
+
+
+def _spelled(pairs: list[tuple[Term, bool]], weigh: "_Weigher", weights: dict, spaced: bool):
+    """A reading's condition: its required pairs that occur somewhere — all of them
+    when spaces were typed, else all but one of three or more (a pair across two words
+    may be missing: xinlijiankang as xinli jiankang)."""
+    found = [(term, needed) for term, needed in pairs if weigh.found(term)]
+    if not found:
+        return None
+    for term, _needed in found:
+        weights[term] = max(weights.get(term, 0), weigh.idf(term))
+    required = [term for term, needed in found if needed]
+    if not required:
+        return None
+    if spaced or len(found) <= 2:
+        return All(tuple(required)) if len(required) > 1 else required[0]
+    return Coverage(tuple((term, 1.0) for term, _n in found), text.required_matches(len(found)))
+
+
+def _share(
+    pieces: list, weigh: "_Weigher", weights: dict, partial_weights: dict
+) -> Coverage | None:
+    """Courses holding what makes up at least PARTIAL_SHARE of the weight of all the
+    pieces (terms, or a unit's vocabulary terms); a term in no course weighs most, so
+    it cannot be made up for by common ones."""
+    pieces = list(dict.fromkeys(pieces))
+    if not pieces:
+        return None
+    total = sum(weight for condition, weight in pieces if isinstance(condition, Term))
+    present = tuple(
+        (condition, weight)
+        for condition, weight in pieces
+        if not isinstance(condition, Term) or weigh.found(condition)
+    )
+    if not present or sum(weight for _c, weight in present) < PARTIAL_SHARE * total:
+        return None
+    for condition, weight in present:
+        if isinstance(condition, Term) and condition not in weights:
+            partial_weights[condition] = weight * CHARACTER_WEIGHT
+    return Coverage(present, PARTIAL_SHARE * total)
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A term to look up in a column; `prefix` for the word being typed."""
+
+    token: str
+    column: str
+    prefix: bool = False
+
+
+def _tokens(tokens, column, prefix_last=False) -> list[Lookup]:
+    tokens = [token for token in tokens if TOKEN.fullmatch(token)]
+    return [
+        Lookup(token, column, prefix=prefix_last and i == len(tokens) - 1)
+        for i, token in enumerate(tokens)
+    ]
+
+
+def _typed_lookups(typed: "TypedPlan") -> list[list[Lookup]]:
+    """What is being typed: the characters in titles, the last word or syllable
+    unfinished (fuzzy pinyin, as searches compare it); each a list of lookups that
+    must all hold."""
+    alternatives = []
+    if typed.terms:
+        words = _tokens(typed.terms.words, "title", prefix_last=True)
+        alternatives.append(_tokens(typed.terms.han, "title") + words)
+    if typed.spelled:
+        # Whole syllables typed so far and the start of the next:
+        # `hanj` → hanj*, `guangfufad` → guanfu fufa fad*.
+        syllables = [text.fuzzy(s) for s in typed.syllables]
+        if typed.partial:
+            tokens = [a + b for a, b in pairwise(syllables)]
+            tokens.append((syllables[-1] if syllables else "") + text.fuzzy_start(typed.partial))
+            alternatives.append(_tokens(tokens, "spell", prefix_last=True))
+        else:
+            pairs = [a + b for a, b in pairwise(syllables)] or syllables
+            alternatives.append(_tokens(pairs, "spell"))
+    if typed.initials:
+        pairs = [a + b for a, b in pairwise(typed.initials)]
+        alternatives.append(_tokens(pairs, "initials"))
+    return [alternative for alternative in alternatives if alternative]
 
 
 @dataclass(frozen=True)
@@ -126,6 +521,9 @@ class TypedPlan:
     def spelled(self) -> bool:
         return bool(self.syllables) or len(self.partial) >= 2
 
+    def lookups(self) -> list[list[Lookup]]:
+        return _typed_lookups(self)
+
     def rank(self, title: str, pinyin: str, initials: str, popularity: int) -> tuple:
         """Order of suggestions, the same on every backend: titles starting with what
         was typed (as characters, pinyin or initials), then titles containing it, then
@@ -134,8 +532,9 @@ class TypedPlan:
         if self.terms:
             forms.append(("".join(text.runs(title)), "".join(text.runs(self.text))))
         if self.spelled:
-            typed = " ".join([*self.syllables, self.partial])
-            forms.append((f" {pinyin.strip()}", f" {typed.strip()}"))
+            typed = " ".join([*map(text.fuzzy, self.syllables), text.fuzzy_start(self.partial)])
+            spelled = " ".join(text.fuzzy(s) for s in pinyin.split())
+            forms.append((f" {spelled}", f" {typed.strip()}"))
         if self.initials:
             forms.append((initials.replace(" ", ""), "".join(self.initials)))
         starts = any(value.startswith(typed) for value, typed in forms)
@@ -165,6 +564,7 @@ class Hit:
     level_label: str
     mode_label: str
     highlight: dict[str, str] = field(default_factory=dict)
+    partial: bool = False
 
     def as_json(self) -> dict:
         return {
@@ -175,6 +575,7 @@ class Hit:
             "academy": self.academy,
             "category": self.category,
             "hours": self.hours,
+            "partial": self.partial,
         }
 
 
@@ -193,6 +594,7 @@ class SearchResults:
     facets: dict[str, list[FacetValue]]
     page: int = 1
     page_size: int = 10
+    partial: int = 0  # how many of `total` are partial matches
 
     @property
     def page_count(self) -> int:

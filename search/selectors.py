@@ -11,7 +11,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 from wagtail.models import Page
 
-from courses.models import CourseLecturer, CoursePage
+from courses.models import CourseLecturer, CoursePage, LecturerPage
 from search import text
 from search.backends import EMBEDDED, SearchUnavailable, backend_names, get_backend
 from search.documents import FACET_TITLES, course_popularity
@@ -24,6 +24,16 @@ STALE_AFTER = datetime.timedelta(seconds=30)
 SUGGESTIONS = 5
 
 
+@dataclass(frozen=True)
+class LecturerCard:
+    """A lecturer whose name (or honour) was searched, shown above the courses."""
+
+    name: str
+    url: str
+    honours: tuple[str, ...]
+    specialty: str
+
+
 @dataclass
 class SearchPage:
     """What the search page and the API show for one request."""
@@ -31,6 +41,7 @@ class SearchPage:
     query: SearchQuery
     results: SearchResults
     picks: list[Hit] = field(default_factory=list)
+    lecturers: list[LecturerCard] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     popular: list[str] = field(default_factory=list)
     stale: bool = False
@@ -45,6 +56,21 @@ class SearchPage:
         ]
 
     @property
+    def only_partial(self) -> bool:
+        """Nothing matches the whole query; what is shown matches part of it."""
+        return bool(self.results.total) and self.results.partial == self.results.total
+
+    @property
+    def strict_total(self) -> int:
+        return self.results.total - self.results.partial
+
+    @property
+    def counted(self) -> int:
+        """What the page's heading counts: the strict matches, or the partial ones
+        when there are only those."""
+        return self.strict_total or self.results.total
+
+    @property
     def hits(self) -> list[Hit]:
         """Editors' picks first, then the results without them."""
         picked = {hit.id for hit in self.picks}
@@ -53,6 +79,42 @@ class SearchPage:
 
 def _synonyms() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(s.term_list()) for s in Synonym.objects.all())
+
+
+LECTURER_CARDS = 3
+
+
+def lecturers_matching(*, query_text: str, limit: int = LECTURER_CARDS) -> list[LecturerCard]:
+    """Published lecturers whose name is the query (as characters, or as pinyin typed
+    with or without spaces, fuzzy), or who hold the honour it names (大国工匠)."""
+    query = text.normalize(query_text)
+    phrase = "".join(text.runs(query))
+    if not phrase or len(phrase) < 2:
+        return []
+    lecturers = LecturerPage.objects.live().public().prefetch_related("honours")
+    if text.is_han(phrase[0]):
+        chosen = lecturers.filter(Q(title=phrase) | Q(honours__name=phrase)).distinct()
+        if not chosen.exists() and len(phrase) >= 3:
+            chosen = lecturers.filter(title__in=[phrase[:2], phrase[:3]])
+    else:
+        spelled = {" ".join(map(text.fuzzy, r)) for r in text.segment_pinyin(query)}
+        if not spelled:
+            return []
+        ids = [
+            id_
+            for id_, name in lecturers.values_list("id", "title")
+            if " ".join(map(text.fuzzy, text.pinyin(name))) in spelled
+        ]
+        chosen = lecturers.filter(id__in=ids)
+    return [
+        LecturerCard(
+            name=lecturer.title,
+            url=lecturer.url or "",
+            honours=tuple(honour.name for honour in lecturer.honours.all()),
+            specialty=lecturer.specialty,
+        )
+        for lecturer in chosen.order_by("title")[:limit]
+    ]
 
 
 def _picks(query_text: str) -> tuple[int, ...]:
@@ -85,13 +147,21 @@ class _Backends:
             self.name, self.stale = EMBEDDED, True
             return get_backend(self.name).search(query)
 
+    def suggest(self, prefix: str, limit: int) -> list[Suggestion]:
+        try:
+            return get_backend(self.name).suggest(prefix, limit)
+        except SearchUnavailable:
+            self.name, self.stale = EMBEDDED, True
+            return get_backend(self.name).suggest(prefix, limit)
+
 
 def course_search(
     *, query_text: str, filters: dict[str, str], sort: str = "relevance", page: int = 1
 ) -> SearchPage:
-    """Search the courses, editors' picks for the query first. When Elasticsearch
-    cannot answer, the embedded index does and the page says results may be out of
-    date; a search without results comes with suggestions."""
+    """Search the courses, editors' picks for the query first, lecturers named by it
+    above them. When Elasticsearch cannot answer, the embedded index does and the page
+    says results may be out of date; a search without any result comes with titles
+    that start like the query and with what others searched."""
     backends = _Backends()
     synonyms = _synonyms()
     query = SearchQuery(text=query_text, filters=filters, sort=sort, page=page, synonyms=synonyms)
@@ -103,23 +173,29 @@ def course_search(
         )
         by_id = {hit.id: hit for hit in picked.hits}
         found.picks = [by_id[i] for i in pick_ids if i in by_id]
+    if page == 1 and not filters:
+        found.lecturers = lecturers_matching(query_text=query_text)
     if found.results.total == 0 and not found.picks and text.normalize(query_text):
-        relaxed = backends.search(
-            SearchQuery(text=query_text, synonyms=synonyms, relaxed=True, page_size=SUGGESTIONS)
-        )
-        found.suggestions = [Suggestion(hit.title, hit.url) for hit in relaxed.hits]
+        found.suggestions = backends.suggest(query_text, SUGGESTIONS)
         found.popular = popular_queries(limit=SUGGESTIONS)
     found.stale = backends.stale
     return found
 
 
 def course_suggest(*, prefix: str, limit: int = 8) -> list[Suggestion]:
-    """Titles for the search box while a person types (Chinese or pinyin)."""
-    name = backend_names()[0]
-    try:
-        return get_backend(name).suggest(prefix, limit)
-    except SearchUnavailable:
-        return get_backend(EMBEDDED).suggest(prefix, limit)
+    """Titles for the search box while a person types (Chinese, pinyin, initials):
+    titles starting like what is typed first; when they are fewer than `limit`, the
+    best results of searching it (vocabulary, fuzzy pinyin, partial matches …)."""
+    backends = _Backends()
+    suggestions = backends.suggest(prefix, limit)
+    if len(suggestions) < limit and len(text.normalize(prefix)) >= 2:
+        query = SearchQuery(text=prefix, synonyms=_synonyms(), page_size=limit)
+        shown = {s.url for s in suggestions}
+        for hit in backends.search(query).hits:
+            if hit.url not in shown and len(suggestions) < limit:
+                suggestions.append(Suggestion(hit.title, hit.url))
+                shown.add(hit.url)
+    return suggestions
 
 
 def courses_affected(*, page_ids) -> set[int]:

@@ -134,7 +134,8 @@ def popularity_refresh() -> int:
 
 
 def query_record(*, query: str, total: int) -> None:
-    """Count a search (and whether it found nothing) for today; nobody is identified."""
+    """Count a search (and whether it found nothing it was asked for: `total` counts
+    the strict matches, not the partial ones) for today; nobody is identified."""
     query = text.normalize(query)[:100]
     if not query:
         return

@@ -1,20 +1,27 @@
 """Text analysis shared by both search backends.
 
-Chinese has no spaces between words, so text is cut into Han characters (unigrams)
-and overlapping character pairs (bigrams): `光伏发电` → 光 伏 发 电 + 光伏 伏发 发电.
-A query's bigrams found in a document are strong evidence that its words are there,
-without a dictionary. Latin letters and digits stay whole words. Pinyin (full
-syllables and initials, from pypinyin) lets people type `hanjie` or `gfd` on a phone
-keyboard. Elasticsearch builds the same character bigrams itself (see
-`search.documents.ANALYSIS`); the embedded backend is fed by the functions here.
+Everything is first normalised: traditional characters become simplified (OpenCC),
+full-width letters and digits ASCII, letters lower case. Chinese has no spaces between
+words, so documents are cut into Han characters (unigrams) and overlapping character
+pairs (bigrams): `光伏发电` → 光 伏 发 电 + 光伏 伏发 发电, without a dictionary. Queries,
+being short, are also cut into words with jieba's dictionary, so that question filler
+(我想 怎么 有没有) can be told apart from what is asked. Latin letters and digits stay
+whole words, and their 2–4 letter pieces are kept so that `cad` finds AutoCAD. Pinyin
+(full syllables and initials, from pypinyin) lets people type `hanjie` or `gfd` on a
+phone keyboard; it is compared in a fuzzy form that merges the pairs phone keyboards
+offer (z/zh, c/ch, s/sh, l/n, f/h, an/ang, en/eng, in/ing), and a query that spells
+no pinyin is tried with one letter changed.
 """
 
+import logging
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
 
+import opencc
 from pypinyin.contrib.tone_convert import to_normal
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -120,9 +127,20 @@ def half_width(text: str) -> str:
     return text.translate(_FULL_WIDTH)
 
 
+@cache
+def _simplifier() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Traditional characters as simplified ones (電焊 → 电焊), the rest untouched."""
+    return _simplifier().convert(text) if text and not text.isascii() else text
+
+
 def normalize(text: str) -> str:
-    """NFKC (full-width letters and digits become ASCII), lower case, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", text or "").lower().split())
+    """Simplified characters, NFKC (full-width letters and digits become ASCII), lower
+    case, single spaces: what both backends index and what queries are compared in."""
+    return " ".join(unicodedata.normalize("NFKC", simplified(text or "")).lower().split())
 
 
 def is_han(run: str) -> bool:
@@ -151,9 +169,95 @@ def index_tokens(text: str) -> list[str]:
 
 
 def required_matches(count: int) -> int:
-    """ "Most" of a query's terms: all of one or two, three quarters (rounded down) of
-    more — the same as Elasticsearch's minimum_should_match "2<75%"."""
-    return count if count <= 2 else count * 3 // 4
+    """ "Most" of a set of terms: all of one or two, all but one of more."""
+    return count if count <= 2 else count - 1
+
+
+GRAM_SIZES = (2, 3, 4)
+
+
+def latin_grams(text: str) -> list[str]:
+    """The 2–4 letter pieces of the Latin words of a text (autocad → au ut … cad …
+    auto …), so that a short Latin query finds a longer word that contains it."""
+    grams = []
+    for run in runs(text):
+        if is_han(run) or len(run) < 3 or run.isdigit():
+            continue
+        for size in GRAM_SIZES:
+            grams.extend(run[i : i + size] for i in range(len(run) - size + 1) if size < len(run))
+    return list(dict.fromkeys(grams))
+
+
+# Words of a query that say how it is asked, not what: dropped from what a course must
+# contain (unless nothing else is left).
+_FILLER = """
+    我 我们 我想 想 想学 我想学 想要 要 需要 学 学学 学习 去 在 上 里 到 给 和 与 及 跟 把 被 让
+    怎么 怎样 怎么样 怎么办 如何 为什么 为啥 咋 咋办 啥 什么 哪 哪里 哪儿 在哪 在哪里 哪个 哪些 哪家
+    有没有 有 没有 没 吗 呢 吧 啊 呀 的 地 得 了 是 不是 能 能不能 可以 可不可以 会 该 应该
+    关于 相关 课程 课 网课 视频 教程 教学 讲座 一下 请问 推荐 介绍 找 报名 一名 一个 一些 好 好的
+    多少 多久 需要学 学什么 做 当 成为 怎么做 如何做 知识 方面 内容
+"""
+FILLER = frozenset(_FILLER.split())
+
+
+@cache
+def _segmenter():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()  # a second on first use, cached afterwards
+    return tokenizer
+
+
+_segmenting = threading.Lock()
+
+
+def words(text: str) -> list[str]:
+    """A (normalised) query cut into words with jieba's dictionary: 有没有关于光伏板安装的课程
+    → 有没有 关于 光伏 板 安装 的 课程; Latin words and numbers stay whole."""
+    found = []
+    for run in runs(text):
+        if not is_han(run):
+            found.append(run)
+            continue
+        with _segmenting:
+            found.extend(_segmenter().lcut(run, HMM=True))
+    return found
+
+
+# Fuzzy pinyin: what phone keyboards let people mix up, each pair written one way.
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("h", "f"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+
+
+@lru_cache(maxsize=8192)
+def fuzzy(syllable: str) -> str:
+    """A syllable with the keyboard's fuzzy pairs merged: zhang → zan, neng → len,
+    hu → fu, so that zang, zhan and zan spell the same."""
+    for long, short in _FUZZY_INITIALS:
+        if syllable.startswith(long):
+            syllable = short + syllable[len(long) :]
+            break
+    for long, short in _FUZZY_FINALS:
+        if syllable.endswith(long):
+            return syllable[: -len(long)] + short
+    return syllable
+
+
+def fuzzy_start(letters: str) -> str:
+    """The start of a syllable being typed, in the fuzzy form (zh → z, sh → s, n → l)."""
+    for long, short in _FUZZY_INITIALS:
+        if letters.startswith(long):
+            return short + letters[len(long) :]
+    return letters
+
+
+def fuzzy_pairs(syllables) -> list[str]:
+    """What a sequence of syllables is matched by: its fuzzy syllables and each pair
+    of neighbours run together (guang fu fa → guan fu fa guanfu fufa)."""
+    keys = [fuzzy(s) for s in syllables]
+    return keys + [a + b for a, b in pairwise(keys)]
 
 
 def _unique(items) -> tuple[str, ...]:
@@ -260,6 +364,28 @@ def segment_pinyin_prefix(text: str) -> tuple[tuple[str, ...], str] | None:
         if readings:
             return readings[0], rest
     return None
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def one_letter_off(letters: str) -> list[str]:
+    """Every string one typing slip away from `letters` (a letter left out, added,
+    changed, or two neighbours swapped), that spells pinyin: the corrections to try
+    for a Latin query of four letters or more that spells none."""
+    if len(letters) < 4:
+        return []
+    edits = set()
+    for i in range(len(letters) + 1):
+        head, tail = letters[:i], letters[i:]
+        if tail:
+            edits.add(head + tail[1:])
+            edits.update(head + c + tail[1:] for c in _LETTERS)
+        if len(tail) > 1:
+            edits.add(head + tail[1] + tail[0] + tail[2:])
+        edits.update(head + c + tail for c in _LETTERS)
+    edits.discard(letters)
+    return sorted(e for e in edits if _readings(e))
 
 
 def initials_query(text: str) -> tuple[str, ...]:

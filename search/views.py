@@ -11,7 +11,7 @@ def search_page(request):
     if form.is_valid():
         found = selectors.course_search(**form.search_arguments())
         if form.counts_as_search:
-            services.query_record(query=form.cleaned_data["q"], total=found.results.total)
+            services.query_record(query=form.cleaned_data["q"], total=found.strict_total)
     return render(
         request, "search/search_page.html", {"form": form, "found": found, "sorts": SORT_LABELS}
     )

@@ -120,6 +120,11 @@ def stream(request, token: str, expires: int, video_id: int, path: str):
     return _ranged_file(request, target)
 
 
+def _cache_control(target: Path) -> str:
+    # A live lecture's playlists change every 2 s; segments and finished sets never do.
+    return "private, max-age=1" if target.suffix == ".m3u8" else "private, max-age=3600"
+
+
 def _ranged_file(request, target: Path):
     size = target.stat().st_size
     content_type = CONTENT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
@@ -127,7 +132,7 @@ def _ranged_file(request, target: Path):
     if not match or not any(match.groups()):
         response = FileResponse(target.open("rb"), content_type=content_type)
         response["Accept-Ranges"] = "bytes"
-        response["Cache-Control"] = "private, max-age=3600"
+        response["Cache-Control"] = _cache_control(target)
         return response
     first, last = match.groups()
     if first:
@@ -144,7 +149,7 @@ def _ranged_file(request, target: Path):
     response["Content-Range"] = f"bytes {start}-{end}/{size}"
     response["Content-Length"] = str(end - start + 1)
     response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = _cache_control(target)
     return response
 
 

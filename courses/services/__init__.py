@@ -20,6 +20,7 @@ from courses.services.enrolment import (
     waitlist_promote,
 )
 from courses.services.follows import follow_set
+from courses.services.outline import lesson_video_attach
 
 __all__ = [
     "BulkEnrolmentError",
@@ -37,5 +38,6 @@ __all__ = [
     "enrolment_reject",
     "enrolments_decide",
     "follow_set",
+    "lesson_video_attach",
     "waitlist_promote",
 ]

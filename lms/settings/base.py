@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "courses",
     "search",
     "nightschool",
+    "live",
+    "exams",
     "dashboards",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
@@ -193,8 +195,6 @@ else:
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # The alias searches go through; a rebuild builds a new index behind it and swaps.
 ELASTICSEARCH_INDEX = os.environ.get("ELASTICSEARCH_INDEX", "lms-courses")
-# bigram (any stock node), cjk (analysis-common), smartcn or ik (their plugins)
-ELASTICSEARCH_CHINESE_ANALYSIS = os.environ.get("ELASTICSEARCH_CHINESE_ANALYSIS", "bigram")
 
 # Video library. Files go under LMS_DATA_DIR/video/ unless LMS_VIDEO_ROOT says otherwise;
 # nginx serves LMS_VIDEO_ROOT/hls with the secure_link settings in video/signing.py. A job
@@ -241,6 +241,23 @@ NIGHTSCHOOL_CHECKOUT_AFTER_MINUTES = int(
     os.environ.get("LMS_NIGHTSCHOOL_CHECKOUT_AFTER_MINUTES", "10")
 )
 NIGHTSCHOOL_OFFER_HOURS = int(os.environ.get("LMS_NIGHTSCHOOL_OFFER_HOURS", "12"))
+
+# Live lectures. Publishers send RTMP to LMS_LIVE_RTMP_URL (nginx with its RTMP module,
+# whose on_publish calls /live/ingest/…) or SRT to LMS_LIVE_SRT_HOST on a port of
+# LMS_LIVE_SRT_PORTS; `manage.py live_ingest` reads the stream back from
+# LMS_LIVE_RTMP_PULL_URL and transcodes it. See live/ingest/ and the README.
+LIVE_RTMP_URL = os.environ.get("LMS_LIVE_RTMP_URL", "rtmp://127.0.0.1:1935/live")
+LIVE_RTMP_PULL_URL = os.environ.get("LMS_LIVE_RTMP_PULL_URL", "rtmp://127.0.0.1:1935/live")
+LIVE_RTMP_CONTROL_URL = os.environ.get("LMS_LIVE_RTMP_CONTROL_URL", "")
+LIVE_SRT_HOST = os.environ.get("LMS_LIVE_SRT_HOST", "127.0.0.1")
+LIVE_SRT_BIND = os.environ.get("LMS_LIVE_SRT_BIND", "127.0.0.1")
+LIVE_SRT_PORTS = os.environ.get("LMS_LIVE_SRT_PORTS", "10080-10179")
+LIVE_INGEST_SECRET = os.environ.get("LMS_LIVE_INGEST_SECRET", "")
+# A publisher who drops and comes back within this many seconds continues the lecture.
+LIVE_GRACE_SECONDS = int(os.environ.get("LMS_LIVE_GRACE_SECONDS", "60"))
+# Publishing is accepted from this many minutes before the scheduled start.
+LIVE_EARLY_MINUTES = int(os.environ.get("LMS_LIVE_EARLY_MINUTES", "30"))
+LIVE_MAX_SHORT_SIDE = int(os.environ.get("LMS_LIVE_MAX_SHORT_SIDE", "720"))
 
 LOGGING = {
     "version": 1,

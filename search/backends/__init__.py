@@ -11,13 +11,23 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from search.documents import CourseDocument
-from search.query import SearchQuery, SearchResults, Suggestion
+from search.documents import FACETS, CourseDocument
+from search.query import (
+    PARTIAL_BELOW,
+    FacetValue,
+    QueryPlan,
+    SearchQuery,
+    SearchResults,
+    Suggestion,
+    Term,
+    corrected,
+    plan,
+)
 
 EMBEDDED = "embedded"
 ELASTICSEARCH = "elasticsearch"
 _CLASSES = {
-    EMBEDDED: "search.backends.embedded.EmbeddedBackend",
+    EMBEDDED: "search.backends.embedded.embedded_backend",
     ELASTICSEARCH: "search.backends.elasticsearch.ElasticsearchBackend",
 }
 
@@ -29,8 +39,40 @@ class SearchUnavailable(Exception):
 class SearchBackend(ABC):
     name: str
 
+    def search(self, query: SearchQuery) -> SearchResults:
+        """The strict matches of the query; when they are fewer than a page, the
+        partial matches after them (marked)."""
+        query_plan = plan(query, self.frequencies)
+        if query_plan.empty:
+            return self.run(query, query_plan, partial=False)
+        results = None
+        if query_plan.strict is not None:
+            results = self.run(query, query_plan, partial=False)
+        if not (results and results.total) and query_plan.slips:
+            fixed = corrected(query_plan, self.frequencies)
+            found = self.run(query, fixed, partial=False) if fixed else None
+            if found and found.total:
+                return found
+        if query_plan.partial is not None and (results is None or results.total < PARTIAL_BELOW):
+            results = self.run(query, query_plan, partial=True)
+        return results or self.nothing(query)
+
     @abstractmethod
-    def search(self, query: SearchQuery) -> SearchResults: ...
+    def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
+        """In how many courses each term occurs, and how many courses are indexed."""
+
+    @abstractmethod
+    def run(self, query: SearchQuery, query_plan: QueryPlan, *, partial: bool) -> SearchResults:
+        """The courses holding the plan's strict condition (and, with `partial`, its
+        partial one after them): a page of hits, the total and the facets."""
+
+    def nothing(self, query: SearchQuery) -> SearchResults:
+        """No course fits (a chosen filter value is still listed, with 0)."""
+        facets = {
+            name: [FacetValue(value, value, 0, True)] if (value := query.filters.get(name)) else []
+            for name in FACETS
+        }
+        return SearchResults([], 0, facets, query.page, query.page_size)
 
     @abstractmethod
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]: ...

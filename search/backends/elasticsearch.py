@@ -15,7 +15,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError
 from elasticsearch.helpers import BulkIndexError, bulk
 from elasticsearch_dsl import A, Q, Search
 
-from search import highlight
+from search import highlight, text
 from search.backends import ELASTICSEARCH, SearchBackend, SearchUnavailable
 from search.documents import (
     FACET_SEPARATOR,
@@ -26,20 +26,26 @@ from search.documents import (
     index_settings,
 )
 from search.query import (
+    GRAMS,
+    INITIALS,
+    SPELL,
+    TEXT,
+    TITLE_WEIGHT,
+    All,
+    Coverage,
     FacetValue,
     Hit,
+    Lookup,
     QueryPlan,
     SearchQuery,
     SearchResults,
     Suggestion,
-    Variant,
-    plan,
+    Term,
     plan_typed,
 )
 
 logger = logging.getLogger(__name__)
 
-MOST = "2<75%"  # see search.text.required_matches
 BULK_CHUNK = 500
 SEARCH_TIMEOUT = 3  # seconds: a slow cluster must not hold up the page
 REBUILD_TIMEOUT = 600  # refreshing a new index of 100,000 courses takes a while
@@ -94,70 +100,100 @@ def _filter(name: str, value: str) -> Q:
     return Q("term", **{_FILTER_FIELDS[name]: value})
 
 
-def _variant(variant: Variant, relaxed: bool) -> Q:
-    """Which courses the query (or a synonym variant) finds — most of its bigrams and
-    all its Latin words in the course's `body` (all its texts as one) — and how they
-    rank: the title phrase first, then most of the title's bigrams, lecturers, tags,
-    then how well the body matches."""
-    terms, most = variant.terms, "1" if relaxed else MOST
-    needs = []
-    if terms.han:
-        needs.append(Q("match", body={"query": variant.han_text, "minimum_should_match": most}))
-    if terms.words:
-        words = " ".join(terms.words)
-        needs.append(Q("match", body={"query": words, "operator": "or" if relaxed else "and"}))
-    ranks = [
-        Q("match_phrase", title={"query": variant.text, "boost": 10}),
-        Q("match", title={"query": variant.text, "minimum_should_match": MOST, "boost": 4}),
-        Q("match_phrase", lecturers={"query": variant.text, "boost": 3}),
-        Q("match_phrase", tags={"query": variant.text, "boost": 2}),
-    ]
-    if relaxed:
-        return Q("bool", should=needs + ranks, minimum_should_match=1, boost=variant.weight)
-    return Q("bool", must=needs, should=ranks, boost=variant.weight)
+_FIELDS = {TEXT: "body", SPELL: "spell", INITIALS: "initials", GRAMS: "grams"}
+_TYPED_FIELDS = {"title": "title_terms", "spell": "spell", "initials": "initials"}
+STRICT_BOOST = 100_000.0  # strict matches before partial ones, whatever their score
 
 
-def _spelled(query_plan: QueryPlan) -> list[Q]:
-    clauses = []
-    for reading in query_plan.pinyin:
-        syllables = " ".join(reading)
-        clauses.append(
-            Q("match_phrase", title_pinyin={"query": syllables, "boost": 6})
-            | Q("match_phrase", lecturer_pinyin={"query": syllables, "boost": 3})
-            | Q("match_phrase", topic_pinyin={"query": syllables, "boost": 2})
+def _condition(condition) -> Q:
+    """A plan's condition as a query that only filters."""
+    if isinstance(condition, Term):
+        return Q("term", **{_FIELDS[condition.field]: condition.token})
+    if isinstance(condition, Coverage):
+        # A weighted share of terms, without scripts (a stock node has none):
+        # function_score's min_score applies to the sum of constant scores.
+        weighed = [
+            Q("constant_score", filter=_condition(part), boost=weight)
+            for part, weight in condition.weights
+        ]
+        return Q(
+            "function_score",
+            query=Q("bool", should=weighed),
+            min_score=condition.need - 1e-6,
         )
+    parts = [_condition(part) for part in condition.parts]
+    if isinstance(condition, All):
+        return Q("bool", filter=parts)
+    return Q("bool", should=parts, minimum_should_match=1)
+
+
+def _weighed(term: Term, weight: float, field: str | None = None) -> Q:
+    found = Q("term", **{field or _FIELDS[term.field]: term.token})
+    return Q("constant_score", filter=found, boost=weight)
+
+
+def _typed(lookup: Lookup) -> Q:
+    kind = "prefix" if lookup.prefix else "term"
+    return Q(kind, **{_TYPED_FIELDS[lookup.column]: lookup.token})
+
+
+def _score(query_plan: QueryPlan, partial: bool) -> list[Q]:
+    """The plan's score (as the embedded backend computes it in SQL)."""
+    should = [_weighed(term, weight) for term, weight in query_plan.scored(partial)]
+    should += [
+        _weighed(Term(TEXT, token), TITLE_WEIGHT * weight, "title_terms")
+        for token, weight in query_plan.title_terms
+    ]
+
+    def signal(query: Q, points: float) -> None:
+        should.append(Q("constant_score", filter=query, boost=points))
+
+    for phrase, weight in query_plan.phrases:
+        signal(Q("match_phrase", title_terms=phrase), 10 * weight)
+        signal(Q("prefix", title_key=phrase), 4 * weight)
+        signal(Q("term", title_key=phrase), 10 * weight)
+        signal(Q("term", lecturer_keys=phrase), 12 * weight)
+    for reading in query_plan.readings:
+        fuzzy = " ".join(text.fuzzy(s) for s in reading)
+        signal(Q("match_phrase", title_fuzzy=fuzzy), 8)
+        signal(Q("match_phrase", title_pinyin=" ".join(reading)), 2)
+        signal(Q("term", lecturer_fuzzy=fuzzy), 10)
     if query_plan.initials:
         letters = " ".join(query_plan.initials)
-        clauses.append(
-            Q("match_phrase", title_initials={"query": letters, "boost": 4})
-            | Q(
-                "match",
-                **{
-                    "title_initials.pairs": {
-                        "query": letters,
-                        "minimum_should_match": MOST,
-                        "boost": 1.5,
-                    }
-                },
-            )
-            | Q("match_phrase", lecturer_initials={"query": letters, "boost": 2})
-        )
-    return clauses
+        signal(Q("match_phrase", title_initials=letters), 6)
+        signal(Q("match_phrase", lecturer_initials=letters), 4)
+    return should
 
 
-def _query(query: SearchQuery, query_plan: QueryPlan) -> Q:
+def _query(query: SearchQuery, query_plan: QueryPlan, partial: bool) -> Q:
     ids = [Q("ids", values=[str(i) for i in query.only_ids])] if query.only_ids is not None else []
     if query_plan.empty:
         return Q("bool", filter=ids) if ids else Q("match_all")
-    alternatives = [_variant(v, query_plan.relaxed) for v in query_plan.variants]
-    alternatives += _spelled(query_plan)
-    return Q("bool", should=alternatives, minimum_should_match=1, filter=ids)
+    accept, ranked = [], query.sort == "relevance"
+    should = _score(query_plan, partial) if ranked else []
+    if query_plan.strict is not None:
+        strict = _condition(query_plan.strict)
+        accept.append(strict)
+        boost = STRICT_BOOST if ranked else 1.0
+        should.append(Q("constant_score", filter=strict, boost=boost, _name="strict"))
+    if partial and query_plan.partial is not None:
+        accept.append(_condition(query_plan.partial))
+    found = Q("bool", should=accept, minimum_should_match=1)
+    return Q("bool", filter=[found, *ids], should=should)
 
 
+# Strict matches first in every order: with another order than relevance, the score
+# is 1 for a strict match and 0 for a partial one.
 _SORTS = {
-    "relevance": ["_score", {"popularity": "desc"}, {"published_at": "desc"}],
-    "newest": [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"],
-    "popular": [{"popularity": "desc"}, "_score"],
+    "relevance": [
+        "_score",
+        {"title_length": "asc"},
+        {"popularity": "desc"},
+        {"published_at": "desc"},
+        {"course": "asc"},
+    ],
+    "newest": ["_score", {"published_at": {"order": "desc", "missing": "_last"}}],
+    "popular": ["_score", {"popularity": "desc"}],
 }
 # What a result shows (the rest of the source — spelling, facet keys — stays there).
 _SHOWN = (
@@ -182,7 +218,7 @@ class ElasticsearchBackend(SearchBackend):
         self.url = settings.ELASTICSEARCH_URL
         self.client = client(self.url)
         self.alias = settings.ELASTICSEARCH_INDEX
-        self.settings = index_settings(settings.ELASTICSEARCH_CHINESE_ANALYSIS)
+        self.settings = index_settings()
 
     # Indices and the alias
     def _create_index(self, name: str, **overrides) -> None:
@@ -290,14 +326,43 @@ class ElasticsearchBackend(SearchBackend):
         search = Search(using=client(self.url, SEARCH_TIMEOUT), index=self.alias)
         return search.params(request_cache=True)
 
-    def search(self, query: SearchQuery) -> SearchResults:
-        query_plan = plan(query)
+    def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
+        """From the index's term dictionary (an artificial document's term vectors):
+        no posting list is read."""
+        if not terms:
+            return {}, 0
+        by_field: dict[str, list[str]] = {}
+        for term in terms:
+            by_field.setdefault(_FIELDS[term.field], []).append(term.token)
+        doc = {field: tokens if field != "body" else " ".join(tokens)
+               for field, tokens in by_field.items()}  # fmt: skip
+        try:
+            with _reachable():
+                vectors = client(self.url, SEARCH_TIMEOUT).termvectors(
+                    index=self.alias, doc=doc, term_statistics=True, field_statistics=True,
+                    positions=False, offsets=False,
+                )["term_vectors"]  # fmt: skip
+        except SearchUnavailable as error:
+            if isinstance(error.__cause__, NotFoundError):  # nothing indexed yet
+                return {}, 0
+            raise
+        found, count = {}, 0
+        for term in terms:
+            field = vectors.get(_FIELDS[term.field], {})
+            count = max(count, field.get("field_statistics", {}).get("doc_count", 0))
+            found[term] = field.get("terms", {}).get(term.token, {}).get("doc_freq", 0)
+        return found, count
+
+    def run(self, query: SearchQuery, query_plan: QueryPlan, *, partial: bool) -> SearchResults:
         chosen = {name: value for name, value in query.filters.items() if value}
-        search = self._search().query(_query(query, query_plan)).sort(*_SORTS[query.sort])
-        search = search.extra(track_total_hits=True)
+        search = self._search().query(_query(query, query_plan, partial))
+        search = search.sort(*_SORTS[query.sort]).extra(track_total_hits=True)
         search = search.source(list(_SHOWN))
         if chosen:
             search = search.post_filter("bool", filter=[_filter(n, v) for n, v in chosen.items()])
+        if partial and query_plan.strict is not None:
+            found = [_filter(n, v) for n, v in chosen.items()] + [_condition(query_plan.strict)]
+            search.aggs.bucket("strict", "filter", Q("bool", filter=found))
         for name in FACETS:
             # Each facet counts with the other facets' filters (and without its own,
             # which is a post_filter); with none to apply, no filter aggregation.
@@ -322,14 +387,20 @@ class ElasticsearchBackend(SearchBackend):
                 response = search.execute()
         except SearchUnavailable as error:
             if isinstance(error.__cause__, NotFoundError):  # nothing indexed yet
-                return SearchResults([], 0, {name: [] for name in FACETS}, query.page)
+                return self.nothing(query)
             raise
+        aggregations = response.aggregations.to_dict()
+        total = response.hits.total.value
+        strict = aggregations["strict"]["doc_count"] if "strict" in aggregations else total
+        if partial and query_plan.strict is None:
+            strict = 0
         return SearchResults(
             hits=[self._hit(hit, query_plan) for hit in response.hits],
-            total=response.hits.total.value,
-            facets=self._facets(response.aggregations.to_dict(), chosen),
+            total=total,
+            facets=self._facets(aggregations, chosen),
             page=query.page,
             page_size=query.page_size,
+            partial=total - strict,
         )
 
     def _hit(self, hit, query_plan: QueryPlan) -> Hit:
@@ -337,6 +408,7 @@ class ElasticsearchBackend(SearchBackend):
         than Elasticsearch's highlighter, and pinyin marked on the characters)."""
         doc = hit.to_dict()
         texts = [doc.get("summary"), doc.get("description"), *doc.get("lessons", [])]
+        matched = getattr(hit.meta, "matched_queries", ())
         return Hit(
             id=int(hit.meta.id),
             url=doc.get("url", ""),
@@ -351,6 +423,7 @@ class ElasticsearchBackend(SearchBackend):
                 "title": highlight.highlight_title(doc["title"], query_plan),
                 "text": highlight.highlight_text([*texts, *doc.get("lecturers", [])], query_plan),
             },
+            partial=not query_plan.empty and "strict" not in matched,
         )
 
     def _facets(self, aggregations, chosen) -> dict[str, list[FacetValue]]:
@@ -374,20 +447,10 @@ class ElasticsearchBackend(SearchBackend):
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         typed = plan_typed(prefix)
-        clauses = []
-        if typed.terms:
-            clauses.append(Q("match_phrase_prefix", title={"query": typed.text, "boost": 3}))
-        if typed.spelled:
-            spelled = " ".join([*typed.syllables, typed.partial]).strip()
-            clauses += [
-                Q("match_phrase_prefix", title_pinyin={"query": spelled, "boost": 2}),
-                Q("match_phrase_prefix", topic_pinyin={"query": spelled}),
-            ]
-        if typed.initials:
-            letters = " ".join(typed.initials)
-            clauses.append(
-                Q("match", **{"title_initials.pairs": {"query": letters, "operator": "and"}})
-            )
+        clauses = [
+            Q("bool", filter=[_typed(lookup) for lookup in alternative])
+            for alternative in typed.lookups()
+        ]
         if not clauses:
             return []
         search = self._search().query(Q("bool", should=clauses, minimum_should_match=1))

@@ -7,6 +7,7 @@
  *   data-start="123.4"                start at this second
  *   data-resume-url="/…"              GET → {"position": seconds}: start there
  *   data-progress-url="/…"            POST JSON heartbeats (see below), X-CSRFToken sent
+ *   data-live                         a live lecture: start near the live edge
  * Events dispatched on the [data-video-player] element (bubbling):
  *   video:ready      {videoId, duration}
  *   video:heartbeat  {videoId, position, duration, rate, ranges: [[from, to], …], visible,
@@ -86,6 +87,8 @@
         capLevelToPlayerSize: true,
         startPosition: position > 0 ? position : -1,
         maxBufferLength: 30,
+        // Live: two segments (4 s) behind the edge, for a glass-to-screen delay under 10 s.
+        liveSyncDurationCount: this.root.hasAttribute("data-live") ? 2 : 3,
       });
       this.hls = hls;
       hls.on(window.Hls.Events.MANIFEST_PARSED, function () {

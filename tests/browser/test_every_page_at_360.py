@@ -23,7 +23,14 @@ pytestmark = pytest.mark.browser
 
 # The video demo transcodes three clips of a few seconds (about 6 s in all); the
 # learning demo needs its videos for the demo learner's progress and certificate.
-DEMO_MODULES = ["academies.demo", "video.demo", "courses.demo", "nightschool.demo", "learning.demo"]
+DEMO_MODULES = [
+    "academies.demo",
+    "video.demo",
+    "courses.demo",
+    "nightschool.demo",
+    "learning.demo",
+    "exams.demo",
+]
 WIDTH = 360
 MAX_PAGES = 80  # per role
 MAX_PER_TYPE = 6  # pages of one type (courses, lessons, filtered listings …) per role
@@ -45,7 +52,7 @@ DOWNLOADS = re.compile(r"(\.(pdf|zip|xlsx|csv|json|ics|m3u8)|/export/|^/certific
 INTENDED = {"not found": {404}, "nightschool:code": {403}}
 
 # Our own admin views (the rest of the Wagtail admin is Wagtail's business).
-OWN_ADMIN = re.compile(r"^/admin/(learning|courses|nightschool|videos|search/queries)/")
+OWN_ADMIN = re.compile(r"^/admin/(learning|courses|nightschool|videos|search/queries|exams)/")
 ADMIN_SKIPPED = re.compile(
     r"/(delete|retry|retranscode|approve|reject|remove|cancel|revoke|adjust|target|export"
     r"|poster|progress|chooser)/|\.(zip|xlsx|csv|pdf)$"

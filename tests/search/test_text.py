@@ -1,7 +1,7 @@
 import pytest
 
 from search import text
-from search.query import SearchQuery, plan
+from search.query import INITIALS, TEXT, SearchQuery, Term, plan, terms_of, units
 
 
 def test_chinese_is_cut_into_characters_and_bigrams_latin_stays_whole():
@@ -38,8 +38,47 @@ def test_query_terms(query, han, words):
     assert (terms.han, terms.words) == (han, words)
 
 
-def test_most_terms_as_elasticsearch_counts_them():
-    assert [text.required_matches(n) for n in range(1, 9)] == [1, 2, 2, 3, 3, 4, 5, 6]
+def test_most_terms_are_all_but_one_of_three_or_more():
+    assert [text.required_matches(n) for n in range(1, 6)] == [1, 2, 2, 3, 4]
+
+
+def test_traditional_characters_become_simplified():
+    assert text.normalize("電焊工證 數控機床") == "电焊工证 数控机床"
+    assert text.index_tokens("職工") == ["职", "工", "职工"]
+
+
+def test_query_words_and_filler():
+    found = units(text.normalize("有没有关于光伏板安装的课程"))
+    assert [u.text for u in found if not u.filler] == ["光伏", "板", "安装"]
+    assert [u.text for u in units("课程")] == ["课程"]  # nothing else: kept
+
+
+def test_vocabulary_terms_are_read_whole_before_words():
+    found = units("我想学电焊", synonyms=(("电焊", "焊接", "焊工"),))
+    assert [(u.text, u.alternatives) for u in found if not u.filler] == [
+        ("电焊", ("电焊", "焊接", "焊工"))
+    ]
+    # A Latin term only as a whole word: the ai of "mail" is not 人工智能.
+    assert [u.text for u in units("mail", synonyms=(("ai", "人工智能"),))] == ["mail"]
+
+
+def test_fuzzy_pinyin_merges_what_phone_keyboards_offer():
+    pairs = [("zhang", "zang"), ("chi", "ci"), ("shu", "su"), ("nong", "long"), ("hu", "fu")]
+    pairs += [("guang", "guan"), ("feng", "fen"), ("xing", "xin")]
+    for typed, meant in pairs:
+        assert text.fuzzy(typed) == text.fuzzy(meant), typed
+    assert text.fuzzy("zhang") != text.fuzzy("zhan" + "g" * 0 + "x")
+
+
+def test_one_letter_off_spells_pinyin_only_from_four_letters():
+    assert "hanjie" in text.one_letter_off("hanjei")
+    assert "shukong" in text.one_letter_off("shukonf")
+    assert text.one_letter_off("gfd") == []
+
+
+def test_latin_grams():
+    assert {"cad", "auto", "ut"} <= set(text.latin_grams("AutoCAD"))
+    assert text.latin_grams("PLC 1200") == ["pl", "lc"]
 
 
 def test_pinyin_and_initials_read_characters_in_context():
@@ -80,14 +119,38 @@ def test_pinyin_being_typed(typed, expected):
     assert text.segment_pinyin_prefix(typed) == expected
 
 
-def test_plan_expands_synonyms_in_python_and_reads_latin_as_pinyin_and_initials():
-    planned = plan(SearchQuery(text="电焊工", synonyms=(("电焊", "焊接"),)))
-    assert [(v.text, v.weight) for v in planned.variants] == [("电焊工", 1.0), ("焊接工", 0.8)]
-    assert planned.pinyin == () and planned.initials == ()
+def everywhere(terms):
+    """Every term in every course (of two)."""
+    return {term: 2 for term in terms}, 2
 
-    latin = plan(SearchQuery(text="gfd"))
+
+def test_plan_reads_latin_as_pinyin_and_initials():
+    def initials_only(terms):
+        return {t: 2 for t in terms if t.field == INITIALS}, 2
+
+    latin = plan(SearchQuery(text="gfd"), initials_only)
     assert latin.initials == ("g", "f", "d") and latin.initial_bigrams == ("gf", "fd")
-    assert plan(SearchQuery(text="Hanjie")).pinyin == (("han", "jie"),)
+    assert plan(SearchQuery(text="Hanjie"), everywhere).readings == (("han", "jie"),)
+
+
+def test_plan_drops_terms_in_no_course_and_weighs_rare_ones_more():
+    def some(terms):
+        return {
+            t: {"能源": 1, "汽车": 5, "新": 5, "能": 1, "源": 1}.get(t.token, 0) for t in terms
+        }, 10
+
+    planned = plan(SearchQuery(text="新能源汽车"), some)
+    assert terms_of(planned.strict) == [Term(TEXT, "能源"), Term(TEXT, "汽车")]  # not 新能
+    weights = dict(planned.weights)
+    assert weights[Term(TEXT, "能源")] > weights[Term(TEXT, "汽车")]
+
+
+def test_a_word_in_no_course_leaves_only_partial_matches():
+    def some(terms):
+        return {t: 3 for t in terms if t.token in {"培训", "培", "训", "钢"}}, 10
+
+    planned = plan(SearchQuery(text="钢琴培训"), some)
+    assert planned.strict is None
 
 
 def test_full_width_and_case_are_normalised():

@@ -1,6 +1,7 @@
 """The search page, the JSON API, analytics and the admin's query report."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -85,7 +86,7 @@ def page(client, **params):
 @pytest.mark.parametrize(
     ("typed", "title"),
     [
-        ("光伏", "<mark>光伏</mark>发电站设计"),
+        ("光伏", "<mark>光伏发电</mark>站设计"),  # 光伏发电 is in the vocabulary
         ("焊", "<mark>焊</mark>工技能竞赛强化训练"),
         ("hanjie", "焊工技能竞赛强化训练"),
         ("数控机床", "<mark>数控机床</mark>装调维修工实操"),
@@ -120,11 +121,20 @@ def test_sort_and_pages(client, catalogue):
     assert "最热门" in html
 
 
-def test_nothing_found_shows_suggestions(client, catalogue):
+def plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def test_partial_matches_are_marked(client, catalogue):
+    html = page(client, q="光伏焊接")
+    assert "没有找到完全符合的课程,以下课程部分匹配" in html
+    assert "光伏发电站设计" in plain(html) and "部分匹配</span>" in html
+
+
+def test_nothing_found_shows_what_others_searched(client, catalogue):
     client.get("/search/", {"q": "数控"})
-    html = page(client, q="光伏焊接机器人")
-    assert "没有找到完全符合的课程" in html
-    assert "您是不是要找" in html and "光伏发电站设计" in html
+    html = page(client, q="潜水艇驾驶")
+    assert "没有找到完全符合的课程" in html and "部分匹配</span>" not in html
     assert "大家都在搜" in html and "?q=%E6%95%B0%E6%8E%A7" in html
 
 
@@ -136,9 +146,18 @@ def test_editors_pick_comes_first(client, catalogue):
 
 
 def test_synonyms_edited_in_the_admin_apply(client, catalogue):
-    assert "共找到 0 门课程" in page(client, q="电焊")
-    Synonym.objects.create(terms="电焊, 焊接")
-    assert "焊工技能竞赛强化训练" in page(client, q="电焊")
+    assert "部分匹配</span>" in page(client, q="烧焊")  # 焊 alone: a partial match
+    Synonym.objects.create(terms="烧焊, 焊接")
+    html = page(client, q="烧焊")
+    assert "焊工技能竞赛强化训练" in plain(html) and "部分匹配</span>" not in html
+
+
+def test_a_fresh_installation_knows_how_workers_say_it(client, catalogue):
+    assert Synonym.objects.count() >= 300  # loaded by a migration
+    for colloquial in ("电焊", "電焊"):
+        html = page(client, q=colloquial)
+        assert "焊工技能竞赛强化训练" in plain(html), colloquial
+        assert "部分匹配</span>" not in html, colloquial
 
 
 def test_synonyms_need_two_terms():
@@ -152,10 +171,15 @@ def test_synonyms_need_two_terms():
 def test_api(client, catalogue):
     data = client.get("/api/v1/search/", {"q": "焊", "level": "advanced"}).json()
     # The documented shape, and what else is there: paging, suggestions, staleness, picks.
-    assert set(data) == {"total", "results", "facets", "page", "pages", "suggestions", "stale"}
+    assert set(data) == {
+        "total", "results", "facets", "page", "pages", "suggestions", "stale", "partial",
+        "lecturers",
+    }  # fmt: skip
     assert data["total"] == 1 and (data["page"], data["pages"]) == (1, 1)
+    assert data["partial"] == 0 and data["lecturers"] == []
     (result,) = data["results"]
     fields = {"title", "url", "summary", "highlight", "academy", "category", "hours", "pick"}
+    fields.add("partial")
     assert set(result) == fields
     assert set(result["highlight"]) == {"title", "text"}
     assert result["url"] == catalogue["welding"].url and result["pick"] is False
@@ -226,6 +250,26 @@ def test_query_report_for_admins(client, db):
     assert 'value="潜水"' in add.content.decode()
 
 
+def test_headquarters_admins_edit_the_vocabulary_beside_zero_result_queries(client, hq):
+    QueryCount.objects.create(query="烧焊", day=timezone.localdate(), searches=4, zero_results=4)
+    users = get_user_model().objects
+    academy_admin = users.create_user("academy-admin", password="x")
+    academy_admin.user_permissions.add(*_permissions("wagtailadmin.access_admin"))
+    client.force_login(academy_admin)
+    assert client.get("/admin/snippets/search/synonym/").status_code == 302  # refused
+    hq_admin = users.create_user("hq-admin", password="x")
+    hq_admin.groups.add(hq.admin_group)  # no model permission, not a superuser
+    client.force_login(hq_admin)
+    listing = client.get("/admin/snippets/search/synonym/")
+    assert listing.status_code == 200
+    html = listing.content.decode()
+    assert "没有搜到课程的搜索词" in html and "烧焊" in html
+    assert "/admin/snippets/search/synonym/add/?query=%E7%83%A7%E7%84%8A" in html
+    response = client.post("/admin/snippets/search/synonym/add/", {"terms": "烧焊, 焊接"})
+    assert response.status_code == 302 and Synonym.objects.filter(terms="烧焊, 焊接").exists()
+    assert client.get("/admin/search/queries/").status_code == 200
+
+
 def _permissions(*names):
     for name in names:
         app_label, codename = name.split(".")
@@ -240,7 +284,7 @@ def test_elasticsearch_down_the_page_answers_and_says_so(
         make_course(new_energy, "储能电站运维")
     settings.ELASTICSEARCH_URL = closed_port_url()
     html = page(client, q="储能")
-    assert "<mark>储能</mark>电站运维" in html
+    assert "储能电站运维" in plain(html) and "<mark>储能" in html
     assert "结果可能不是最新的" in html
     data = client.get("/api/v1/search/", {"q": "储能"}).json()
     assert data["stale"] is True and data["results"][0]["title"] == "储能电站运维"

@@ -230,47 +230,61 @@ def _publish(job: TranscodeJob, stage: Path, result: TranscodeResult) -> None:
     os.rename(stage, final)
     try:
         with transaction.atomic():
-            video = Video.objects.select_for_update().get(pk=job.video_id)
-            now = timezone.now()
+            # The video's row first, as job_fail takes it: the same order, no deadlock.
+            Video.objects.select_for_update().filter(pk=job.video_id).first()
             if not _fenced(job).update(
-                state=JobState.SUCCEEDED, finished_at=now, heartbeat_at=now, error=""
+                state=JobState.SUCCEEDED,
+                finished_at=timezone.now(),
+                heartbeat_at=timezone.now(),
+                error="",
             ):
                 raise Superseded
-            rendition_set = RenditionSet.objects.create(
-                video=video,
-                directory=directory,
-                master=result.master,
-                renditions=[asdict(rendition) for rendition in result.renditions],
-                sprite=result.sprite or "",
-                sprite_vtt=result.sprite_vtt or "",
-                poster=result.poster,
-                size_bytes=files.tree_size(final),
-            )
-            if video.current_rendition_set_id:
-                RenditionSet.objects.filter(pk=video.current_rendition_set_id).update(
-                    retired_at=now
-                )
-            previous_poster = video.poster.name
-            Video.objects.filter(pk=video.pk).update(
-                current_rendition_set=rendition_set,
-                status=VideoStatus.READY,
-                progress=100,
-                eta_seconds=0,
-                failure_reason="",
-                duration=result.duration,
-                width=result.width or None,
-                height=result.height or None,
-                has_video=result.kind == "video",
-                has_audio=result.has_audio,
-                poster=rendition_set.path(result.poster),
-                ready_at=now,
-                updated_at=now,
+            previous_poster = rendition_set_publish(
+                video_id=job.video_id, directory=directory, result=result
             )
     except Exception:
         shutil.rmtree(final, ignore_errors=True)
         raise
     files.poster_discard(name=previous_poster)
     logger.info("video %s published %s in %s", job.video_id, directory, result.timings)
+
+
+def rendition_set_publish(*, video_id: int, directory: str, result: TranscodeResult) -> str:
+    """Make the finished HLS package in ``directory`` (under the stream root) the one the
+    video plays, and the video ready. Call inside a transaction; the files must be
+    complete. Transcoding jobs and finished live lectures both end here. Returns the
+    replaced poster, for the caller to discard once the transaction has committed."""
+    video = Video.objects.select_for_update().get(pk=video_id)
+    now = timezone.now()
+    rendition_set = RenditionSet.objects.create(
+        video=video,
+        directory=directory,
+        master=result.master,
+        renditions=[asdict(rendition) for rendition in result.renditions],
+        sprite=result.sprite or "",
+        sprite_vtt=result.sprite_vtt or "",
+        poster=result.poster,
+        size_bytes=files.tree_size(conf.stream_root() / directory),
+    )
+    if video.current_rendition_set_id:
+        RenditionSet.objects.filter(pk=video.current_rendition_set_id).update(retired_at=now)
+    previous_poster = video.poster.name
+    Video.objects.filter(pk=video.pk).update(
+        current_rendition_set=rendition_set,
+        status=VideoStatus.READY,
+        progress=100,
+        eta_seconds=0,
+        failure_reason="",
+        duration=result.duration,
+        width=result.width or None,
+        height=result.height or None,
+        has_video=result.kind == "video",
+        has_audio=result.has_audio,
+        poster=rendition_set.path(result.poster) if result.poster else "",
+        ready_at=now,
+        updated_at=now,
+    )
+    return previous_poster
 
 
 def job_fail(

@@ -88,6 +88,36 @@ def video_create(
     return video
 
 
+@transaction.atomic
+def video_create_for_recording(
+    *,
+    title: str,
+    collection: Collection,
+    lecturer: AbstractBaseUser | None,
+    uploaded_by: AbstractBaseUser | None,
+    description: str = "",
+) -> Video:
+    """A library video that a live lecture is being recorded into: processing until the
+    recording is published with ``video.services.rendition_set_publish``. Its source (the
+    stream as received) is written to ``video.source.path`` while the lecture runs."""
+    name, destination = _source_destination("recording.flv")
+    video = Video(
+        title=title.strip()[:255],
+        description=description,
+        collection=collection,
+        uploaded_by=uploaded_by,
+        lecturer=lecturer,
+        visibility=Visibility.RESTRICTED,
+        source=name,
+        source_name=os.path.basename(name),
+        status=VideoStatus.PROCESSING,
+    )
+    video.full_clean()
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    video.save()
+    return video
+
+
 def video_create_from_upload(*, upload: tus.Upload, user: AbstractBaseUser, fields: dict) -> Video:
     """Turn a finished tus upload into a video; the file is moved, not copied.
 

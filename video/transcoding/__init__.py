@@ -5,12 +5,12 @@ Entry point: :func:`transcode`. The steps are usable on their own: :func:`probe`
 :func:`validate` and the image helpers.
 """
 
-from .command import build_command
+from .command import LiveOptions, build_command
 from .errors import InvalidMedia, MediaError, TranscodeError, ValidationError
 from .ladder import AudioRendition, Rung, output_fps, plan_audio, plan_ladder
 from .pipeline import Rendition, TranscodeResult, check_free_space, transcode
 from .playlist import write_master
-from .probe import ProbeResult, probe
+from .probe import ProbeResult, probe, probe_stream
 from .progress import Progress
 from .runner import run
 from .validate import validate
@@ -18,6 +18,7 @@ from .validate import validate
 __all__ = [
     "AudioRendition",
     "InvalidMedia",
+    "LiveOptions",
     "MediaError",
     "ProbeResult",
     "Progress",
@@ -32,6 +33,7 @@ __all__ = [
     "plan_audio",
     "plan_ladder",
     "probe",
+    "probe_stream",
     "run",
     "transcode",
     "validate",

@@ -68,6 +68,13 @@ def make_poster(
     _write_jpeg(stream, dest, quality=3)
 
 
+def make_rendition_poster(rendition: str, dest: str, *, at: float) -> None:
+    """JPEG poster from the frame at ``at`` seconds of one of our own rendition playlists
+    (a live lecture's recording has no source file to take it from)."""
+    stream = ffmpeg.input(file_url(rendition), ss=f"{max(at, 0.0):.3f}", **_RENDITION_INPUT)
+    _write_jpeg(stream.video, dest, quality=3)
+
+
 def make_audio_poster(probe: ProbeResult, dest: str) -> None:
     """JPEG for audio-only media: the embedded cover art, else the waveform on a colour."""
     source = ffmpeg.input(file_url(probe.path), **INPUT_OPTIONS)

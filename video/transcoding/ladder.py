@@ -43,12 +43,16 @@ class AudioRendition:
     sample_rate: int = 48_000
 
 
-def plan_ladder(probe: ProbeResult) -> list[Rung]:
-    """Rungs from 1080 down to 240 on the short side, never upscaling; none for audio."""
+def plan_ladder(probe: ProbeResult, *, max_short_side: int | None = None) -> list[Rung]:
+    """Rungs from 1080 down to 240 on the short side, never upscaling; none for audio.
+
+    ``max_short_side`` leaves out the rungs above it (live lectures stop at 720p).
+    """
     if probe.kind != "video":
         return []
     short, long = sorted((probe.width, probe.height))
-    sizes = [size for size in BITRATES if size <= short] or [_even_floor(short)]
+    cap = min(short, max_short_side or short)
+    sizes = [size for size in BITRATES if size <= cap] or [_even_floor(short)]
     return [_rung(size, short, long, probe.is_portrait) for size in sizes]
 
 

@@ -132,6 +132,33 @@ def probe(path: str | os.PathLike) -> ProbeResult:
     return _classify(path, size, info)
 
 
+def probe_stream(url: str, *, options: dict, timeout: float = 20.0) -> ProbeResult:
+    """Probe a live stream (``rtmp://…``) from its first seconds; duration is 0.
+
+    Raises :class:`InvalidMedia` when the stream carries neither picture nor sound.
+    """
+    args = [arg for key, value in options.items() for arg in (f"-{key}", str(value))]
+    try:
+        info = ffprobe(url, *args, "-show_format", "-show_streams", timeout=timeout)
+    except ProbeFailed as exc:
+        raise InvalidMedia("not_media", *_MESSAGES["not_media"]) from exc
+    streams = info.get("streams", [])
+    video = _pick([s for s in streams if _is_picture(s)])
+    audio = _pick([s for s in streams if s.get("codec_type") == "audio"])
+    if video is None and audio is None:
+        raise _invalid("no_streams")
+    common = {
+        "path": url,
+        "duration": 0.0,
+        "format_name": info.get("format", {}).get("format_name", ""),
+        "size": 0,
+        **_audio_fields(audio, {}),
+    }
+    if video is None:
+        return ProbeResult(kind="audio", **common)
+    return ProbeResult(kind="video", **common, **_video_fields(video))
+
+
 def _explain(head: bytes, stderr: str) -> InvalidMedia:
     if "not on whitelist" in stderr:
         playlist = any(f"[{name} @" in stderr for name in ("hls", "concat"))

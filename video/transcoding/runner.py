@@ -37,18 +37,20 @@ def run(
     timeout: float | None = None,
     stall_timeout: float | None = STALL_SECONDS,
     on_start: Callable[[int], None] | None = None,
+    stdin: int | None = None,
 ) -> None:
     """Run ``cmd`` (an ffmpeg command with ``-progress pipe:1``) to completion.
 
     ffmpeg gets its own process group, killed as a whole on timeout, on a stall (no
     progress for ``stall_timeout`` seconds) or on any exception, including one raised
     by a callback. ``on_start(pid)`` lets a watchdog elsewhere kill the group too.
+    ``stdin``: a file descriptor ffmpeg reads ``pipe:0`` from (a live stream).
     Raises :class:`TranscodeError`: transient for a full disk, a kill signal or a stall;
     permanent for bad input or a run that exceeds ``timeout``.
     """
     proc = subprocess.Popen(
         cmd,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if stdin is None else stdin,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,

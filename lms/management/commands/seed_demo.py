@@ -13,7 +13,9 @@ DEMO_MODULES = [
     "video.demo",
     "courses.demo",
     "nightschool.demo",
+    "live.demo",
     "learning.demo",
+    "exams.demo",
 ]
 
 

@@ -1,0 +1,55 @@
+"""The tokens of a course document, per kind, as both backends index them (the
+embedded one in its full-text columns, Elasticsearch as keywords and normalised
+texts): what the terms of a query plan are looked up in."""
+
+from collections.abc import Iterable
+from itertools import pairwise
+
+from search import text
+
+
+def texts(doc) -> list[str]:
+    """Every text of a course that a search looks in."""
+    return [
+        doc.title,
+        doc.summary,
+        doc.description,
+        *doc.lessons,
+        *doc.lecturers,
+        *doc.honours,
+        doc.academy,
+        doc.training_base,
+        doc.category,
+        *doc.tags,
+    ]
+
+
+def key(value: str) -> str:
+    """A text as titles and names are compared: normalised, without spaces or
+    punctuation (职工心理健康:压力与情绪调适 → 职工心理健康压力与情绪调适)."""
+    return "".join(text.runs(value))
+
+
+def _spelling(values: Iterable[str]) -> list[str]:
+    tokens = []
+    for value in values:
+        tokens.extend(text.fuzzy_pairs(text.pinyin(value)))
+    return list(dict.fromkeys(tokens))
+
+
+def _initial_pairs(names: Iterable[str]) -> list[str]:
+    return [a + b for name in names for a, b in pairwise(text.initials(name))]
+
+
+def columns(doc) -> dict[str, list[str]]:
+    """title: characters, bigrams and Latin words of the title; body: of every text;
+    spell: fuzzy pinyin of the title, lecturers, summary, tags and lessons; initials:
+    pairs of initials of the title and lecturers; grams: pieces of Latin words."""
+    every = [value for value in texts(doc) if value]
+    return {
+        "title": text.index_tokens(doc.title),
+        "spell": _spelling([doc.title, *doc.lecturers, doc.summary, *doc.tags, *doc.lessons]),
+        "initials": _initial_pairs([doc.title, *doc.lecturers]),
+        "body": list(dict.fromkeys(t for value in every for t in text.index_tokens(value))),
+        "grams": text.latin_grams(" ".join(every)),
+    }
