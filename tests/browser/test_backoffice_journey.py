@@ -1,5 +1,6 @@
 """The back office on a phone (360 px): an academy admin reads their figures, drills into
-a course's learners and exports them; headquarters appoints the admin of a new academy."""
+a course's learners and exports them; headquarters appoints the admin of a new academy;
+the admin's video preview fits its panel."""
 
 import datetime
 import io
@@ -9,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
+from wagtail.models import Collection
 
 from academies.models import HeadquartersPage, IndustryAcademyPage
 from courses.services import course_enrol
@@ -20,6 +22,7 @@ from tests.browser.conftest import assert_no_horizontal_scroll
 from tests.browser.test_foundation_journeys import admin_login
 from tests.courses.factories import make_course, make_learner, with_video_lesson
 from tests.learning.test_progress import watch
+from video.models import RenditionSet, Video, VideoStatus
 
 pytestmark = pytest.mark.browser
 
@@ -123,3 +126,39 @@ def test_headquarters_appoints_the_admin_of_a_new_academy(live_server, demo, pho
     ).click()
     expect(phone.locator(".messages")).to_contain_text("已移除 赵丽")
     assert not academy.admin_group.user_set.filter(username="13900000081").exists()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_admin_video_preview_fits_its_panel(live_server, demo, browser, width):
+    energy = IndustryAcademyPage.objects.get(slug="new-energy")
+    video = Video.objects.create(
+        title="光伏组件安装演示",
+        collection=Collection.objects.get(pk=energy.collection_id),
+        status=VideoStatus.READY,
+        duration=60,
+        width=1280,
+        height=720,
+        has_video=True,
+        source_name="lecture.mp4",
+    )
+    video.current_rendition_set = RenditionSet.objects.create(
+        video=video,
+        directory=f"{video.pk}/preview",
+        master="master.m3u8",
+        renditions=[{"width": 1280, "height": 720, "bandwidth": 2_500_000, "playlist": "720.m3u8"}],
+    )
+    video.save(update_fields=["current_rendition_set"])
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    admin_login(page, live_server.url, "new_energy_admin")
+    page.goto(f"{live_server.url}/admin/videos/edit/{video.pk}/")
+    player = page.locator("video.video-player__media")
+    expect(player).to_be_visible()
+    box = player.bounding_box()
+    panel = page.locator("main").bounding_box()
+    assert box["width"] <= panel["width"] and box["x"] + box["width"] <= width
+    # 16:9, not the video's own 1280 × 720 (nor 720 × 1280 on a phone).
+    assert abs(box["width"] / box["height"] - 16 / 9) < 0.05
+    assert box["width"] < 1280
+    assert_no_horizontal_scroll(page)
+    context.close()
