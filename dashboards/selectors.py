@@ -34,9 +34,9 @@ def visible_unit_ids(*, user, tree: Tree) -> set[int]:
     return set(tree.by_id) if ids is None else ids & set(tree.by_id)
 
 
-def top_units(*, user, tree: Tree) -> list[dict]:
-    """The highest units the user may see: where their dashboards start."""
-    ids = visible_unit_ids(user=user, tree=tree)
+def top_units(*, tree: Tree, visible: set[int]) -> list[dict]:
+    """The highest of the units a user may see: where their dashboards start."""
+    ids = visible
     return [
         tree.by_id[pk]
         for pk in sorted(ids, key=lambda pk: tree.by_id[pk]["path"])
