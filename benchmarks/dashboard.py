@@ -24,6 +24,7 @@ import os
 import random
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import sys
@@ -269,6 +270,9 @@ def main() -> int:
     parser.add_argument("--pg-port", type=int, default=8750)
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
+    # Stop cleanly (PostgreSQL too) on Ctrl-C or kill.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit(143))
     with contextlib.closing(socket.socket()) as probe:
         if probe.connect_ex(("127.0.0.1", args.pg_port)) == 0:
             parser.error(f"port {args.pg_port} is taken; choose another (--pg-port)")

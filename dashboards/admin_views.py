@@ -37,11 +37,7 @@ def _filters(request, tree: Tree):
     form = DashboardFilterForm(request.GET, units=units)
     if not form.is_valid():
         return form, None, visible
-    unit_id = (
-        form.cleaned_data["unit"] or selectors.top_units(user=request.user, tree=tree)[0]["pk"]
-    )
-    if unit_id not in visible:
-        raise PermissionDenied
+    unit_id = form.cleaned_data["unit"] or selectors.top_units(tree=tree, visible=visible)[0]["pk"]
     return form, unit_id, visible
 
 
