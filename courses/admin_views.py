@@ -23,9 +23,9 @@ from courses.forms import BulkDecisionForm, BulkEnrolForm, CatalogueUploadForm, 
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
 from courses.services.catalogue import Problem
 from courses.tabular import TableError, read_table
-from lms.exports import table_workbook
 from lms.models import AuditAction
 from lms.services import audit_record
+from lms.spreadsheets import table_workbook
 
 
 def _managed_course(user, course_id: int) -> CoursePage:

@@ -1,14 +1,19 @@
 """Reads that span relations. Each runs a fixed number of queries, however many rows."""
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     Count,
-    Exists,
     F,
     Max,
     OuterRef,
@@ -17,7 +22,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from wagtail.images import get_image_model
@@ -29,6 +33,7 @@ from accounts.models import LearnerProfile
 from accounts.selectors import display_name, learner_profile
 from courses.models import (
     Category,
+    Chapter,
     CourseLecturer,
     CoursePage,
     Enrolment,
@@ -37,17 +42,24 @@ from courses.models import (
     LecturerPage,
     Lesson,
 )
-from learning.models import Certificate, LedgerEntry, LessonProgress
+from learning.models import Certificate, LedgerEntry, LessonProgress, hours_of
 from learning.selectors import (
     CourseProgress,
     YearProgress,
     certificates_of_learner,
     certificates_visible_to,
+    course_minutes_for,
     course_progress_for,
+    latest_lesson_progress,
     learner_year_progress,
     ledger_entries_visible_to,
+    resume_position_of,
 )
+from learning.selectors import resume_position as resume_position_at
+from learning.study import Measure, StudiedLesson, Titled
 from video.models import Video, VideoStatus
+from video.selectors import can_watch as video_can_watch
+from video.selectors import choosable_videos, listed_videos
 
 COURSE_CARD_RENDITION = "fill-480x270"
 LECTURER_CARD_RENDITION = "fill-160x160"
@@ -96,6 +108,7 @@ class CourseCard:
     status: str | None
     tags: list[str]
     progress: CourseProgress | None = None
+    hours_earned: Decimal | None = None  # the learner's hours for the course, in the ledger
 
 
 def _cards(user, courses: list[CoursePage]) -> list[CourseCard]:
@@ -178,11 +191,15 @@ def course_outline(*, course: CoursePage) -> list:
 
 
 def course_detail(*, course: CoursePage, user) -> dict:
-    """What the course page shows: outline, lecturers, seats and the visitor's place."""
+    """What the course page shows: outline, lecturers, seats, the visitor's place and, for
+    an enrolled learner, their progress (where to continue, or to review once done)."""
     enrolment = None
     if user.is_authenticated:
         enrolment = Enrolment.objects.filter(learner=user, course_id=course.pk).first()
     taken = seats_taken(course=course) if course.is_limited else None
+    progress = None
+    if enrolment is not None and enrolment.status == EnrolmentStatus.ACTIVE:
+        progress = course_progress(learner=user, courses=[course])[course.pk]
     return {
         "unit": course.get_parent().specific,
         "chapters": course_outline(course=course),
@@ -191,6 +208,7 @@ def course_detail(*, course: CoursePage, user) -> dict:
         ),
         "tags": [item.tag.name for item in course.tagged_items.all().select_related("tag")],
         "enrolment": enrolment,
+        "progress": progress,
         "waitlist_position": (
             waitlist_position(enrolment=enrolment)
             if enrolment and enrolment.status == EnrolmentStatus.WAITLISTED
@@ -201,31 +219,193 @@ def course_detail(*, course: CoursePage, user) -> dict:
     }
 
 
-def lessons_to_study(*, user) -> QuerySet:
-    """Lessons with their chapter, course (`lesson.chapter.course`) and video, and whether
-    the user is actively enrolled in the course (`lesson.enrolled`, for `may_study`), in
-    one query. Lesson texts and course descriptions are left unread."""
-    lessons = Lesson.objects.select_related("chapter__course", "video").defer(
-        "body", "chapter__course__description"
+def studied_lesson(*, lesson: Lesson, course: Page, unit: Page | None) -> StudiedLesson:
+    """What the learning app is told of a lesson (with its video read): how study of it is
+    measured, and its length — the video's (once probed), else the stated study time."""
+    return _studied(
+        key=lesson.key,
+        video_id=lesson.video_id,
+        video_duration=lesson.video.duration if lesson.video_id and lesson.video else None,
+        study_minutes=lesson.study_minutes,
+        course=Titled(course.pk, course.title),
+        unit=Titled(unit.pk, unit.title) if unit else None,
     )
-    if not user.is_authenticated:
-        return lessons.annotate(enrolled=Value(False))
-    enrolments = Enrolment.objects.filter(
-        learner=user, course_id=OuterRef("chapter__course_id"), status=EnrolmentStatus.ACTIVE
-    )
-    return lessons.annotate(enrolled=Exists(enrolments))
 
 
-def may_study(*, user, course: CoursePage, enrolled: bool | None = None) -> bool:
-    """Enrolled learners and the course's administrators may open its lessons. `enrolled`:
-    whether the user is actively enrolled, when the caller has read it already."""
+def _studied(*, key, video_id, video_duration, study_minutes, course, unit) -> StudiedLesson:
+    if video_id:
+        measure, duration = Measure.VIDEO, float(video_duration or 0)
+    elif study_minutes:
+        measure, duration = Measure.READING, float(study_minutes * 60)
+    else:
+        measure, duration = Measure.NONE, 0.0
+    return StudiedLesson(key=key, measure=measure, duration=duration, course=course, unit=unit)
+
+
+@dataclass(frozen=True)
+class LessonForStudy:
+    """A lesson whose heartbeat arrived, with what decides whether it may be recorded."""
+
+    lesson: StudiedLesson
+    course_id: int
+    visible: bool
+    may_study: bool
+
+
+def _lesson_for_study_sql(unit_types: int) -> str:
+    """The heartbeat's one query, written as SQL: building and compiling it with the ORM
+    took more CPU than running it. "At or above the course" is a path prefix; the tables
+    holding few rows (view restrictions, aliases, units) are the ones searched by it."""
+    quote = connection.ops.quote_name
+    page, restriction = quote(Page._meta.db_table), quote(PageViewRestriction._meta.db_table)
+    above = "p.path LIKE {0}.path || '%%'"
+    units = (
+        f"FROM {page} u WHERE u.content_type_id IN ({', '.join(['%s'] * unit_types)})"
+        f" AND {above.format('u')} ORDER BY u.depth DESC"
+    )
+    return (
+        "SELECT l.video_id, v.duration, l.study_minutes, p.id, p.title, p.live,"
+        f" EXISTS (SELECT 1 FROM {quote(Enrolment._meta.db_table)} e"
+        "  WHERE e.course_id = p.id AND e.learner_id = %s AND e.status = %s),"
+        f" EXISTS (SELECT 1 FROM {restriction} r JOIN {page} rp ON rp.id = r.page_id"
+        f"  WHERE {above.format('rp')}),"
+        f" EXISTS (SELECT 1 FROM {page} a WHERE a.alias_of_id IS NOT NULL"
+        f"  AND {above.format('a')}),"
+        f" (SELECT u.id {units} LIMIT 1), (SELECT u.title {units} LIMIT 1)"
+        f" FROM {quote(Lesson._meta.db_table)} l"
+        f" JOIN {quote(Chapter._meta.db_table)} ch ON ch.id = l.chapter_id"
+        f" JOIN {page} p ON p.id = ch.course_id"
+        f" LEFT JOIN {quote(Video._meta.db_table)} v ON v.id = l.video_id"
+        f" WHERE l.{quote('key')} = %s LIMIT 1"
+    )
+
+
+def lesson_for_study(*, request, key) -> LessonForStudy | None:
+    """The lesson with its course, the course's unit and whether the user may study it
+    (sees the course and is actively enrolled, or administers it), for the lesson's
+    heartbeat: the busiest address of the site. One query when, as almost always, no view
+    restriction or alias is above the course; None for no such lesson."""
+    user = request.user
+    unit_types = [ct.pk for ct in ContentType.objects.get_for_models(*unit_page_models()).values()]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lesson_for_study_sql(len(unit_types)),
+            [
+                user.pk,
+                EnrolmentStatus.ACTIVE,
+                *unit_types,
+                *unit_types,
+                Lesson._meta.get_field("key").get_db_prep_value(key, connection),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    video_id, duration, study_minutes, course_id, title, live = row[:6]
+    enrolled, restricted, aliased, unit_id, unit_title = row[6:]
+    lesson = _studied(
+        key=key,
+        video_id=video_id,
+        video_duration=duration,
+        study_minutes=study_minutes,
+        course=Titled(course_id, title),
+        unit=Titled(unit_id, unit_title) if unit_id else None,
+    )
+    course = None
+    visible = bool(live) and not (restricted or aliased)
+    if not visible:
+        course = CoursePage.objects.get(pk=course_id)
+        visible = may_see_course(request=request, course=course)
+    may_study = visible and user.is_authenticated and bool(enrolled)
+    if visible and user.is_authenticated and not may_study:
+        course = course or CoursePage.objects.get(pk=course_id)
+        may_study = can_manage_course(user=user, course=course)
+    return LessonForStudy(lesson=lesson, course_id=course_id, visible=visible, may_study=may_study)
+
+
+def may_study(*, user, course: CoursePage) -> bool:
+    """Enrolled learners and the course's administrators may open its lessons."""
     if not user.is_authenticated:
         return False
-    if enrolled is None:
-        enrolled = Enrolment.objects.filter(
-            learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
-        ).exists()
+    enrolled = Enrolment.objects.filter(
+        learner=user, course_id=course.pk, status=EnrolmentStatus.ACTIVE
+    ).exists()
     return enrolled or can_manage_course(user=user, course=course)
+
+
+@dataclass(frozen=True)
+class StudyTime:
+    """What the required lessons of a course take, against the hours typed on it."""
+
+    video_seconds: float
+    reading_seconds: float
+    unmeasured: int  # required lessons with neither a video nor a stated study time
+    typed_hours: Decimal
+
+    @property
+    def minutes(self) -> int:
+        return math.floor((self.video_seconds + self.reading_seconds) / 60)
+
+    @property
+    def hours(self) -> Decimal:
+        return hours_of(self.minutes)
+
+    @property
+    def difference(self) -> Decimal:
+        """How many more hours the course announces than its lessons take (negative:
+        fewer)."""
+        return self.typed_hours - self.hours
+
+    @property
+    def shortfall(self) -> Decimal:
+        return -self.difference
+
+
+def course_study_time(*, course: CoursePage) -> StudyTime:
+    """The study time of the course's required lessons as the editor holds them (the
+    latest revision's outline): a learner who studies all of them is credited this many
+    hours — the video's length, or the text's stated study time — and no more."""
+    seconds = {Measure.VIDEO: 0.0, Measure.READING: 0.0, Measure.NONE: 0.0}
+    unmeasured = 0
+    for lesson in course.lessons():
+        if not lesson.required:
+            continue
+        studied = studied_lesson(lesson=lesson, course=course, unit=None)
+        seconds[studied.measure] += studied.duration
+        unmeasured += studied.measure == Measure.NONE
+    return StudyTime(
+        video_seconds=seconds[Measure.VIDEO],
+        reading_seconds=seconds[Measure.READING],
+        unmeasured=unmeasured,
+        typed_hours=course.learning_hours or Decimal(0),
+    )
+
+
+def course_outlines(*, course_ids) -> dict[int, list[Lesson]]:
+    """The lessons of each course in outline order (key, required, title; no texts), in
+    one query."""
+    outlines: dict[int, list[Lesson]] = {pk: [] for pk in course_ids}
+    for lesson in (
+        Lesson.objects.filter(chapter__course_id__in=list(course_ids))
+        .select_related("chapter")
+        .defer("body")
+        .order_by("chapter__sort_order", "chapter_id", "sort_order", "pk")
+    ):
+        outlines[lesson.chapter.course_id].append(lesson)
+    return outlines
+
+
+def resume_position(*, learner, lesson: Lesson) -> float:
+    """Where the learner stopped in the lesson (see `learning.selectors.resume_position`)."""
+    return resume_position_at(learner=learner, lesson_key=lesson.key)
+
+
+def course_progress(*, learner, courses) -> dict[int, CourseProgress]:
+    """The learner's progress in each course, by course id (see
+    `learning.selectors.course_progress_for`). Two queries, however many courses."""
+    return course_progress_for(
+        learner=learner, outlines=course_outlines(course_ids=[course.pk for course in courses])
+    )
 
 
 def _view_restrictions(page: Page) -> list[PageViewRestriction]:
@@ -240,14 +420,23 @@ def _view_restrictions(page: Page) -> list[PageViewRestriction]:
     return list(page.get_view_restrictions())
 
 
+def course_admits(*, course: CoursePage, user, request=None) -> bool:
+    """Whether the live course's page is open to the user: no view restriction on it or
+    above it (its privacy) keeps them out, as Wagtail decides when it serves the page.
+    Without a request only the account counts: a password typed for the page lives in
+    a browser's session, so a password-protected course admits nobody then."""
+    if not course.live:
+        return False
+    visitor = request if request is not None else SimpleNamespace(user=user, session={})
+    return all(restriction.accept_request(visitor) for restriction in _view_restrictions(course))
+
+
 def may_see_course(*, request, course: CoursePage) -> bool:
     """Whether the course's page would be shown: live and not kept from the visitor by a
     view restriction (as Wagtail serves pages), or administered by them (drafts too)."""
-    if course.live and all(
-        restriction.accept_request(request) for restriction in _view_restrictions(course)
-    ):
-        return True
-    return can_manage_course(user=request.user, course=course)
+    return course_admits(course=course, user=request.user, request=request) or (
+        can_manage_course(user=request.user, course=course)
+    )
 
 
 def course_for_visitor(*, request, course_id: int) -> CoursePage | None:
@@ -263,16 +452,58 @@ def enrolment_of(*, learner, course_id: int) -> Enrolment | None:
     )
 
 
-def enrolled_in_a_lesson_using(user, video: Video) -> bool:
-    """Whether the user is enrolled in a live course one of whose lessons uses the video."""
-    return user.is_authenticated and (
-        Enrolment.objects.filter(
-            learner=user,
-            status=EnrolmentStatus.ACTIVE,
-            course__live=True,
-            course__chapters__lessons__video=video,
-        ).exists()
+def enrolled_in_a_lesson_using(user, video: Video, request=None) -> bool:
+    """Whether the user is enrolled in a live course one of whose lessons uses the video
+    and whose page is open to them (its view restrictions and privacy, see
+    `course_admits`): enrolling must not unlock a course the learner may not see."""
+    if not user.is_authenticated:
+        return False
+    courses = CoursePage.objects.filter(
+        live=True,
+        enrolments__learner=user,
+        enrolments__status=EnrolmentStatus.ACTIVE,
+        chapters__lessons__video=video,
+    ).distinct()
+    return any(course_admits(course=course, user=user, request=request) for course in courses)
+
+
+def lesson_videos_not_choosable(*, user, course: CoursePage, video_ids) -> set[int]:
+    """Of the videos about to be set on the course's lessons, those the user may not
+    choose (another academy's library) and that the course did not hold already
+    (published or in its latest revision), so an editor can keep a lesson that someone
+    else gave a video. The chooser lists only choosable videos; posting another id must
+    not get round it."""
+    wanted = {video_id for video_id in video_ids if video_id}
+    if not wanted or user.is_superuser:
+        return set()
+    refused = wanted - set(
+        choosable_videos(user).filter(pk__in=wanted).values_list("pk", flat=True)
     )
+    if refused and course.pk:
+        refused -= set(
+            Lesson.objects.filter(chapter__course_id=course.pk, video_id__in=refused).values_list(
+                "video_id", flat=True
+            )
+        )
+        revision = course.get_latest_revision()
+        if refused and revision is not None:
+            refused -= {lesson.video_id for lesson in revision.as_object().lessons()}
+    return refused
+
+
+def previewed_in_a_public_course(user, video: Video, request=None) -> bool:
+    """Whether the video is the free preview (试看) of a live course under no view
+    restriction: visitors may watch it before enrolling."""
+    return Lesson.objects.filter(
+        video=video,
+        free_preview=True,
+        chapter__course__in=CoursePage.objects.live().public().values("pk"),
+    ).exists()
+
+
+def may_preview(*, course: CoursePage, lesson: Lesson) -> bool:
+    """A free preview of a live course: open to anyone who may see the course page."""
+    return lesson.free_preview and course.live
 
 
 def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
@@ -290,9 +521,69 @@ def lecturer_listing(*, within: Page, page_number=None) -> PaginatorPage:
 def lecturer_videos(*, lecturer: LecturerPage) -> QuerySet:
     if lecturer.user_id is None:
         return Video.objects.none()
+    # Restricted ones too: `watchable_lecturer_videos` keeps those the visitor may watch.
     return Video.objects.filter(lecturer_id=lecturer.user_id, status=VideoStatus.READY).order_by(
         "-ready_at", "-pk"
     )
+
+
+@dataclass
+class LecturerVideo:
+    """A lecture the visitor may watch, and the lesson of a course it belongs to (where it
+    is watched, and credited to enrolled learners), if any."""
+
+    video: Video
+    lesson: Lesson | None = None
+    opens_in_course: bool = False  # watched on the lesson's page (else the video's own)
+
+    @property
+    def course(self) -> CoursePage | None:
+        return self.lesson.chapter.course if self.lesson else None
+
+
+def watchable_lecturer_videos(*, lecturer: LecturerPage, user, limit: int = 24) -> list:
+    """The lecturer's ready videos that `user` may watch — public ones, the free previews
+    and the lessons of courses they are enrolled in, or whatever else the video library
+    lets them watch — each with a live, public course it belongs to."""
+    videos = list(lecturer_videos(lecturer=lecturer)[:limit])
+    if not videos:
+        return []
+    lessons: dict[int, list[Lesson]] = {}
+    for lesson in (
+        Lesson.objects.filter(
+            video__in=videos, chapter__course__in=CoursePage.objects.live().public().values("pk")
+        )
+        .select_related("chapter__course")
+        .defer("body", "chapter__course__description")
+        .order_by("chapter__course__path", "sort_order")
+    ):
+        lessons.setdefault(lesson.video_id, []).append(lesson)
+    enrolled = set()
+    if user.is_authenticated and lessons:
+        enrolled = set(
+            Enrolment.objects.filter(
+                learner=user,
+                status=EnrolmentStatus.ACTIVE,
+                course_id__in={
+                    lesson.chapter.course_id for found in lessons.values() for lesson in found
+                },
+            ).values_list("course_id", flat=True)
+        )
+    shown = []
+    for video in videos:
+        used_in = lessons.get(video.pk, [])
+        open_lessons = [
+            lesson
+            for lesson in used_in
+            if lesson.free_preview or lesson.chapter.course_id in enrolled
+        ]
+        if open_lessons:
+            shown.append(LecturerVideo(video, open_lessons[0], opens_in_course=True))
+        elif (video.is_public and video.current_rendition_set_id) or (
+            user.is_authenticated and video_can_watch(user, video)
+        ):
+            shown.append(LecturerVideo(video, used_in[0] if used_in else None))
+    return shown
 
 
 def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
@@ -301,7 +592,7 @@ def lecturer_detail(*, lecturer: LecturerPage, user) -> dict:
     return {
         "honours": list(lecturer.honours.all()),
         "cards": _cards(user, courses),
-        "videos": list(lecturer_videos(lecturer=lecturer)[:24]),
+        "videos": watchable_lecturer_videos(lecturer=lecturer, user=user),
         "is_following": is_following(user=user, page=lecturer),
     }
 
@@ -375,9 +666,7 @@ def following_feed(*, user, limit: int = 20) -> list[FeedItem]:
     video_q = within_paths_q(collection_paths, "collection__path") or Q(pk__in=[])
     video_q |= Q(lecturer_id__in=lecturer_users.values("user_id"))
     videos = list(
-        Video.objects.filter(video_q, status=VideoStatus.READY)
-        .select_related("lecturer")
-        .order_by("-ready_at")[:limit]
+        listed_videos().filter(video_q).select_related("lecturer").order_by("-ready_at")[:limit]
     )
     # Lecturers are named as on their profile page (family name first), not "first last".
     names = dict(
@@ -416,8 +705,9 @@ class LearnerCourses:
 
 
 def learner_courses(*, user) -> LearnerCourses:
-    """我的学习: the live courses a learner is enrolled in, as cards with their progress;
-    and their requests and places on waiting lists (with the place)."""
+    """我的学习: the live courses a learner is enrolled in, as cards with their progress and
+    the hours they have earned in each (from the ledger); and their requests and places on
+    waiting lists (with the place)."""
     enrolments = list(
         Enrolment.objects.filter(learner=user, status__in=TAKING_PART)
         .select_related("course")
@@ -426,9 +716,11 @@ def learner_courses(*, user) -> LearnerCourses:
     active_ids = [e.course_id for e in enrolments if e.status == EnrolmentStatus.ACTIVE]
     active = list(_course_cards().filter(pk__in=active_ids).order_by("title"))
     enrolled = _cards(user, active)
-    progress = course_progress_for(learner=user, courses=active)
+    progress = course_progress(learner=user, courses=active)
+    minutes = course_minutes_for(learner=user, course_ids=[course.pk for course in active])
     for card in enrolled:
         card.progress = progress[card.course.pk]
+        card.hours_earned = hours_of(minutes[card.course.pk])
     waiting = [
         (
             enrolment,
@@ -629,7 +921,7 @@ def learner_report(*, admin, learner_id: int) -> LearnerReport | None:
     certificates = list(certificates_visible_to(user=admin).filter(learner=learner))
     if not enrolments and not certificates and not entries.exists():
         return None
-    progress = course_progress_for(learner=learner, courses=[e.course for e in enrolments])
+    progress = course_progress(learner=learner, courses=[e.course for e in enrolments])
     return LearnerReport(
         learner=learner,
         name=display_name(learner),
@@ -638,4 +930,122 @@ def learner_report(*, admin, learner_id: int) -> LearnerReport | None:
         entries=list(entries.select_related("author").order_by("-created_at", "-pk")[:200]),
         minutes=entries.aggregate(total=Sum("minutes"))["total"] or 0,
         certificates=certificates,
+    )
+
+
+# The home page's and the units' feeds: a fixed number of queries each, however many
+# courses there are.
+
+
+def _feed_cards(courses: QuerySet, limit: int, user=None) -> list[CourseCard]:
+    return _cards(user or AnonymousUser(), list(courses[:limit]))
+
+
+def courses_newest(*, within: Page | None = None, limit: int = 8) -> list[CourseCard]:
+    """The latest live, public courses (below a unit, or anywhere)."""
+    courses = _course_cards()
+    if within is not None:
+        courses = courses.descendant_of(within)
+    return _feed_cards(courses.order_by("-first_published_at", "-pk"), limit)
+
+
+def _most_studied(courses: QuerySet) -> QuerySet:
+    active = Q(enrolments__status=EnrolmentStatus.ACTIVE)
+    return courses.annotate(studying=Count("enrolments", filter=active)).order_by(
+        "-studying", "-first_published_at", "-pk"
+    )
+
+
+def courses_most_studied(
+    *, within: Page | None = None, limit: int = 8, exclude: list[int] = ()
+) -> list[CourseCard]:
+    """The courses most learners are enrolled in (below a unit, or anywhere)."""
+    courses = _course_cards().exclude(pk__in=list(exclude))
+    if within is not None:
+        courses = courses.descendant_of(within)
+    return _feed_cards(_most_studied(courses), limit)
+
+
+def courses_recommended(*, user, limit: int = 8) -> list[CourseCard]:
+    """New courses from the academies, bases and lecturers the learner follows; without
+    any, the most studied. Never a course they already take part in."""
+    taking_part = Enrolment.objects.filter(learner=user, status__in=TAKING_PART)
+    courses = _course_cards().exclude(pk__in=taking_part.values("course_id"))
+    followed = list(Follow.objects.filter(user=user).values_list("page__path", "page_id"))
+    followed_q = within_paths_q([path for path, _id in followed])
+    if followed_q is not None:
+        followed_q |= Q(course_lecturers__lecturer_id__in=[page_id for _path, page_id in followed])
+        chosen = courses.filter(followed_q).distinct().order_by("-first_published_at", "-pk")
+        cards = _feed_cards(chosen, limit, user)
+        if cards:
+            return cards
+    return _feed_cards(_most_studied(courses), limit, user)
+
+
+def course_count(*, within: Page) -> int:
+    return CoursePage.objects.live().public().descendant_of(within).count()
+
+
+def course_listing_page(*, unit: Page) -> Page | None:
+    """The unit's own course listing (its 全部课程 link)."""
+    from courses.models import CourseIndexPage
+
+    return CourseIndexPage.objects.live().child_of(unit).first()
+
+
+def lecturers_teaching(*, within: Page, limit: int = 8) -> list[LecturerPage]:
+    """Lecturers of the live courses below a unit, the busiest first."""
+    photos = get_image_model().objects.prefetch_renditions(LECTURER_CARD_RENDITION)
+    courses = CoursePage.objects.live().public().descendant_of(within)
+    return list(
+        LecturerPage.objects.live()
+        .public()
+        .filter(course_links__course__in=courses.values("pk"))
+        .annotate(taught=Count("course_links"))
+        .prefetch_related(Prefetch("photo", queryset=photos), "honours")
+        .order_by("-taught", "title")[:limit]
+    )
+
+
+@dataclass
+class ContinueLearning:
+    course: CoursePage
+    lesson: Lesson
+    position: float
+    duration: float
+    progress: CourseProgress
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(self.position * 100 / self.duration)) if self.duration else 0
+
+
+def continue_learning(*, user) -> ContinueLearning | None:
+    """Where the learner goes on: the lesson they were last in (at the second they
+    stopped), or the next one of that course once it is done."""
+    last = latest_lesson_progress(learner=user)
+    if last is None:
+        return None
+    course = (
+        CoursePage.objects.live()
+        .filter(
+            pk=last.course_id,
+            enrolments__learner=user,
+            enrolments__status=EnrolmentStatus.ACTIVE,
+        )
+        .first()
+    )
+    if course is None:
+        return None
+    progress = course_progress(learner=user, courses=[course])[course.pk]
+    lesson = progress.resume_lesson
+    if lesson is None:
+        return None
+    same = lesson.key == last.lesson_key
+    return ContinueLearning(
+        course=course,
+        lesson=lesson,
+        position=resume_position_of(last) if same else 0.0,
+        duration=last.duration if same else 0.0,
+        progress=progress,
     )

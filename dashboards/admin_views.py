@@ -18,9 +18,9 @@ from dashboards import selectors
 from dashboards.forms import AuditFilterForm, DashboardFilterForm
 from dashboards.models import RefreshState
 from dashboards.services import Tree, refresh_request
-from lms.exports import table_workbook
 from lms.models import AuditAction
 from lms.services import audit_record
+from lms.spreadsheets import table_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -110,8 +110,10 @@ def target_set_view(request):
 def certificate_index(request):
     _units(request)
     certificates = certificates_visible_to(user=request.user).order_by("-issued_at")
-    course = request.GET.get("course")
-    if course and course.isdigit():
+    course = request.GET.get("course", "")
+    if not (course.isascii() and course.isdigit() and len(course) <= 18):
+        course = ""  # "²" passes str.isdigit(), and int() refuses it
+    if course:
         certificates = certificates.filter(course_id=int(course))
     page = Paginator(certificates, 50).get_page(request.GET.get("p"))
     courses = (

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from accounts.selectors import display_name
-from lms.exports import neutralise as _safe
+from learning.models import hours_of
+from lms.spreadsheets import append_row
 
 GROUPINGS = {
     "academy": ("academy_id", "academy_title"),
@@ -35,7 +36,7 @@ def _summary_rows(entries, group_by: str) -> Iterable[tuple]:
     for row in rows:
         name = names.get(row[key], row[label]) if group_by == "learner" else row[label]
         extra = (row[label],) if group_by == "learner" else ()
-        yield (name, *extra, round(row["minutes"] / 60, 2), row["minutes"], row["count"])
+        yield (name, *extra, float(hours_of(row["minutes"])), row["minutes"], row["count"])
 
 
 def hours_workbook(entries, *, group_by: str) -> bytes:
@@ -48,12 +49,13 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
     }
     summary = book.create_sheet(_("Summary"))
     phone = [_("Mobile number")] if group_by == "learner" else []
-    summary.append([headings[group_by], *phone, _("Hours"), _("Minutes"), _("Entries")])
+    append_row(summary, [headings[group_by], *phone, _("Hours"), _("Minutes"), _("Entries")])
     for row in _summary_rows(entries, group_by):
-        summary.append([_safe(value) for value in row])
+        append_row(summary, row)
 
     detail = book.create_sheet(_("Entries"))
-    detail.append(
+    append_row(
+        detail,
         [
             _("Recorded at"),
             _("Mobile number"),
@@ -64,7 +66,7 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
             _("Course"),
             _("Reason"),
             _("Recorded by"),
-        ]
+        ],
     )
     tz = timezone.get_current_timezone()
     for entry in (
@@ -72,21 +74,19 @@ def hours_workbook(entries, *, group_by: str) -> bytes:
         .order_by("created_at", "pk")
         .iterator(chunk_size=2000)
     ):
-        detail.append(
+        append_row(
+            detail,
             [
-                _safe(value)
-                for value in (
-                    entry.created_at.astimezone(tz).replace(tzinfo=None),
-                    entry.learner.username,
-                    display_name(entry.learner),
-                    entry.minutes,
-                    entry.get_source_display(),
-                    entry.academy_title,
-                    entry.course_title,
-                    entry.reason,
-                    display_name(entry.author) if entry.author else "",
-                )
-            ]
+                entry.created_at.astimezone(tz).replace(tzinfo=None),
+                entry.learner.username,
+                display_name(entry.learner),
+                entry.minutes,
+                entry.get_source_display(),
+                entry.academy_title,
+                entry.course_title,
+                entry.reason,
+                display_name(entry.author) if entry.author else "",
+            ],
         )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -7,12 +7,14 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from academies.selectors import hierarchy_for_home
 from lms.blocks import BodyBlock
+from lms.sections import HOME, render_sections
 
 
 class HomePage(Page):
-    """The site root: presents the "1+6+N" academies and, later, courses and classes."""
+    """The site root: what leads a worker to learning — hot searches, 继续学习, new,
+    recommended and popular courses, night-school classes, live lectures, the academies —
+    each a section an app registers (lms.sections), then the introduction."""
 
     lead = StreamField(BodyBlock(), blank=True, verbose_name=_("Introduction"))
 
@@ -26,7 +28,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["hierarchy"] = hierarchy_for_home(home=self)
+        context["sections"] = render_sections(slot=HOME, request=request, page=self)
         return context
 
 

@@ -453,8 +453,8 @@ def attendance_scan(
     Refused: a forged code, one of another class, one older than the previous window,
     one the learner already used (or an older one), a scan outside the class's
     check-in window, and a learner without a seat (unless walk-ins are allowed).
-    Checking out credits the minutes from check-in to check-out, at most the class's
-    length, to the learning-hours ledger, once."""
+    Checking out credits the minutes from check-in to check-out that fall within the
+    class's own time to the learning-hours ledger, once."""
     now = now or timezone.now()
     code = _check_code(session, token, now)
     session = _locked(session)
@@ -493,7 +493,7 @@ def attendance_scan(
             code="too_soon",
         )
     booking.checked_out_at = now
-    minutes = min(int((now - booking.checked_in_at).total_seconds() // 60), session.length_minutes)
+    minutes = session.minutes_attended(checked_in_at=booking.checked_in_at, checked_out_at=now)
     if minutes and not booking.credited_minutes:
         ledger_append(
             learner=learner,
@@ -554,6 +554,7 @@ def attendance_record(
             author=by,
             academy=session.site,
             course=session.course,
+            reference=f"class:{session.pk}",
             corrects=_class_entry(booking),
         )
     booking.credited_minutes = minutes

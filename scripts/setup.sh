@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose="${1:-run}"
-# nginx with its RTMP module and srt-tools: the live lectures' ingest (RTMP, SRT).
-packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm nginx libnginx-mod-rtmp srt-tools)
+# nginx with its RTMP module and srt-tools: the live lectures' ingest (RTMP, SRT);
+# espeak-ng: the demo lectures' narration.
+packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm nginx libnginx-mod-rtmp srt-tools espeak-ng)
 if [ "$purpose" = test ]; then
   packages+=(postgresql chromium openjdk-17-jre-headless unzip curl wrk)
 fi

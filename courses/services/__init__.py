@@ -21,6 +21,12 @@ from courses.services.enrolment import (
 )
 from courses.services.follows import follow_set
 from courses.services.outline import lesson_video_attach
+from courses.services.study import (
+    StudyState,
+    certificate_issue_if_complete,
+    lesson_heartbeat,
+    lesson_open,
+)
 
 __all__ = [
     "BulkEnrolmentError",
@@ -28,9 +34,11 @@ __all__ = [
     "CatalogueImportError",
     "EnrolmentError",
     "ImportResult",
+    "StudyState",
     "catalogue_choices",
     "catalogue_import",
     "catalogue_template",
+    "certificate_issue_if_complete",
     "course_enrol",
     "course_enrol_bulk",
     "course_unenrol",
@@ -38,6 +46,8 @@ __all__ = [
     "enrolment_reject",
     "enrolments_decide",
     "follow_set",
+    "lesson_heartbeat",
+    "lesson_open",
     "lesson_video_attach",
     "waitlist_promote",
 ]

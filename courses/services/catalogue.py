@@ -91,6 +91,7 @@ POLICIES = {
     "limited": EnrolmentPolicy.LIMITED,
 }
 LIST_SEPARATORS = re.compile(r"[、,,;;/|]+")
+MAX_SEATS = 100_000
 
 
 @dataclass
@@ -215,6 +216,8 @@ class _RowReader:
         try:
             hours = Decimal(value)
         except InvalidOperation:
+            hours = Decimal("NaN")
+        if not hours.is_finite():  # also "NaN", "sNaN", "Infinity": no number of hours
             self.problem(
                 "hours",
                 _("“%(value)s” is not a number of hours, e.g. 8 or 1.5.") % {"value": value},
@@ -278,8 +281,14 @@ class _RowReader:
             if policy == EnrolmentPolicy.LIMITED:
                 self.problem("seats", _("A course with limited seats needs the number of seats."))
             return None
-        if not value.isdigit() or int(value) < 1:
+        # ASCII digits only: "²" passes str.isdigit() and int() refuses it.
+        if not (value.isascii() and value.isdigit()) or int(value) < 1:
             self.problem("seats", _("Seats must be a whole number of at least 1."))
+            return None
+        if int(value) > MAX_SEATS:
+            self.problem(
+                "seats", _("At most %(max)d seats; split the course.") % {"max": MAX_SEATS}
+            )
             return None
         return int(value)
 

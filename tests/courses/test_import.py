@@ -4,6 +4,7 @@ re-imports update in place."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -210,3 +211,68 @@ def test_the_template_downloads_and_imports_as_it_is(client, new_energy, faculty
     # Learners cannot download it.
     client.force_login(make_learner("13900000041"))
     assert client.get(reverse("courses_admin:import_template")).status_code == 302
+
+
+BAD_CELLS = {
+    "hours NaN": (5, "NaN", "“NaN”不是学时数"),
+    "hours sNaN": (5, "sNaN", "“sNaN”不是学时数"),
+    "hours Infinity": (5, "-Infinity", "不是学时数"),
+    "seats ²": (9, "²", "名额必须是不小于 1 的整数"),
+    "seats beyond reason": (9, "9" * 30, "名额最多 100000 个"),
+}
+
+
+def bad_file(column: int, value: str) -> list[list[str]]:
+    row = [*ROWS[1]]
+    row[column] = value
+    return [HEADER, ROWS[0], row]
+
+
+@pytest.mark.parametrize("case", BAD_CELLS)
+def test_cells_that_broke_the_import_are_problems_like_any_other(
+    tmp_path, client, new_energy, faculty, case
+):
+    column, value, message = BAD_CELLS[case]
+    path = write_csv(tmp_path / "课程.csv", bad_file(column, value))
+    with pytest.raises(CommandError, match="未导入任何课程"):
+        call_command("import_courses", str(path), academy="吉林省新能源工匠学院", verbosity=0)
+
+    client.force_login(user("new_energy_admin"))
+    upload = SimpleUploadedFile("课程.csv", path.read_bytes())
+    response = client.post(reverse("courses_admin:import"), {"unit": new_energy.pk, "file": upload})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "<td>3</td>" in html
+    assert not CoursePage.objects.exists()
+
+
+UNREADABLE = {
+    "a CSV cell over 128 KB": (
+        2,
+        "很长的描述" * 30_000,
+        "第 3 行无法读取",
+        "Row 3 could not be read: a cell is longer than 128 KB",
+    ),
+    "a NUL in a cell": (
+        0,
+        "光伏\x00发电站设计",
+        "第 3 行含有无法保存的空字符",
+        "Row 3 holds a NUL",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", UNREADABLE)
+def test_a_file_that_cannot_be_read_says_which_row(tmp_path, client, new_energy, faculty, case):
+    column, value, chinese, english = UNREADABLE[case]
+    path = write_csv(tmp_path / "课程.csv", bad_file(column, value))
+    with pytest.raises(CommandError, match=chinese):
+        call_command("import_courses", str(path), academy="吉林省新能源工匠学院", verbosity=0)
+
+    client.force_login(user("new_energy_admin"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    upload = SimpleUploadedFile("课程.csv", path.read_bytes())
+    response = client.post(reverse("courses_admin:import"), {"unit": new_energy.pk, "file": upload})
+    assert response.status_code == 200
+    assert english in response.content.decode()
+    assert not CoursePage.objects.exists()

@@ -6,10 +6,9 @@ from django.utils import timezone
 from academies.models import TrainingBasePage
 from courses.services.enrolment import course_enrol
 from learning.models import LedgerSource
-from learning.progress import lesson_opened
 from learning.services import ledger_append
 from tests.courses.conftest import hq, new_energy, new_materials, unit_slice, units  # noqa: F401
-from tests.courses.factories import make_course, make_learner, user, with_video_lesson
+from tests.courses.factories import make_course, make_learner, open_lesson, user, with_video_lesson
 from tests.learning.test_progress import seconds, watch
 
 
@@ -49,7 +48,7 @@ class Scene:
             watch(
                 self.li, self.solar, video, max(step - 1, 0) * 30, step * 30, at=seconds(step * 30)
             )
-        lesson_opened(learner=self.li, course=self.solar, lesson=text)
+        open_lesson(self.li, self.solar, text)
         # 王芳 stops half-way.
         for step in range(6):
             watch(

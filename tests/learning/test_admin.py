@@ -1,9 +1,9 @@
 import io
 import zipfile
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db.models import Sum
 from openpyxl import load_workbook
 
 from academies.models import IndustryAcademyPage
@@ -23,15 +23,12 @@ def world(demo):
     materials = IndustryAcademyPage.objects.get(slug="new-materials")
     ledger_append(learner=learner, minutes=90, source="video", academy=energy, course=energy)
     ledger_append(learner=learner, minutes=45, source="class", academy=materials)
-    certificate_issue(
-        learner=learner, learner_name="李学员", course=energy, academy=energy, hours=Decimal(2)
-    )
+    certificate_issue(learner=learner, learner_name="李学员", course=energy, academy=energy)
     certificate_issue(
         learner=learner,
         learner_name="李学员",
         course=materials,
         academy=materials,
-        hours=Decimal(1),
     )
     return learner, energy, materials
 
@@ -95,6 +92,45 @@ def test_an_adjustment_records_the_admin_and_reason(client, world):
         energy.pk,
         "-30 · 重复计时",
     )
+
+
+def test_an_admin_cannot_take_away_hours_earned_in_another_academy(client, world):
+    """An academy admin once subtracted 100,000 minutes from a learner whose hours came
+    from another academy: the learner's total went to −1,661 学时."""
+    learner, energy, materials = world
+    login(client, "new_energy_admin")
+    before = list(LedgerEntry.objects.values_list("pk", flat=True))
+    for unit in (energy, materials):
+        response = client.post(
+            "/admin/learning/hours/adjust/",
+            {"learner": learner.username, "unit": unit.pk, "minutes": "-100000", "reason": "清零"},
+            follow=True,
+        )
+        assert response.status_code == 200
+    assert list(LedgerEntry.objects.values_list("pk", flat=True)) == before
+    assert learner.ledger_entries.aggregate(total=Sum("minutes"))["total"] == 135
+    # The own academy: not below what was credited there (90 minutes).
+    client.post(
+        "/admin/learning/hours/adjust/",
+        {"learner": learner.username, "unit": energy.pk, "minutes": "-100000", "reason": "清零"},
+    )
+    page = client.get("/admin/learning/hours/").content.decode()
+    assert "调整后不能低于零" in page and "1.5 学时(90 分钟)" in page
+
+
+def test_an_admin_may_take_back_hours_credited_in_their_own_academy(client, world):
+    learner, energy, _materials = world
+    login(client, "new_energy_admin")
+    client.post(
+        "/admin/learning/hours/adjust/",
+        {"learner": learner.username, "unit": energy.pk, "minutes": "-90", "reason": "重复计时"},
+    )
+    assert LedgerEntry.objects.filter(academy_id=energy.pk).aggregate(t=Sum("minutes"))["t"] == 0
+    client.post(
+        "/admin/learning/hours/adjust/",
+        {"learner": learner.username, "unit": energy.pk, "minutes": "-1", "reason": "再减一分钟"},
+    )
+    assert LedgerEntry.objects.filter(academy_id=energy.pk).aggregate(t=Sum("minutes"))["t"] == 0
 
 
 def test_an_admin_cannot_credit_hours_in_another_academy(client, world):
