@@ -90,3 +90,46 @@ class AppToken(models.Model):
     def digest(raw: str) -> str:
         """What is stored of a token: its SHA-256."""
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class AuditAction(models.TextChoices):
+    LEDGER_ADJUSTED = "ledger_adjusted", _("Learning hours adjusted")
+    ENROLMENT_APPROVED = "enrolment_approved", _("Enrolment request approved")
+    ENROLMENT_REFUSED = "enrolment_refused", _("Enrolment request turned down")
+    ENROLMENT_REMOVED = "enrolment_removed", _("Learner taken out of a course")
+    LEARNERS_ENROLLED = "learners_enrolled", _("Learners enrolled from a file")
+    CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+    MEMBER_ADDED = "member_added", _("Appointed to a group")
+    MEMBER_REMOVED = "member_removed", _("Removed from a group")
+    COURSES_IMPORTED = "courses_imported", _("Courses imported")
+    EXPORTED = "exported", _("Exported")
+
+
+class AuditEntry(models.Model):
+    """One back-office action, beyond what Wagtail's page history records: who, when,
+    what, and in which unit (for showing each admin the entries of their own units).
+    Written by `lms.services.audit_record` in the transaction of the action itself."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_name = models.CharField(_("who"), max_length=150)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    unit_id = models.IntegerField(_("unit"), null=True, blank=True, db_index=True)
+    unit_title = models.CharField(_("unit"), max_length=255, blank=True)
+    subject = models.CharField(_("what"), max_length=255, blank=True)
+    detail = models.CharField(_("details"), max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("back-office log entry")
+        verbose_name_plural = _("back-office log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"

@@ -6,8 +6,10 @@ course title ``=cmd|' /C calc'!A0`` would become live formulas in every export t
 shows them. Every export writes its rows with :func:`append_row`.
 """
 
+import io
 from collections.abc import Iterable
 
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 
@@ -21,3 +23,15 @@ def append_row(sheet, values: Iterable) -> None:
             cell.data_type = "s"
         cells.append(cell)
     sheet.append(cells)
+
+
+def table_workbook(*, title: str, headings: list[str], rows: Iterable[Iterable]) -> bytes:
+    """An .xlsx of one sheet: the headings, then the rows (see `append_row`)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    append_row(sheet, headings)
+    for row in rows:
+        append_row(sheet, row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

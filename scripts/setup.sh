@@ -63,6 +63,7 @@ mkdir -p static/vendor
 # refuses a file whose map is missing.
 cp node_modules/hls.js/dist/hls.min.js node_modules/hls.js/dist/hls.min.js.map static/vendor/
 cp node_modules/tus-js-client/dist/tus.min.js node_modules/tus-js-client/dist/tus.min.js.map static/vendor/
+cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/
 
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 if [ "$purpose" = test ]; then

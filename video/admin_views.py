@@ -124,7 +124,10 @@ def statistics(request):
             "page_title": _("Video plays"),
             "stats": stats,
             "days": len(stats.days),
-            "tables": [(_("By lecturer"), stats.by_lecturer), (_("By video"), stats.by_video)],
+            "tables": [
+                (_("By lecturer"), _("Lecturer"), stats.by_lecturer),
+                (_("By video"), _("Video"), stats.by_video),
+            ],
             "index_url": url("index"),
         },
     )

@@ -1,6 +1,12 @@
 """Writes with business rules. Keyword-only, typed, one transaction each."""
 
-from courses.services.catalogue import CatalogueImportError, ImportResult, catalogue_import
+from courses.services.catalogue import (
+    CatalogueImportError,
+    ImportResult,
+    catalogue_choices,
+    catalogue_import,
+    catalogue_template,
+)
 from courses.services.enrolment import (
     BulkEnrolmentError,
     BulkResult,
@@ -10,6 +16,7 @@ from courses.services.enrolment import (
     course_unenrol,
     enrolment_approve,
     enrolment_reject,
+    enrolments_decide,
     waitlist_promote,
 )
 from courses.services.follows import follow_set
@@ -28,13 +35,16 @@ __all__ = [
     "EnrolmentError",
     "ImportResult",
     "StudyState",
+    "catalogue_choices",
     "catalogue_import",
+    "catalogue_template",
     "certificate_issue_if_complete",
     "course_enrol",
     "course_enrol_bulk",
     "course_unenrol",
     "enrolment_approve",
     "enrolment_reject",
+    "enrolments_decide",
     "follow_set",
     "lesson_heartbeat",
     "lesson_open",

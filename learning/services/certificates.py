@@ -12,6 +12,8 @@ from wagtail.models import Page
 
 from learning.models import Certificate
 from learning.study import Titled
+from lms.models import AuditAction
+from lms.services import audit_record
 
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over a phone
 
@@ -69,4 +71,14 @@ def certificate_revoke(
         certificate.revoked_reason = reason.strip()
         certificate.revoked_by = author
         certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        audit_record(
+            actor=author,
+            action=AuditAction.CERTIFICATE_REVOKED,
+            unit=Page.objects.filter(pk=certificate.academy_id).first()
+            if certificate.academy_id
+            else None,
+            subject=f"{certificate.code} · {certificate.learner_name} · {certificate.course_title}",
+            detail=certificate.revoked_reason,
+            data={"certificate": certificate.pk},
+        )
     return certificate

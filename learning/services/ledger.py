@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from academies.selectors import managed_unit_ids
+from accounts.selectors import display_name
 from learning.models import LearnerClock, LedgerEntry, LedgerSource, YearlyHoursTarget, hours_of
 from learning.study import Titled
+from lms.models import AuditAction
+from lms.services import audit_record
 
 
 def lock_learner(learner: AbstractBaseUser) -> LearnerClock:
@@ -150,7 +153,7 @@ def ledger_adjust(
             )
             % {"hours": hours_of(balance), "minutes": balance, "unit": where["academy_title"]}
         )
-    return _save(
+    entry = _save(
         LedgerEntry(
             learner=learner,
             minutes=minutes,
@@ -161,6 +164,15 @@ def ledger_adjust(
             **where,
         )
     )
+    audit_record(
+        actor=author,
+        action=AuditAction.LEDGER_ADJUSTED,
+        unit=Page.objects.filter(pk=entry.academy_id).first() if entry.academy_id else None,
+        subject=display_name(learner),
+        detail=f"{minutes:+d} · {entry.reason}",
+        data={"entry": entry.pk, "learner": learner.pk, "minutes": minutes},
+    )
+    return entry
 
 
 @transaction.atomic

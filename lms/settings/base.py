@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "nightschool",
     "live",
     "exams",
+    "dashboards",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -147,6 +148,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:profile"
 
 LANGUAGE_CODE = "zh-hans"
+# The project's own Chinese for what Wagtail's catalogue leaves in English; read first.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Shanghai"

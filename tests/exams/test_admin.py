@@ -274,11 +274,37 @@ def test_marking_queue_results_and_evidence_per_academy(client, marked_exam):
     assert book.active["E2"].value == 2
 
 
-def test_competition_registrations(client, new_energy, energy_bank, learner):
+def test_competition_registrations(
+    client, new_energy, energy_bank, learner, django_capture_on_commit_callbacks
+):
     paper = make_paper(new_energy, fixed=[(make_question(energy_bank), 2)])
     exam = make_exam(new_energy, paper, ExamKind.COMPETITION)
     admin = admin_client(client, "new_energy_admin")
     url = reverse("exams_admin:registrations", args=(exam.pk,))
     admin.post(url, {"numbers": f"{learner.username}\n13000000000\n"})
     assert exam.registrations.filter(learner=learner).exists()
+    # Drawing the papers goes to the queue once the request has committed.
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert admin.post(url, {"action": "pregenerate"}).status_code == 302
+    assert len(queued) == 1
+    assert exam.attempts.get(learner=learner).status == AttemptStatus.READY
     assert admin_client(client, "new_materials_admin").get(url).status_code == 404
+
+
+def test_pass_rates_join_the_unit_dashboards(client, marked_exam, new_energy, new_materials):
+    _exam, attempt = marked_exam
+    answer = Answer.objects.get(attempt=attempt, score__isnull=True)
+    admin_client(client, "lecturer").post(
+        reverse("exams_admin:mark", args=(answer.pk,)), {"score": "2"}
+    )
+    attempt.refresh_from_db()
+    expected = "100.0 %" if attempt.passed else "0.0 %"
+    page = admin_client(client, "new_energy_admin").get(reverse("dashboards:index"))
+    figures = {
+        figure.label: f"{figure.value}{figure.unit}" for figure in page.context["board"].provided
+    }
+    assert figures == {"已阅卷考试人次": "1", "考试通过率": expected}
+    # Another academy's dashboard counts none of it.
+    page = admin_client(client, "new_materials_admin").get(reverse("dashboards:index"))
+    figures = {figure.label: figure.value for figure in page.context["board"].provided}
+    assert figures["已阅卷考试人次"] == 0 and figures["考试通过率"] == "—"

@@ -10,6 +10,7 @@ from academies.models import IndustryAcademyPage
 from learning.models import Certificate, LedgerEntry
 from learning.services import certificate_issue, ledger_append
 from lms.demo import DEMO_LEARNER_PHONE
+from lms.models import AuditAction, AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,8 @@ def test_an_academy_admin_sees_and_exports_only_their_academys_hours(client, wor
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(io.BytesIO(response.content))
     summary = list(book.worksheets[0].values)
-    assert summary[1][1:4] == ("吉林省新能源工匠学院", 1.5, 90)
+    assert summary[0][0] == "颁发单位"  # named, not numbered
+    assert summary[1][0:3] == ("吉林省新能源工匠学院", 1.5, 90)
     assert len(summary) == 2
     assert [row[3] for row in list(book.worksheets[1].values)[1:]] == [90]
 
@@ -54,9 +56,14 @@ def test_an_academy_admin_sees_and_exports_only_their_academys_hours(client, wor
 def test_the_headquarters_admin_exports_every_academy_by_learner(client, world):
     login(client, "hq_admin")
     response = client.get("/admin/learning/hours/", {"export": "1", "group_by": "learner"})
-    summary = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
-    assert summary[1][0] == DEMO_LEARNER_PHONE
+    book = load_workbook(io.BytesIO(response.content))
+    summary = list(book.worksheets[0].values)
+    # Learners by name (with their mobile number beside it), never by id or username.
+    assert summary[1][0:2] == ("李学员", DEMO_LEARNER_PHONE)
     assert summary[1][3] == 135
+    assert {row[2] for row in list(book.worksheets[1].values)[1:]} == {"李学员"}
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor.username) == (AuditAction.EXPORTED, "hq_admin")
 
 
 @pytest.mark.parametrize("username", ["lecturer", DEMO_LEARNER_PHONE])
@@ -78,6 +85,12 @@ def test_an_adjustment_records_the_admin_and_reason(client, world):
         -30,
         "重复计时",
         "new_energy_admin",
+    )
+    logged = AuditEntry.objects.get(action=AuditAction.LEDGER_ADJUSTED)
+    assert (logged.actor.username, logged.unit_id, logged.detail) == (
+        "new_energy_admin",
+        energy.pk,
+        "-30 · 重复计时",
     )
 
 
@@ -149,3 +162,5 @@ def test_certificates_zip_and_revoke_are_limited_to_own_academy(client, world):
     client.post(f"/admin/learning/certificates/{own.pk}/revoke/", {"reason": "考核未通过"})
     own.refresh_from_db()
     assert own.revoked_reason == "考核未通过" and own.revoked_by.username == "new_energy_admin"
+    logged = AuditEntry.objects.get(action=AuditAction.CERTIFICATE_REVOKED)
+    assert own.code in logged.subject and logged.detail == "考核未通过"

@@ -33,14 +33,14 @@ def stated_hours(client, learner, certificate, course) -> dict[str, str]:
     client.force_login(user("new_energy_admin"))
     export = client.get("/admin/learning/hours/", {"export": "1", "group_by": "course"})
     summary = list(load_workbook(io.BytesIO(export.content)).worksheets[0].values)
-    (row,) = [row for row in summary[1:] if row[0] == course.pk]
+    (row,) = [row for row in summary[1:] if row[0] == course.title]
     return {
         "pdf": re.search(r"共计 ([\d.]+) 学时", pdf).group(1),
         "verify": re.search(r"<dt>学时</dt><dd>([\d.]+)</dd>", verify).group(1),
         "api": f"{api['hours']:.1f}",
         "my page": re.search(r"([\d.]+) 学时", item).group(1),
         "my course card": re.search(r"已获 ([\d.]+) 学时", page).group(1),
-        "export": f"{row[2]:.1f}",
+        "export": f"{row[1]:.1f}",
     }
 
 

@@ -258,6 +258,10 @@ def test_play_counting(client, units, ready_video):
     assert stats.status_code == 200
     assert stats.context["stats"].total == 2
     assert stats.context["stats"].by_lecturer[0]["label"] == "王师傅"
+    # Each table's first column says what its rows are: lecturers, then videos (not 姓名).
+    page = stats.content.decode()
+    assert page.count('<th scope="col">讲师</th>') == 1
+    assert page.count('<th scope="col">视频</th>') == 1 and "姓名" not in page
     client.force_login(units.admin_b)
     assert client.get(reverse("videos:statistics")).context["stats"].total == 0
 
