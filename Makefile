@@ -1,7 +1,10 @@
-.PHONY: run test lint setup
+.PHONY: run dev test lint setup
 
 run:
 	scripts/run.sh
+
+dev:
+	scripts/run.sh dev
 
 test:
 	scripts/test.sh

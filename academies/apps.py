@@ -7,6 +7,7 @@ class AcademiesConfig(AppConfig):
     verbose_name = _("Academies")
 
     def ready(self):
-        from academies import signal_handlers
+        from academies import sections, signal_handlers
 
         signal_handlers.connect()
+        sections.register()

@@ -14,6 +14,7 @@ from wagtail.models import Collection, Orderable, Page
 from wagtail.search import index
 
 from lms.blocks import BodyBlock
+from lms.sections import UNIT, render_sections
 
 # What every unit may hold besides sub-units: its courses, their listing, its faculty.
 COURSE_PAGE_TYPES = ["courses.CoursePage", "courses.CourseIndexPage", "courses.LecturerIndexPage"]
@@ -111,6 +112,16 @@ class AcademyUnitPage(Page):
         return page
 
 
+class UnitSectionsMixin:
+    """The page shows its courses, classes and lecturers: sections other apps register
+    (see lms.sections)."""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = render_sections(slot=UNIT, request=request, page=self)
+        return context
+
+
 class PartnerInstitution(Orderable):
     """A university, institute, enterprise, department or association running a unit jointly."""
 
@@ -131,7 +142,7 @@ class PartnerInstitution(Orderable):
         return self.name
 
 
-class HeadquartersPage(AcademyUnitPage):
+class HeadquartersPage(UnitSectionsMixin, AcademyUnitPage):
     """吉林省工匠学院总部: the "1". Exactly one per site, directly under the home page."""
 
     parent_page_types = ["lms.HomePage"]
@@ -153,7 +164,7 @@ class HeadquartersPage(AcademyUnitPage):
         return context
 
 
-class IndustryAcademyPage(AcademyUnitPage):
+class IndustryAcademyPage(UnitSectionsMixin, AcademyUnitPage):
     """An industry craftsman academy (the "6", growing): new energy, new materials …"""
 
     industry = models.CharField(_("industry"), max_length=60, help_text=_("e.g. 新能源, 新材料"))
@@ -184,7 +195,7 @@ class BaseLevel(models.TextChoices):
     COUNTY = "county", _("County")
 
 
-class TrainingBasePage(AcademyUnitPage):
+class TrainingBasePage(UnitSectionsMixin, AcademyUnitPage):
     """A training base (the "N"): under an industry academy or directly under headquarters."""
 
     level = models.CharField(

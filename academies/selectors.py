@@ -5,6 +5,7 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.models import GroupPagePermission, Page
 
@@ -135,3 +136,49 @@ def unit_of(page: Page) -> Page | None:
         .order_by("-depth")
         .first()
     )
+
+
+@dataclass
+class StaffUnit:
+    """A unit whose groups an admin may change: its admins (only for units below the
+    admin's own) and its lecturers."""
+
+    unit: AcademyUnitPage
+    admins_editable: bool
+    admins: list = field(default_factory=list)
+    lecturers: list = field(default_factory=list)
+
+
+def staff_units(*, user) -> list[StaffUnit]:
+    """The units whose admin and lecturer groups `user` may change: every unit below a
+    unit they administer (both groups) and their own units (lecturers only). Never a
+    unit above or beside their own. Superusers: every unit, both groups."""
+    units = sorted(
+        (unit for model in unit_page_models() for unit in model.objects.all()),
+        key=lambda unit: unit.path,
+    )
+    if user.is_superuser:
+        return [StaffUnit(unit=unit, admins_editable=True) for unit in units]
+    group_ids = set(user.groups.values_list("pk", flat=True))
+    own_paths = [unit.path for unit in units if unit.admin_group_id in group_ids]
+    result = []
+    for unit in units:
+        if unit.path in own_paths:
+            result.append(StaffUnit(unit=unit, admins_editable=False))
+        elif any(unit.path.startswith(path) for path in own_paths):
+            result.append(StaffUnit(unit=unit, admins_editable=True))
+    return result
+
+
+def staff_unit(*, user, unit_id: int) -> StaffUnit | None:
+    """One of `staff_units`, with the members of its groups (None: not the user's)."""
+    found = next((item for item in staff_units(user=user) if item.unit.pk == unit_id), None)
+    if found is None:
+        return None
+    user_model = get_user_model()
+    members = user_model.objects.select_related("learner_profile").order_by(
+        "first_name", "username"
+    )
+    found.admins = list(members.filter(groups=found.unit.admin_group_id))
+    found.lecturers = list(members.filter(groups=found.unit.lecturer_group_id))
+    return found

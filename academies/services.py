@@ -8,6 +8,10 @@ from django.utils.translation import gettext, gettext_noop
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from academies.models import AcademyUnitPage
+from academies.selectors import staff_units
+from accounts.selectors import display_name
+from lms.models import AuditAction
+from lms.services import audit_record
 
 # Academy admins may create, edit, publish and unpublish inside their unit but not
 # delete it wholesale; deletion stays with headquarters and site admins.
@@ -128,3 +132,63 @@ def unit_provision(*, page: AcademyUnitPage) -> None:
         type(page).objects.filter(pk=page.pk).update(**changed)
     for name, value in provisioned.items():
         setattr(given, name, value)
+
+
+class StaffError(Exception):
+    """A change of a unit's groups that cannot be made; the message says why."""
+
+
+STAFF_KINDS = ("admins", "lecturers")
+
+
+def _staff_group(*, by, unit: AcademyUnitPage, kind: str) -> Group:
+    allowed = next((item for item in staff_units(user=by) if item.unit.pk == unit.pk), None)
+    if (
+        kind not in STAFF_KINDS
+        or allowed is None
+        or (kind == "admins" and not allowed.admins_editable)
+    ):
+        raise StaffError(
+            gettext(
+                "You may only change the groups of units below your own "
+                "(and the lecturers of your own)."
+            )
+        )
+    group = unit.admin_group if kind == "admins" else unit.lecturer_group
+    if group is None:
+        raise StaffError(gettext("This unit has no groups yet: save the unit page once."))
+    return group
+
+
+@transaction.atomic
+def unit_member_add(*, by, unit: AcademyUnitPage, kind: str, member) -> bool:
+    """Appoint `member` to the unit's admins or lecturers; False if already one."""
+    group = _staff_group(by=by, unit=unit, kind=kind)
+    if member.groups.filter(pk=group.pk).exists():
+        return False
+    member.groups.add(group)
+    audit_record(
+        actor=by,
+        action=AuditAction.MEMBER_ADDED,
+        unit=unit,
+        subject=f"{display_name(member)} → {group.name}",
+        data={"user": member.pk, "group": group.pk},
+    )
+    return True
+
+
+@transaction.atomic
+def unit_member_remove(*, by, unit: AcademyUnitPage, kind: str, member) -> bool:
+    """Take `member` out of the unit's admins or lecturers; False if not one."""
+    group = _staff_group(by=by, unit=unit, kind=kind)
+    if not member.groups.filter(pk=group.pk).exists():
+        return False
+    member.groups.remove(group)
+    audit_record(
+        actor=by,
+        action=AuditAction.MEMBER_REMOVED,
+        unit=unit,
+        subject=f"{display_name(member)} ← {group.name}",
+        data={"user": member.pk, "group": group.pk},
+    )
+    return True

@@ -36,8 +36,24 @@ class LearnerForm(forms.Form):
             }
 
 
+def code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Verification code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class CodeRequestForm(LearnerForm):
+    """The first step of registering or resetting a password: a code to the number."""
+
+    phone = PhoneField(help_text=_("We send a 6-digit code to this number."))
+
+
 class RegistrationForm(LearnerForm):
     phone = PhoneField(help_text=_("Your mobile number is your account; you log in with it."))
+    code = code_field()
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -101,18 +117,9 @@ class ProfileForm(LearnerForm):
     )
 
 
-class PasswordResetRequestForm(LearnerForm):
-    phone = PhoneField(help_text=_("We send a 6-digit code to this number."))
-
-
 class PasswordResetConfirmForm(LearnerForm):
     phone = PhoneField()
-    code = forms.CharField(
-        label=_("Verification code"),
-        max_length=6,
-        min_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
-    )
+    code = code_field()
     password = forms.CharField(
         label=_("New password"),
         strip=False,

@@ -42,12 +42,15 @@ class LearnerProfile(models.Model):
 
 class VerificationPurpose(models.TextChoices):
     PASSWORD_RESET = "password_reset", pgettext_lazy("verification", "Password reset")
+    REGISTRATION = "registration", pgettext_lazy("verification", "Registration")
 
 
 class VerificationCode(models.Model):
-    """A one-time code sent to a mobile number. Only its hash is stored."""
+    """A one-time code sent to a mobile number. Only its hash is stored. ``client`` is
+    the address that asked for it: codes are limited per client as well as per number."""
 
     phone = models.CharField(max_length=11, db_index=True)
+    client = models.GenericIPAddressField(null=True, blank=True)
     purpose = models.CharField(max_length=30, choices=VerificationPurpose.choices)
     code_hash = models.CharField(max_length=128)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -59,7 +62,10 @@ class VerificationCode(models.Model):
         db_table = "courses_verificationcode"
         verbose_name = _("verification code")
         verbose_name_plural = _("verification codes")
-        indexes = [models.Index(fields=["phone", "purpose", "-created_at"])]
+        indexes = [
+            models.Index(fields=["phone", "purpose", "-created_at"]),
+            models.Index(fields=["client", "-created_at"], name="verificationcode_client"),
+        ]
 
     def __str__(self):
         return f"{mask_phone(self.phone)} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("accounts/register/", views.register, name="register"),
+    path("accounts/register/confirm/", views.register_confirm, name="register_confirm"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),

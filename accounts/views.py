@@ -2,6 +2,7 @@
 
 Thin: each reads a form, calls a service or selector and renders or redirects."""
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -10,28 +11,67 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts import selectors, services
 from accounts.forms import (
+    CodeRequestForm,
     PasswordResetConfirmForm,
-    PasswordResetRequestForm,
     PhoneLoginForm,
     ProfileForm,
     RegistrationForm,
 )
+from accounts.models import VerificationPurpose
 from accounts.navigation import safe_next_url
 
 
+def _client(request) -> str | None:
+    """The address codes and log-ins are counted by, as django-axes sees it."""
+    return get_client_ip_address(request)
+
+
+CODE_SENT = gettext_lazy(
+    "A 6-digit code is on its way to this number by text message. It is valid for 10 minutes."
+)
+
+
 def register(request):
+    """Registering, step 1: a code to the number, which proves it is the learner's.
+
+    The answer is the same whether the number has an account or not (the text message
+    then says so, to its holder only)."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
-    form = RegistrationForm(request.POST or None)
+    form = CodeRequestForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
+    next_url = safe_next_url(request, "")
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        try:
+            services.verification_code_send(
+                phone=phone, purpose=VerificationPurpose.REGISTRATION, client=_client(request)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.info(request, CODE_SENT)
+            query = urlencode({"phone": phone, **({"next": next_url} if next_url else {})})
+            return redirect(f"{reverse('accounts:register_confirm')}?{query}")
+    return render(request, "accounts/register.html", {"form": form, "next": next_url})
+
+
+def register_confirm(request):
+    """Registering, step 2: the code, a password and who the learner is."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = RegistrationForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.learner_register(
+            user = services.learner_sign_up(
                 phone=data["phone"],
+                code=data["code"],
                 password=data["password"],
                 real_name=data["real_name"],
                 work_unit=data["work_unit"],
@@ -45,7 +85,7 @@ def register(request):
             return redirect(safe_next_url(request, resolve_url(settings.LOGIN_REDIRECT_URL)))
     return render(
         request,
-        "accounts/register.html",
+        "accounts/register_confirm.html",
         {"form": form, "next": safe_next_url(request, "")},
     )
 
@@ -66,11 +106,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def password_reset(request):
-    form = PasswordResetRequestForm(request.POST or None)
+    form = CodeRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
-            services.password_reset_request(phone=phone)
+            services.password_reset_request(phone=phone, client=_client(request))
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -24,7 +24,7 @@ ordinary way (Wagtail add_child, revision, publish) with READY videos created di
 transcoded (a heartbeat reads only the video's duration). The volume goes straight into the
 real tables with INSERT ... SELECT generate_series and COPY, for speed: 100,000 learners
 (auth_user + courses_learnerprofile, one precomputed PBKDF2 hash), 3 enrolments each, one
-lesson progress, player tab and learner clock each, 1,000,000 ledger entries (keys
+lesson progress (with its player tab) and learner clock each, 1,000,000 ledger entries (keys
 ``seed:<n>``, never a real heartbeat's), and the 10,000 listing courses as Wagtail pages
 (treebeard paths computed here, wagtailcore_page rows bulk-created, courses_coursepage rows
 copied, tags and lecturers attached; the tree is checked as treebeard's find_problems does; they
@@ -673,13 +673,13 @@ def lesson_of(number: int, video_courses: list) -> tuple:
 
 def seed_learning(learners, video_courses, listing_courses, rng: random.Random) -> list[dict]:
     """Enrolments (two video courses and one listing course each), and where each learner
-    stands in one lesson: progress, the player tab it last beat from, the learner clock.
+    stands in one lesson: progress (with the player tab it last beat from), the clock.
     Returns, per learner, what its player needs."""
     from django.utils import timezone
 
     now = timezone.now()
     players = []
-    enrolments, progress, tabs, clocks = [], [], [], []
+    enrolments, progress, clocks = [], [], []
     for number, (learner_id, _username) in enumerate(learners):
         course, lesson = lesson_of(number, video_courses)
         second = video_courses[(number + 1) % len(video_courses)]
@@ -699,10 +699,9 @@ def seed_learning(learners, video_courses, listing_courses, rng: random.Random) 
         last_beat = now - datetime.timedelta(seconds=HEARTBEAT_SECONDS)
         progress.append(
             (learner_id, course["id"], lesson["key"], watched, position, duration, position,
-             math.floor(position / 60), now)
+             math.floor(position / 60), json.dumps({tab: last_beat.timestamp()}), now)
         )  # fmt: skip
-        tabs.append((learner_id, lesson["key"], tab, last_beat))
-        clocks.append((learner_id, last_beat))
+        clocks.append((learner_id, last_beat, 0.0))
         players.append(
             {
                 "learner": learner_id,
@@ -730,11 +729,10 @@ def seed_learning(learners, video_courses, listing_courses, rng: random.Random) 
     copy_rows(
         "learning_lessonprogress",
         ["learner_id", "course_id", "lesson_key", "watched", "position", "duration",
-         "credited_seconds", "minutes_recorded", "updated_at"],
+         "credited_seconds", "minutes_recorded", "tabs", "updated_at"],
         progress,
     )  # fmt: skip
-    copy_rows("learning_playertab", ["learner_id", "lesson_key", "tab", "last_beat_at"], tabs)
-    copy_rows("learning_learnerclock", ["learner_id", "credited_until"], clocks)
+    copy_rows("learning_learnerclock", ["learner_id", "credited_until", "slack_seconds"], clocks)
     return players
 
 
@@ -882,7 +880,7 @@ def seed(args, rng: random.Random) -> dict:
         (f"{VIDEO_COURSES} video courses", video_courses),
         (f"{args.courses:,} listing courses", lambda: seed_listing_courses(args.courses, rng)),
         (f"{args.learners:,} learners", learners),
-        ("enrolments, progress, tabs, clocks", learning),
+        ("enrolments, progress, clocks", learning),
         (f"{args.ledger:,} ledger entries", ledger),
         (f"{args.active_learners:,} sessions", sessions),
         ("VACUUM ANALYZE", analyze),

@@ -12,7 +12,10 @@ urlpatterns = [
         name="approve",
     ),
     path("enrolments/<int:enrolment_id>/reject/", admin_views.enrolment_reject, name="reject"),
+    path("enrolments/decide/", admin_views.enrolments_decide, name="decide"),
     path("enrolments/<int:enrolment_id>/remove/", admin_views.enrolment_remove, name="remove"),
     path("course/<int:course_id>/learners/", admin_views.course_learners, name="learners"),
+    path("learner/<int:user_id>/", admin_views.learner_report, name="learner"),
     path("import/", admin_views.catalogue_import, name="import"),
+    path("import/template.xlsx", admin_views.catalogue_template, name="import_template"),
 ]

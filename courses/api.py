@@ -2,15 +2,16 @@
 and lesson heartbeats, as JSON for apps; thin over `courses.selectors` and
 `courses.services`, which call `learning` for progress and hours.
 
-Heartbeat body, as static/js/video-player.js sends it:
-``{"position": s, "rate": r, "ranges": [[from, to], …], "visible": bool, "tab": "id"}``.
+Heartbeat body, as static/js/video-player.js sends it (a text lesson's page sends only
+``visible`` and ``tab``): ``{"position": s, "rate": r, "ranges": [[from, to], …],
+"visible": bool, "tab": "id"}``. The schema checks each number; `learning.crediting.read_beat`
+then checks the beat against the lesson (nothing beyond its length, no range backwards).
 """
 
 from typing import Annotated
 from uuid import UUID
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router
@@ -21,9 +22,8 @@ from courses import selectors, services
 from courses.forms import CourseCatalogueForm
 from courses.models import CoursePage, Enrolment, EnrolmentPolicy, EnrolmentStatus, Level, Mode
 from courses.views import ENROLLED_MESSAGES
-from learning.crediting import Beat
-from learning.progress import progress_record, resume_position
-from learning.selectors import CourseProgress, course_progress_for
+from learning.crediting import BeatError, read_beat
+from learning.selectors import CourseProgress, resume_position
 from lms.api import (
     ANYONE,
     LOGIN,
@@ -375,7 +375,7 @@ def course_detail(request, course_id: Id):
             progress_json(
                 request,
                 course,
-                course_progress_for(learner=request.user, courses=[course])[course.pk],
+                selectors.course_progress(learner=request.user, courses=[course])[course.pk],
             )
             if studying
             else None
@@ -445,7 +445,7 @@ def me(request):
         "phone_verified": profile.phone_verified if profile else False,
         "hours": {
             "year": year.year,
-            "hours": year.hours,
+            "hours": float(year.hours),
             "target_hours": year.target_hours,
             "percent": year.percent,
         },
@@ -485,15 +485,14 @@ def my_courses(request):
     }
 
 
-def _lesson_to_study(request, key: UUID):
+def _lesson_to_study(request, key: UUID) -> selectors.LessonForStudy:
     """The lesson, if the learner may record progress in it (the course's rules)."""
-    lesson = get_object_or_404(selectors.lessons_to_study(user=request.user), key=key)
-    course = lesson.chapter.course
-    if not selectors.may_see_course(request=request, course=course):
+    found = selectors.lesson_for_study(request=request, key=key)
+    if found is None or not found.visible:
         raise Http404
-    if not selectors.may_study(user=request.user, course=course, enrolled=lesson.enrolled):
+    if not found.may_study:
         raise ApiError("not_enrolled", _("Enrol in the course to record your learning."), 403)
-    return lesson, course
+    return found
 
 
 @router.get(
@@ -504,34 +503,42 @@ def _lesson_to_study(request, key: UUID):
     **LOGIN,
 )
 def lesson_resume(request, key: UUID):
-    lesson, _course = _lesson_to_study(request, key)
-    return {"position": resume_position(learner=request.user, lesson=lesson)}
+    _lesson_to_study(request, key)
+    return {"position": resume_position(learner=request.user, lesson_key=key)}
 
 
 @router.post(
     "lessons/{uuid:key}/progress/",
     response={200: ProgressState, **errors(400, 401, 403, 404)},
-    summary=gettext_lazy("Heartbeat of the player: what was watched"),
+    summary=gettext_lazy("Heartbeat of the player or of a text lesson's page"),
     description=gettext_lazy(
-        "Sent every few seconds while a lesson plays; honest watching time is credited as "
-        "learning hours."
+        "Sent every 15 s while a lesson plays, or while a text lesson's page is in front (then "
+        "with only visible and tab). Time is credited as the learner's one clock allows; a "
+        "report no player sends is refused whole (400) and nothing is recorded."
     ),
     **LOGIN,
 )
 def lesson_heartbeat(request, key: UUID, beat: HeartbeatIn):
-    # The hottest address of the site (every playing learner, every 15 s): a few queries.
-    lesson, course = _lesson_to_study(request, key)
-    state = progress_record(
+    # The hottest address of the site (every studying learner, every 15 s): a few queries.
+    found = _lesson_to_study(request, key)
+    try:
+        checked = read_beat(beat.model_dump(exclude={"tab"}), duration=found.lesson.duration)
+    except BeatError as error:
+        raise ApiError(
+            "invalid",
+            _("The progress report was refused and nothing was recorded: %(reason)s")
+            % {"reason": error.message},
+        ) from error
+    state = services.lesson_heartbeat(
         learner=request.user,
-        course=course,
-        lesson=lesson,
-        beat=Beat(position=beat.position, ranges=beat.ranges, rate=beat.rate, visible=beat.visible),
-        tab=beat.tab or request.session.session_key or "default",
+        lesson=found.lesson,
+        beat=checked,
+        tab=beat.tab or request.session.session_key or "app",
     )
     return {
-        "position": state.position,
-        "coverage": round(state.coverage, 3),
-        "credited_seconds": round(state.credited_seconds),
-        "lesson_complete": state.lesson_complete,
+        "position": state.lesson.position,
+        "coverage": round(state.lesson.coverage, 3),
+        "credited_seconds": round(state.lesson.credited_seconds),
+        "lesson_complete": state.lesson.lesson_complete,
         "course_complete": state.course_complete,
     }

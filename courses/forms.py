@@ -40,6 +40,18 @@ class CourseCatalogueForm(CourseFilterForm):
 
 class CatalogueUploadForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Import into"), coerce=int)
+    publish = forms.TypedChoiceField(
+        label=_("Import as"),
+        choices=[
+            ("", _("Drafts, to review and publish one by one")),
+            ("1", _("Published at once")),
+        ],
+        coerce=bool,
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+    )
     file = forms.FileField(
         label=_("Spreadsheet"),
         help_text=_("A .csv or .xlsx file; the first row names the columns."),
@@ -64,3 +76,23 @@ class BulkEnrolForm(forms.Form):
 
 class RejectForm(forms.Form):
     note = forms.CharField(label=_("Reason (shown to the learner)"), max_length=200, required=False)
+
+
+class BulkDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("refuse", _("Turn down"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Reason (shown to the learners)"),
+        max_length=200,
+        required=False,
+        help_text=_("Required to turn requests down."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("note", "").strip():
+            self.add_error("note", _("Please give a reason for turning the requests down."))
+        return data

@@ -55,8 +55,27 @@ def read_table(file, *, filename: str) -> list[tuple[int, list[str]]]:
     else:
         raise TableError(_("Upload a .csv or .xlsx file."))
     table = []
-    for number, row in enumerate(rows, start=1):
-        cells = [_cell_text(value) for value in row]
-        if any(cells):
-            table.append((number, cells))
+    number = 0
+    try:
+        for number, row in enumerate(rows, start=1):
+            cells = [_cell_text(value) for value in row]
+            if any("\x00" in cell for cell in cells):  # no database stores it in text
+                raise TableError(
+                    _(
+                        "Row %(row)d holds a NUL character, which cannot be stored. Retype "
+                        "the row's cells and import again."
+                    )
+                    % {"row": number}
+                )
+            if any(cells):
+                table.append((number, cells))
+    except csv.Error as error:
+        # Most often a cell over the csv module's 128 KB limit, or a stray quote.
+        raise TableError(
+            _(
+                "Row %(row)d could not be read: a cell is longer than %(limit)d KB, or a "
+                "quotation mark is not closed. Shorten or correct it and import again."
+            )
+            % {"row": number + 1, "limit": csv.field_size_limit() // 1024}
+        ) from error
     return table

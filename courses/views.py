@@ -13,12 +13,11 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from academies.selectors import unit_of
 from accounts.navigation import safe_next_url
 from courses import selectors, services
 from courses.hooks import lesson_panels
 from courses.models import CoursePage, Enrolment, EnrolmentStatus
-from learning.progress import lesson_opened
-from learning.selectors import course_progress_for
 from video import selectors as video_selectors
 from video import services as video_services
 
@@ -45,7 +44,10 @@ ENROLLED_MESSAGES = {
 @login_required
 @require_POST
 def enrol(request, course_id: int):
-    course = get_object_or_404(CoursePage.objects.live(), pk=course_id)
+    # A course kept from the learner by its view restrictions is not there for them.
+    course = selectors.course_for_visitor(request=request, course_id=course_id)
+    if course is None:
+        raise Http404(_("This course does not exist, or is not open to you."))
     try:
         enrolment = services.course_enrol(learner=request.user, course=course)
     except services.EnrolmentError as error:
@@ -81,19 +83,41 @@ def follow(request, page_id: int):
     return redirect(safe_next_url(request, page.url))
 
 
+def _player(request, *, lesson) -> dict:
+    """The lesson's video for the player, if it is ready and the visitor may watch it."""
+    video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
+    if video is None or not video_selectors.can_watch(request.user, video, request=request):
+        return {}
+    return {
+        "video": video,
+        "playback": video_selectors.playback_for(video),
+        "play_ticket": video_services.play_ticket(video=video),
+    }
+
+
 def _studying(request, *, course: CoursePage, lesson) -> dict:
-    """What a learner studying the lesson sees: the player, their progress."""
+    """What a learner studying the lesson sees: the player or the text with its reading
+    clock, their progress."""
+    studied = selectors.studied_lesson(lesson=lesson, course=course, unit=unit_of(course))
+    state = services.lesson_open(learner=request.user, lesson=studied)
     context = {
         "studying": True,
-        "lesson_state": lesson_opened(learner=request.user, course=course, lesson=lesson),
-        "course_progress": course_progress_for(learner=request.user, courses=[course])[course.pk],
+        "measure": studied.measure,
+        "lesson_state": state.lesson,
+        "course_progress": selectors.course_progress(learner=request.user, courses=[course])[
+            course.pk
+        ],
+        **_player(request, lesson=lesson),
     }
-    video = video_selectors.video_for_playback(lesson.video_id) if lesson.video_id else None
-    if video is not None and video_selectors.can_watch(request.user, video):
-        context["video"] = video
-        context["playback"] = video_selectors.playback_for(video)
-        context["play_ticket"] = video_services.play_ticket(video=video)
+    if "video" in context:
+        # Where the learner stopped, in the page: the player needs no request for it.
+        context["start"] = selectors.resume_position(learner=request.user, lesson=lesson)
     return context
+
+
+def _previewing(request, *, lesson) -> dict:
+    """A free preview (试看) for someone not enrolled: the lesson, nothing recorded."""
+    return {"previewing": True, **_player(request, lesson=lesson)}
 
 
 @ensure_csrf_cookie
@@ -118,4 +142,6 @@ def lesson_view(request, *, course: CoursePage, key):
         context.update(_studying(request, course=course, lesson=lesson))
     else:
         context.update(selectors.course_detail(course=course, user=request.user))
+        if selectors.may_preview(course=course, lesson=lesson):
+            context.update(_previewing(request, lesson=lesson))
     return render(request, "courses/lesson.html", context)

@@ -5,11 +5,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from courses import admin_urls, selectors
-from courses.models import Category, Honour
+from courses.models import Category, CoursePage, Honour
 
 
 class CategoryViewSet(SnippetViewSet):
@@ -76,3 +77,24 @@ def register_import_menu_item():
         icon_name="upload",
         order=270,
     )
+
+
+class CourseLearnersButton(PageMenuItem):
+    label = gettext_lazy("Learners and progress")
+    icon_name = "group"
+    url_name = "courses_admin:learners"
+
+    def is_shown(self, user):
+        return self.page.specific_class is CoursePage and (
+            selectors.can_manage_course(user=user, course=self.page)
+        )
+
+
+@hooks.register("register_page_header_buttons")
+def course_learners_header_button(page, user, view_name, next_url=None):
+    yield CourseLearnersButton(page=page, priority=5)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def course_learners_listing_button(page, user, next_url=None):
+    yield CourseLearnersButton(page=page, priority=3)

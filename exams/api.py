@@ -203,7 +203,7 @@ def exam_list(request):
 
 
 @router.post(
-    "exams/{exam_id}/attempts/",
+    "exams/{int:exam_id}/attempts/",
     response={200: AttemptOut, **errors(400, 401, 403, 404, 409)},
     **LOGIN,
     summary=gettext_lazy("Open (or resume) my paper"),
@@ -222,7 +222,7 @@ def attempt_open(request, exam_id: Id, payload: OpenIn):
 
 
 @router.post(
-    "exams/attempts/{attempt_id}/answers/",
+    "exams/attempts/{int:attempt_id}/answers/",
     response={200: SavedOut, **errors(400, 401, 404, 409)},
     **LOGIN,
     summary=gettext_lazy("Save one answer"),
@@ -243,7 +243,7 @@ def answer_save(request, attempt_id: Id, payload: SaveIn):
 
 
 @router.post(
-    "exams/attempts/{attempt_id}/events/",
+    "exams/attempts/{int:attempt_id}/events/",
     response={200: RecordedOut, **errors(400, 401, 404)},
     **LOGIN,
     summary=gettext_lazy("Record leaving the page or losing the network (evidence, never a fail)"),
@@ -280,7 +280,7 @@ def result_json(attempt) -> dict:
 
 
 @router.post(
-    "exams/attempts/{attempt_id}/submit/",
+    "exams/attempts/{int:attempt_id}/submit/",
     response={200: ResultOut, **errors(400, 401, 404, 409)},
     **LOGIN,
     summary=gettext_lazy("Hand in"),
@@ -296,7 +296,7 @@ def attempt_submit(request, attempt_id: Id, payload: OpenIn):
 
 
 @router.get(
-    "exams/attempts/{attempt_id}/result/",
+    "exams/attempts/{int:attempt_id}/result/",
     response={200: ResultOut, **errors(401, 404, 409)},
     **LOGIN,
     summary=gettext_lazy("My result"),
@@ -311,7 +311,7 @@ def attempt_result(request, attempt_id: Id):
 
 
 @router.get(
-    "exams/{exam_id}/results/",
+    "exams/{int:exam_id}/results/",
     response={200: ResultsOut, **errors(401, 404)},
     **LOGIN,
     summary=gettext_lazy("An exam's results (its unit's admins and lecturers)"),

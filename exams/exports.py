@@ -6,7 +6,6 @@ import io
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
 
 from accounts.selectors import display_name
 from exams.formats import (
@@ -17,16 +16,9 @@ from exams.formats import (
     TYPE_NAMES,
 )
 from exams.models import OPTION_LETTERS, QuestionType
+from lms.spreadsheets import append_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _append(sheet, values) -> None:
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        # A text such as "=HYPERLINK(…)" would otherwise be stored as a formula.
-        if isinstance(cell.value, str):
-            cell.data_type = TYPE_STRING
 
 
 def _save(book: Workbook) -> bytes:
@@ -67,9 +59,9 @@ def question_workbook(questions=()) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "题目"
-    _append(sheet, [label for _key, label in TEMPLATE_COLUMNS])
+    append_row(sheet, [label for _key, label in TEMPLATE_COLUMNS])
     if not questions:
-        _append(
+        append_row(
             sheet,
             [
                 "单选题",
@@ -88,7 +80,7 @@ def question_workbook(questions=()) -> bytes:
         )
     for question in questions:
         options = list(question.options) + [""] * (len(OPTION_LETTERS) - len(question.options))
-        _append(
+        append_row(
             sheet,
             [
                 TYPE_NAMES[question.type],
@@ -102,7 +94,7 @@ def question_workbook(questions=()) -> bytes:
         )
     notes = book.create_sheet("说明")
     for line in INSTRUCTIONS:
-        _append(notes, [line])
+        append_row(notes, [line])
     return _save(book)
 
 
@@ -111,7 +103,7 @@ def results_workbook(exam, attempts) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Results")[:31]
-    _append(
+    append_row(
         sheet,
         [
             _("Rank"),
@@ -128,7 +120,7 @@ def results_workbook(exam, attempts) -> bytes:
     )
     for rank, attempt in enumerate(attempts, start=1):
         learner = attempt.learner
-        _append(
+        append_row(
             sheet,
             [
                 rank,

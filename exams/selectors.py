@@ -1,5 +1,6 @@
 """Reads for exams: who manages what, the paper a candidate sees, results and rankings."""
 
+import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,6 +26,7 @@ from exams.models import (
     QuestionType,
     Registration,
 )
+from lms.figures import Figure
 
 # ---------------------------------------------------------------------------------------
 # Who manages what
@@ -432,3 +434,22 @@ def certificate_score_lines(certificate) -> list[str]:
     if best is None:
         return []
     return [_("Final exam score: %(score)s of %(full)s") % {"score": best[0], "full": best[1]}]
+
+
+def pass_rate_figures(*, unit_ids, start, end) -> list[Figure]:
+    """The back-office dashboards' exam figures for some units and a period: marked
+    attempts handed in, and the share of them passed. Registered in `ExamsConfig.ready`."""
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time(), tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(), tz)
+    marked = Attempt.objects.filter(
+        status=AttemptStatus.DONE,
+        exam__unit_id__in=unit_ids,
+        submitted_at__gte=since,
+        submitted_at__lt=until,
+    ).aggregate(total=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+    rate = round(marked["passed"] * 100 / marked["total"], 1) if marked["total"] else "—"
+    return [
+        Figure(label=_("Exam attempts marked"), value=marked["total"]),
+        Figure(label=_("Exam pass rate"), value=rate, unit=" %" if marked["total"] else ""),
+    ]

@@ -401,7 +401,7 @@ def _finish(attempt: Attempt) -> None:
     attempt.save(update_fields=["score", "passed", "status"])
     exam = attempt.exam
     if attempt.passed and exam.kind == ExamKind.FINAL and exam.course_id:
-        from learning.progress import certificate_issue_if_complete
+        from courses.services import certificate_issue_if_complete
 
         learner, course = attempt.learner, exam.course
         transaction.on_commit(lambda: certificate_issue_if_complete(learner=learner, course=course))

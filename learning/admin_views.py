@@ -23,6 +23,8 @@ from learning.selectors import (
     managed_units,
 )
 from learning.services import certificate_revoke, ledger_adjust, yearly_target_set
+from lms.models import AuditAction
+from lms.services import audit_record
 
 
 def _units(request):
@@ -38,6 +40,13 @@ def ledger_index(request):
     entries = ledger_entries_visible_to(user=request.user, filters=form.filters())
     if request.GET.get("export"):
         group_by = (form.cleaned_data.get("group_by") if form.is_valid() else "") or "learner"
+        audit_record(
+            actor=request.user,
+            action=AuditAction.EXPORTED,
+            unit=form.cleaned_data.get("unit") if form.is_valid() else None,
+            subject=_("Learning hours"),
+            detail=request.GET.urlencode()[:500],
+        )
         response = HttpResponse(
             hours_workbook(entries, group_by=group_by),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -101,8 +110,10 @@ def target_set_view(request):
 def certificate_index(request):
     _units(request)
     certificates = certificates_visible_to(user=request.user).order_by("-issued_at")
-    course = request.GET.get("course")
-    if course and course.isdigit():
+    course = request.GET.get("course", "")
+    if not (course.isascii() and course.isdigit() and len(course) <= 18):
+        course = ""  # "²" passes str.isdigit(), and int() refuses it
+    if course:
         certificates = certificates.filter(course_id=int(course))
     page = Paginator(certificates, 50).get_page(request.GET.get("p"))
     courses = (

@@ -1,6 +1,7 @@
 """Demo learning records, for `manage.py seed_demo` (after the courses demo): yearly
 hours targets, and the demo learner's progress, hours and a certificate — made by the
-same services the player and the admin use, so they are what a real learner would have."""
+same services the player, the reading page and the admin use, so they are what a real
+learner would have."""
 
 import datetime
 
@@ -8,11 +9,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from wagtail.models import Page
 
+from academies.selectors import unit_of
+from courses import services as courses_services
 from courses.models import CoursePage
+from courses.selectors import studied_lesson
 from learning.crediting import Beat
 from learning.models import Certificate, LedgerEntry, LedgerSource, LessonProgress
-from learning.progress import lesson_opened, progress_record
 from learning.services import ledger_adjust, ledger_append, yearly_target_set
+from learning.study import Measure
 from lms.demo import DEMO_LEARNER_PHONE
 
 YEARLY_TARGETS = [("academies", 48), ("new-energy", 60)]  # unit slug, hours this year
@@ -24,6 +28,7 @@ ADJUSTMENT = (
     240,
     "补录2026年4月风电场线下安全生产培训(4学时),依据培训签到表",
 )
+BEAT_SECONDS = 15  # HEARTBEAT_MS of the player and the reading page
 
 
 def steps():
@@ -42,21 +47,28 @@ def seed_targets() -> None:
         yearly_target_set(academy=Page.objects.get(slug=slug), year=year, hours=hours)
 
 
-def _watch(learner, course, lesson, *, until: float, started) -> None:
-    """Two heartbeats, as the player sends them: playback starts, then reports the
-    stretch played in real time."""
-    for position, ranges, at in (
-        (0.0, [], started),
-        (until, [(0.0, until)], started + datetime.timedelta(seconds=until)),
-    ):
-        progress_record(
+def _study(learner, course, lesson, *, until: float, started) -> None:
+    """Heartbeats as the player (or the reading page) sends them: one when the lesson
+    starts, then one every 15 s, each reporting what was played in real time."""
+    studied = studied_lesson(lesson=lesson, course=course, unit=unit_of(course))
+    courses_services.lesson_open(learner=learner, lesson=studied, now=started)
+    if studied.measure == Measure.NONE:
+        return
+    position, at = 0.0, started
+    while True:
+        end = min(position + BEAT_SECONDS, until) if at > started else 0.0
+        ranges = [(position, end)] if end > position else []
+        courses_services.lesson_heartbeat(
             learner=learner,
-            course=course,
-            lesson=lesson,
-            beat=Beat(position=position, ranges=ranges, rate=1.0, visible=True),
+            lesson=studied,
+            beat=Beat(position=end, ranges=ranges, rate=1.0, visible=True),
             tab="demo",
             now=at,
         )
+        if end >= until:
+            return
+        position = end
+        at += datetime.timedelta(seconds=BEAT_SECONDS)
 
 
 def seed_progress() -> None:
@@ -65,19 +77,15 @@ def seed_progress() -> None:
     completed = CoursePage.objects.get(slug=COMPLETED_COURSE)
     if not Certificate.objects.filter(learner=learner, course_id=completed.pk).exists():
         for number, lesson in enumerate(completed.lessons()):
-            if not lesson.required:
-                continue
-            if lesson.video_id:
+            if lesson.required:
                 at = started + datetime.timedelta(hours=number)
-                _watch(learner, completed, lesson, until=lesson.duration_seconds, started=at)
-            else:
-                lesson_opened(learner=learner, course=completed, lesson=lesson)
+                _study(learner, completed, lesson, until=lesson.duration_seconds or 0, started=at)
     begun = CoursePage.objects.get(slug=STARTED_COURSE)
     first_video = next((lesson for lesson in begun.lessons() if lesson.video_id), None)
     if first_video is None:  # the video demo made no videos: nothing to half-watch
         return
     if not LessonProgress.objects.filter(learner=learner, lesson_key=first_video.key).exists():
-        _watch(
+        _study(
             learner,
             begun,
             first_video,

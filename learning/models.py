@@ -1,12 +1,24 @@
-"""The learning-hours ledger (学时台账): append-only, one row per credit or correction."""
+"""The learning-hours ledger (学时台账): append-only, one row per credit or correction;
+the progress it is credited from; certificates, whose hours are read from it."""
+
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+
+
+def hours_of(minutes: int) -> Decimal:
+    """学时 as every page, API answer, export and certificate states them: minutes / 60,
+    to one decimal, halves rounded up."""
+    return (Decimal(minutes) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 class LedgerSource(models.TextChoices):
     VIDEO = "video", _("Video lessons")
+    READING = "reading", _("Text lessons")
     CLASS = "class", _("Class attendance")
     LIVE = "live", _("Live lecture")
     MANUAL = "manual", _("Manual adjustment")
@@ -125,9 +137,25 @@ class YearlyHoursTarget(models.Model):
         return f"{self.academy} {self.year}: {self.hours}"
 
 
+class CertificateQuerySet(models.QuerySet):
+    def with_hours(self):
+        """Each certificate with `ledger_minutes`: what the learner's ledger holds for the
+        course now — the one truth a certificate's hours are read from."""
+        minutes = (
+            LedgerEntry.objects.filter(learner=OuterRef("learner"), course_id=OuterRef("course_id"))
+            .order_by()
+            .values("learner")
+            .annotate(total=Sum("minutes"))
+            .values("total")
+        )
+        return self.annotate(ledger_minutes=Coalesce(Subquery(minutes), 0))
+
+
 class Certificate(models.Model):
-    """A completion certificate. What it certifies is copied in at issue time, so the
-    certificate reads the same even if the course or the learner's profile changes."""
+    """A completion certificate. Who and what it certifies is copied in at issue time, so
+    it reads the same even if the course or the learner's profile changes; its hours are
+    the learner's hours for the course in the ledger (see `CertificateQuerySet.with_hours`),
+    never a number typed on the course page."""
 
     code = models.CharField(_("code"), max_length=20, unique=True)
     learner = models.ForeignKey(
@@ -141,7 +169,6 @@ class Certificate(models.Model):
     course_title = models.CharField(_("course"), max_length=255)
     academy_id = models.IntegerField(_("academy"), null=True, blank=True, db_index=True)
     academy_title = models.CharField(_("academy"), max_length=255, blank=True)
-    hours = models.DecimalField(_("learning hours"), max_digits=6, decimal_places=1)
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revoking"), max_length=255, blank=True)
@@ -153,6 +180,8 @@ class Certificate(models.Model):
         related_name="+",
         verbose_name=_("revoked by"),
     )
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")
@@ -174,12 +203,27 @@ class Certificate(models.Model):
     def is_valid(self) -> bool:
         return self.revoked_at is None
 
+    @property
+    def hours(self) -> Decimal:
+        """The learner's hours for the course, in the ledger (read with `with_hours()`, or
+        looked up now): the hours exist nowhere else."""
+        minutes = getattr(self, "ledger_minutes", None)
+        if minutes is None:
+            minutes = LedgerEntry.objects.filter(
+                learner_id=self.learner_id, course_id=self.course_id
+            ).aggregate(total=Sum("minutes"))["total"]
+        return hours_of(minutes or 0)
+
 
 class LessonProgress(models.Model):
-    """How much of one lesson a learner has genuinely watched, and where they stopped.
+    """How much of one lesson a learner has genuinely studied, and where they stopped.
 
     Lessons are identified by their stable key (course outlines are edited inline and
     lesson rows may be recreated); the course is kept for listings and completion.
+    `watched` is the coverage: media seconds of a video, or of a text's stated study time
+    read so far; `credited_seconds` is what was credited for it (the same amount, since
+    only new coverage earns time). A learner's rows are written only while their
+    `LearnerClock` row is locked.
     """
 
     learner = models.ForeignKey(
@@ -189,11 +233,14 @@ class LessonProgress(models.Model):
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="lesson_progress"
     )
     lesson_key = models.UUIDField()
-    watched = models.JSONField(default=list, help_text="merged [start, end] media seconds")
+    watched = models.JSONField(default=list, help_text="merged [start, end] seconds")
     position = models.FloatField(default=0)
     duration = models.FloatField(default=0)
     credited_seconds = models.FloatField(default=0)
     minutes_recorded = models.PositiveIntegerField(default=0)
+    tabs = models.JSONField(
+        default=dict, help_text="the last beat (Unix time) of the tabs open on the lesson"
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -211,32 +258,15 @@ class LessonProgress(models.Model):
         return f"{self.learner} {self.lesson_key} @{self.position:.0f}s"
 
 
-class PlayerTab(models.Model):
-    """The last beat of one browser tab playing one lesson."""
-
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    lesson_key = models.UUIDField()
-    tab = models.CharField(max_length=40)
-    last_beat_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["learner", "lesson_key", "tab"], name="one_row_per_tab")
-        ]
-
-    def __str__(self):
-        return f"{self.learner} {self.tab}"
-
-
 class LearnerClock(models.Model):
-    """Wall time already credited to a learner, across all tabs and lessons."""
+    """The learner's one clock across all tabs and lessons: the wall time already credited,
+    and the slack left in the current stretch of beats (see `learning.crediting`)."""
 
     learner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
     credited_until = models.DateTimeField(null=True, blank=True)
+    slack_seconds = models.FloatField(default=0)
 
     def __str__(self):
         return f"{self.learner} {self.credited_until}"

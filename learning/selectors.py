@@ -1,6 +1,10 @@
-"""Reads of the learning-hours ledger."""
+"""Reads of the learning-hours ledger, of progress and of certificates."""
 
 import datetime
+import math
+import re
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,9 +13,13 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from academies.selectors import managed_unit_ids, unit_page_models
-from courses.models import Lesson
-from learning.models import Certificate, LedgerEntry, LessonProgress, YearlyHoursTarget
+from learning.crediting import covered
+from learning.models import Certificate, LedgerEntry, LessonProgress, YearlyHoursTarget, hours_of
 from learning.requirements import unmet_requirements
+from learning.study import OutlineLesson
+
+# A player stopped this close to the end had played the video to its end.
+ENDED_MARGIN_SECONDS = 1.0
 
 
 def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
@@ -35,8 +43,8 @@ class YearProgress:
     target_hours: int | None
 
     @property
-    def hours(self) -> float:
-        return round(self.minutes / 60, 1)
+    def hours(self):
+        return hours_of(self.minutes)
 
     @property
     def percent(self) -> int:
@@ -76,12 +84,13 @@ class CourseProgress:
     lessons_required: int
     percent: int
     completed: bool
-    resume_lesson: Lesson | None
+    resume_lesson: OutlineLesson | None
     # What the course still asks beyond its lessons (see learning.requirements).
     pending: tuple[str, ...] = ()
+    started: bool = False  # any lesson opened or watched
 
 
-def _resume_lesson(lessons: list[Lesson], progress: dict) -> Lesson | None:
+def _resume_lesson(lessons: Sequence[OutlineLesson], progress: dict) -> OutlineLesson | None:
     """The lesson the learner was last in if unfinished, else the first unfinished required
     lesson, else (course done) the last one watched or the first of the course."""
     watched = sorted(
@@ -104,41 +113,82 @@ def _is_done(progress: LessonProgress | None) -> bool:
     return progress is not None and progress.completed_at is not None
 
 
-def course_progress_for(*, learner, courses) -> dict[int, CourseProgress]:
+def course_progress_for(
+    *, learner, outlines: Mapping[int, Sequence[OutlineLesson]]
+) -> dict[int, CourseProgress]:
     """Each course's progress for the learner, keyed by course id: required lessons
-    complete out of all required lessons, and the lesson to continue with. Two queries,
-    however many courses."""
-    course_ids = [course.pk for course in courses]
-    lessons: dict[int, list[Lesson]] = {pk: [] for pk in course_ids}
-    for lesson in (
-        Lesson.objects.filter(chapter__course_id__in=course_ids)
-        .select_related("chapter")
-        .order_by("chapter__sort_order", "chapter_id", "sort_order", "pk")
-    ):
-        lessons[lesson.chapter.course_id].append(lesson)
-    progress: dict[int, dict] = {pk: {} for pk in course_ids}
-    for row in LessonProgress.objects.filter(learner=learner, course_id__in=course_ids).only(
+    complete out of all required lessons, what a registered requirement still asks (a
+    final exam: see `learning.requirements`), and the lesson to continue with. `outlines`
+    are the courses' lessons in order (the courses app reads them). One query, however
+    many courses, and one per registered requirement."""
+    progress: dict[int, dict] = {pk: {} for pk in outlines}
+    for row in LessonProgress.objects.filter(learner=learner, course_id__in=list(outlines)).only(
         "course_id", "lesson_key", "completed_at", "updated_at"
     ):
         progress[row.course_id][row.lesson_key] = row
-    unmet = unmet_requirements(learner=learner, course_ids=course_ids)
+    unmet = unmet_requirements(learner=learner, course_ids=list(outlines))
     result = {}
-    for pk in course_ids:
-        required = [lesson for lesson in lessons[pk] if lesson.required]
+    for pk, lessons in outlines.items():
+        required = [lesson for lesson in lessons if lesson.required]
         done = sum(1 for lesson in required if _is_done(progress[pk].get(lesson.key)))
         result[pk] = CourseProgress(
             lessons_done=done,
             lessons_required=len(required),
             percent=done * 100 // len(required) if required else 0,
             completed=bool(required) and done == len(required) and pk not in unmet,
-            resume_lesson=_resume_lesson(lessons[pk], progress[pk]),
+            resume_lesson=_resume_lesson(lessons, progress[pk]),
             pending=tuple(unmet.get(pk, ())),
+            started=bool(progress[pk]),
         )
     return result
 
 
+def resume_position(*, learner, lesson_key: uuid.UUID) -> float:
+    """Where the learner stopped; the beginning again once they had watched to the end."""
+    return resume_position_of(
+        LessonProgress.objects.filter(learner=learner, lesson_key=lesson_key).first()
+    )
+
+
+def resume_position_of(progress: LessonProgress | None) -> float:
+    """Where to go on in a lesson from its progress row (see `resume_position`)."""
+    if progress is None:
+        return 0.0
+    ended = progress.duration > 0 and progress.position >= progress.duration - ENDED_MARGIN_SECONDS
+    return 0.0 if ended else progress.position
+
+
+def lesson_minutes_by_learner(learner_ids: Sequence[int]) -> dict[tuple[int, str], int]:
+    """The whole minutes each lesson's progress has earned — of the time credited, and
+    never more than the coverage it was credited for — by (learner id, ``lesson:<key>``):
+    what the ledger should hold for it (see `learning.audit`)."""
+    return {
+        (learner_id, f"lesson:{key}"): math.floor(min(seconds, covered(watched)) / 60)
+        for learner_id, key, seconds, watched in LessonProgress.objects.filter(
+            learner_id__in=learner_ids
+        ).values_list("learner_id", "lesson_key", "credited_seconds", "watched")
+    }
+
+
+def latest_lesson_progress(*, learner) -> LessonProgress | None:
+    """The lesson the learner was in most recently (where 继续学习 goes)."""
+    return LessonProgress.objects.filter(learner=learner).order_by("-updated_at", "-pk").first()
+
+
 def ledger_for_learner(*, learner, limit: int = 50):
     return LedgerEntry.objects.filter(learner=learner).select_related("author")[:limit]
+
+
+def course_minutes_for(*, learner, course_ids: Sequence[int]) -> dict[int, int]:
+    """Minutes in the learner's ledger for each course (0 for none), in one query."""
+    totals = dict(
+        LedgerEntry.objects.filter(learner=learner, course_id__in=list(course_ids))
+        .order_by()
+        .values("course_id")
+        .annotate(total=Sum("minutes"))
+        .values_list("course_id", "total")
+    )
+    return {pk: totals.get(pk, 0) for pk in course_ids}
 
 
 def mask_name(name: str) -> str:
@@ -151,12 +201,23 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+# Certificate codes are JL<year>-<8 letters and digits>; anything else (a NUL, which
+# PostgreSQL refuses in a query, or a slash) names no certificate and is not looked up.
+CERTIFICATE_CODE = re.compile(r"[A-Z0-9-]{1,20}")
+
+
+def certificate_code_wellformed(code: str) -> bool:
+    return CERTIFICATE_CODE.fullmatch(code.strip().upper()) is not None
+
+
 def certificate_by_code(*, code: str):
-    return Certificate.objects.filter(code=code.strip().upper()).first()
+    if not certificate_code_wellformed(code):
+        return None
+    return Certificate.objects.with_hours().filter(code=code.strip().upper()).first()
 
 
 def certificates_of_learner(*, learner):
-    return Certificate.objects.filter(learner=learner).order_by("-issued_at")
+    return Certificate.objects.with_hours().filter(learner=learner).order_by("-issued_at")
 
 
 def certificate_of_learner_for(*, learner, course_id: int) -> Certificate | None:
@@ -169,7 +230,11 @@ def certificate_of_learner_for(*, learner, course_id: int) -> Certificate | None
 
 
 def certificates_of_course(*, course_id: int):
-    return Certificate.objects.filter(course_id=course_id, revoked_at__isnull=True).order_by("code")
+    return (
+        Certificate.objects.with_hours()
+        .filter(course_id=course_id, revoked_at__isnull=True)
+        .order_by("code")
+    )
 
 
 def ledger_entries_visible_to(*, user, filters: dict | None = None):
@@ -183,7 +248,7 @@ def ledger_entries_visible_to(*, user, filters: dict | None = None):
 
 def certificates_visible_to(*, user):
     unit_ids = managed_unit_ids(user=user)
-    certificates = Certificate.objects.all()
+    certificates = Certificate.objects.with_hours()
     if unit_ids is not None:
         certificates = certificates.filter(academy_id__in=unit_ids)
     return certificates

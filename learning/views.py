@@ -4,17 +4,25 @@ from django.shortcuts import redirect, render
 
 from learning.certificates import render_pdf
 from learning.requirements import certificate_lines
-from learning.selectors import certificate_by_code, certificate_of_learner_for, mask_name
+from learning.selectors import (
+    certificate_by_code,
+    certificate_code_wellformed,
+    certificate_of_learner_for,
+    mask_name,
+)
 
 
 def certificate_verify(request, code=None):
     """Public: anyone holding the paper (an employer) can check a certificate."""
     code = code or request.GET.get("code", "").strip()
-    if code and not request.resolver_match.kwargs.get("code"):
+    wellformed = certificate_code_wellformed(code)
+    if code and wellformed and not request.resolver_match.kwargs.get("code"):
         return redirect("learning:certificate_verify", code=code.upper())
     certificate = certificate_by_code(code=code) if code else None
     context = {
-        "code": code,
+        # Shown back as typed, less what cannot be shown (a NUL, control characters).
+        "code": "".join(character for character in code if character.isprintable())[:40],
+        "malformed": bool(code) and not wellformed,
         "certificate": certificate,
         "masked_name": mask_name(certificate.learner_name) if certificate else "",
         "lines": certificate_lines(certificate) if certificate else [],

@@ -9,7 +9,9 @@ class LiveConfig(AppConfig):
 
     def ready(self):
         from courses.hooks import register_lesson_panel
-        from live import selectors
+        from live import sections, selectors
 
         # A lesson of kind 直播 shows its lecture (countdown, link, replay) on its page.
         register_lesson_panel(selectors.lesson_panel)
+        # Lectures on air and coming, on the home page.
+        sections.register()

@@ -21,8 +21,8 @@ from django_q.tasks import async_task
 from academies.selectors import unit_of
 from courses.services import lesson_video_attach
 from learning import crediting
-from learning.models import LedgerSource
-from learning.progress import progress_record
+from learning.services import progress_record
+from learning.study import Measure, StudiedLesson, Titled
 from live import conf, notices, replay, rtmp, selectors
 from live.hls import lecture_segments
 from live.models import (
@@ -469,16 +469,6 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
 # Watching ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LiveTimeline:
-    """The live lecture as learning's progress sees a lesson: a key, and a duration that
-    grows as the lecture goes on (the seconds recorded so far)."""
-
-    key: uuid.UUID
-    duration_seconds: int
-    video_id: None = None
-
-
 def watch_record(
     *,
     lecture: LiveLecture,
@@ -499,16 +489,16 @@ def watch_record(
         except IntegrityError:
             LiveViewer.objects.filter(lecture=lecture, learner=learner).update(last_seen_at=now)
     course = lecture.course or (lecture.class_session.course if lecture.class_session_id else None)
-    timeline = LiveTimeline(key=lecture.key, duration_seconds=max(int(live_seconds), 1))
-    return progress_record(
-        learner=learner,
-        course=course or lecture.unit,
-        lesson=timeline,
-        beat=beat,
-        tab=tab,
-        now=now,
-        source=LedgerSource.LIVE,
+    page = course or lecture.unit
+    unit = unit_of(page)
+    timeline = StudiedLesson(  # the length grows as the lecture goes on
+        key=lecture.key,
+        measure=Measure.LIVE,
+        duration=float(max(int(live_seconds), 1)),
+        course=Titled(page.pk, page.title),
+        unit=Titled(unit.pk, unit.title) if unit else None,
     )
+    return progress_record(learner=learner, lesson=timeline, beat=beat, tab=tab, now=now)
 
 
 def question_post(*, lecture: LiveLecture, author, text: str, now=None) -> LiveQuestion:

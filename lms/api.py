@@ -103,8 +103,9 @@ Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 def errors(*statuses: int) -> dict:
-    """The error answers an operation may give, for its `response=`."""
-    return {frozenset(statuses): ErrorOut} if statuses else {}
+    """The error answers an operation may give, for its `response=`. A 400 is always
+    among them: any request can carry something the schemas refuse."""
+    return {frozenset({400, *statuses}): ErrorOut}
 
 
 # Who is asking ---------------------------------------------------------------------

@@ -7,4 +7,6 @@ class LmsConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from lms import checks  # noqa: F401 — registers the system check
+        from lms import checks, signal_handlers  # noqa: F401 — checks registers a system check
+
+        signal_handlers.connect()

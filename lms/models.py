@@ -7,12 +7,14 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from academies.selectors import hierarchy_for_home
 from lms.blocks import BodyBlock
+from lms.sections import HOME, render_sections
 
 
 class HomePage(Page):
-    """The site root: presents the "1+6+N" academies and, later, courses and classes."""
+    """The site root: what leads a worker to learning — hot searches, 继续学习, new,
+    recommended and popular courses, night-school classes, live lectures, the academies —
+    each a section an app registers (lms.sections), then the introduction."""
 
     lead = StreamField(BodyBlock(), blank=True, verbose_name=_("Introduction"))
 
@@ -26,7 +28,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["hierarchy"] = hierarchy_for_home(home=self)
+        context["sections"] = render_sections(slot=HOME, request=request, page=self)
         return context
 
 
@@ -88,3 +90,46 @@ class AppToken(models.Model):
     def digest(raw: str) -> str:
         """What is stored of a token: its SHA-256."""
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class AuditAction(models.TextChoices):
+    LEDGER_ADJUSTED = "ledger_adjusted", _("Learning hours adjusted")
+    ENROLMENT_APPROVED = "enrolment_approved", _("Enrolment request approved")
+    ENROLMENT_REFUSED = "enrolment_refused", _("Enrolment request turned down")
+    ENROLMENT_REMOVED = "enrolment_removed", _("Learner taken out of a course")
+    LEARNERS_ENROLLED = "learners_enrolled", _("Learners enrolled from a file")
+    CERTIFICATE_REVOKED = "certificate_revoked", _("Certificate revoked")
+    MEMBER_ADDED = "member_added", _("Appointed to a group")
+    MEMBER_REMOVED = "member_removed", _("Removed from a group")
+    COURSES_IMPORTED = "courses_imported", _("Courses imported")
+    EXPORTED = "exported", _("Exported")
+
+
+class AuditEntry(models.Model):
+    """One back-office action, beyond what Wagtail's page history records: who, when,
+    what, and in which unit (for showing each admin the entries of their own units).
+    Written by `lms.services.audit_record` in the transaction of the action itself."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_name = models.CharField(_("who"), max_length=150)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
+    unit_id = models.IntegerField(_("unit"), null=True, blank=True, db_index=True)
+    unit_title = models.CharField(_("unit"), max_length=255, blank=True)
+    subject = models.CharField(_("what"), max_length=255, blank=True)
+    detail = models.CharField(_("details"), max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("back-office log entry")
+        verbose_name_plural = _("back-office log")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()}"

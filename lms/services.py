@@ -1,6 +1,7 @@
 """The kernel's writes: in-site messages (消息), with the same text by SMS for learners,
-and the bearer tokens of the JSON API (issued for a mobile number and password, revoked by
-the app at log-out, refused once expired or once the password has changed)."""
+the bearer tokens of the JSON API (issued for a mobile number and password, revoked by
+the app at log-out, refused once expired or once the password has changed), and the
+back-office log every app records its admins' actions in."""
 
 import secrets
 from datetime import timedelta
@@ -8,12 +9,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django_q.tasks import async_task
 
 from accounts.phones import normalize_phone, phone_validator
+from accounts.selectors import display_name
 from accounts.sms import send_message
-from lms.models import AppToken, Notification
+from lms.models import AppToken, AuditAction, AuditEntry, Notification
 
 
 def notify(*, user, text: str, url: str = "", sms: bool = False) -> Notification:
@@ -89,3 +92,26 @@ def tokens_purge_expired(*, now=None) -> int:
     """Delete every expired token (hourly by schedule); returns how many."""
     deleted, _by_model = AppToken.objects.filter(expires_at__lte=now or timezone.now()).delete()
     return deleted
+
+
+def audit_record(
+    *,
+    actor,
+    action: AuditAction,
+    unit: Model | None = None,
+    subject: str = "",
+    detail: str = "",
+    data: dict | None = None,
+) -> AuditEntry:
+    """Log one action by `actor` in `unit` (a unit page; None for the whole site). Call it
+    inside the transaction of the action, so that the entry exists exactly when it did."""
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=display_name(actor)[:150] if actor is not None else "",
+        action=action,
+        unit_id=unit.pk if unit is not None else None,
+        unit_title=(unit.title if unit is not None else "")[:255],
+        subject=subject[:255],
+        detail=detail[:500],
+        data=data or {},
+    )

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
@@ -15,11 +13,16 @@ from lms.api import api_create
 from nightschool.api import router as nightschool_api
 from search.api import router as search_api
 
-notification_urls = (
+lms_urls = (
     [
-        path("", lms_views.notification_list, name="notifications"),
-        path("read/", lms_views.notifications_read, name="notifications_read"),
-        path("<int:notification_id>/", lms_views.notification_open, name="notification_open"),
+        path("messages/", lms_views.notification_list, name="notifications"),
+        path("messages/read/", lms_views.notifications_read, name="notifications_read"),
+        path(
+            "messages/<int:notification_id>/",
+            lms_views.notification_open,
+            name="notification_open",
+        ),
+        path("me/account/", lms_views.account, name="account"),
     ],
     "lms",
 )
@@ -42,13 +45,10 @@ urlpatterns = [
     path("", include("nightschool.urls")),
     path("", include("live.urls")),
     path("", include("exams.urls")),
-    path("messages/", include(notification_urls)),
+    path("", include(lms_urls)),
     path("api/v1/docs/", lms_views.api_docs, {"api": api}, name="api_docs"),
     path("api/v1/", api.urls),
     re_path(r"^api/", lms_views.api_not_found),
+    re_path(r"^media/(?P<path>.*)$", lms_views.media, name="media"),
+    path("", include(wagtail_urls)),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-urlpatterns.append(path("", include(wagtail_urls)))

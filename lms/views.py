@@ -1,17 +1,29 @@
-"""The logged-in user's messages (消息)."""
+"""我的 (the account tab), the logged-in user's messages (消息), and uploaded media for a
+pilot without nginx."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from django.views.static import serve
 
+from accounts.selectors import display_name
 from lms import selectors, services
 from lms.api import api_document, status_error
 
 PER_PAGE = 20
+
+
+def account(request):
+    """我的: name, messages, details, password, language, the admin for those who run an
+    academy, log out; log in or register for visitors."""
+    name = display_name(request.user) if request.user.is_authenticated else ""
+    return render(request, "lms/account.html", {"name": name})
 
 
 @login_required
@@ -40,6 +52,17 @@ def notification_open(request, notification_id: int):
 def notifications_read(request):
     services.notifications_mark_all_read(user=request.user)
     return redirect("lms:notifications")
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def media(request, path: str):
+    """An uploaded image or document, for installations where nginx does not serve
+    LMS_DATA_DIR/media/ (`make run`, settings.SERVE_MEDIA). Documents are left out: they
+    go through Wagtail's /documents/ view, which checks who may read them."""
+    if not (settings.DEBUG or settings.SERVE_MEDIA) or path.startswith("documents/"):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @csrf_exempt

@@ -18,6 +18,7 @@ from openpyxl.styles import Font
 from wagtail.admin import messages
 
 from accounts.selectors import display_name
+from lms.spreadsheets import append_row
 from nightschool import selectors, services
 from nightschool.forms import AttendanceForm
 from nightschool.models import Booking, BookingStatus, ClassSession
@@ -42,10 +43,15 @@ def _managed_session(user, session_id: int) -> ClassSession:
 
 
 def _month(value: str) -> datetime.date:
+    """The month asked for, or this month; years 1900-2999 (the calendar links to the
+    months either side, which 0001-01 and 9999-12 do not have)."""
     try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
+        month = datetime.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
+        month = None
+    if month is None or not 1900 <= month.year <= 2999:
         return timezone.localdate().replace(day=1)
+    return month
 
 
 def calendar(request):
@@ -135,8 +141,9 @@ def roster_export(request, session_id: int):
     book = Workbook()
     sheet = book.active
     sheet.title = _("Roster")[:31]
-    sheet.append([session.display_title, _local(session.starts_at), session.venue.name])
-    sheet.append(
+    append_row(sheet, [session.display_title, _local(session.starts_at), session.venue.name])
+    append_row(
+        sheet,
         [
             _("No."),
             pgettext("person", "Name"),
@@ -149,7 +156,7 @@ def roster_export(request, session_id: int):
             _("Attendance"),
             _("Minutes credited"),
             _("Note"),
-        ]
+        ],
     )
     for cell in sheet[2]:
         cell.font = Font(bold=True)
@@ -159,7 +166,8 @@ def roster_export(request, session_id: int):
         for booking in grouped[status]:
             number += 1
             profile = getattr(booking.learner, "learner_profile", None)
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     number,
                     display_name(booking.learner),
@@ -172,7 +180,7 @@ def roster_export(request, session_id: int):
                     booking.get_attendance_display() if booking.attendance else "",
                     booking.credited_minutes,
                     booking.attendance_note,
-                ]
+                ],
             )
     for column, width in zip(
         "ABCDEFGHIJK", (6, 12, 14, 28, 16, 18, 18, 18, 10, 10, 30), strict=True

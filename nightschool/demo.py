@@ -108,7 +108,7 @@ COURSES = {
         ("ns-ice-sports", "冰雪运动入门", "冰雪运动", "长春职工冰雪季:滑冰滑雪基础与安全。"),
     ],
     "liaoyuan": [
-        ("ns-live-commerce", "直播带货入门", "直播电商", "工人网红基地老师带你做第一场直播。"),
+        ("ns-live-commerce", "直播带货入门", "直播电商", "工人网红基地老师带您做第一场直播。"),
     ],
 }
 # (site slug, course slug, topic, days from today, start hour, minutes, seats, venue slug,

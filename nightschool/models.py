@@ -296,6 +296,13 @@ class ClassSession(models.Model):
     def length_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
+    def minutes_attended(self, *, checked_in_at, checked_out_at) -> int:
+        """Whole minutes of the class's own time between a check-in and a check-out: a
+        learner who checks in half an hour early (check-in opens then) or leaves late
+        is credited only from the start to the end of the class."""
+        start, end = max(checked_in_at, self.starts_at), min(checked_out_at, self.ends_at)
+        return max(0, int((end - start).total_seconds() // 60))
+
     @property
     def checkin_opens_at(self):
         return self.starts_at - timedelta(minutes=settings.NIGHTSCHOOL_CHECKIN_MARGIN_MINUTES)

@@ -8,6 +8,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -17,7 +18,7 @@ from wagtail.models import GroupPagePermission
 
 from accounts.phones import mask_phone
 from accounts.selectors import display_name
-from courses.models import Category
+from courses.models import Category, CoursePage
 from nightschool.models import Attendance, Booking, BookingStatus, ClassSession, NightSchoolPage
 
 CLASSES_PER_PAGE = 20
@@ -81,11 +82,7 @@ def _with_seats(sessions: QuerySet, now) -> QuerySet:
 
 
 def _listed(now) -> QuerySet:
-    return (
-        ClassSession.objects.filter(ends_at__gt=now, site__live=True, course__live=True)
-        .select_related("course__category", "venue", "site", "lecturer")
-        .order_by("starts_at", "pk")
-    )
+    return listed_sessions().filter(ends_at__gt=now).order_by("starts_at", "pk")
 
 
 @dataclass
@@ -168,6 +165,19 @@ def class_listing(
     )
 
 
+def upcoming_classes(*, within=None, limit: int = 4, now=None) -> list[ClassCard]:
+    """The next classes that have not ended, with their free seats, as anyone sees them:
+    of every live site, or of a unit — its courses' and its lecturers' classes."""
+    now = now or timezone.now()
+    sessions = _listed(now)
+    if within is not None:
+        sessions = sessions.filter(
+            Q(course__path__startswith=within.path)
+            | Q(lecturer__course_links__course__path__startswith=within.path)
+        ).distinct()
+    return _cards(list(_with_seats(sessions, now)[:limit]), AnonymousUser(), now)
+
+
 def filter_choices(*, within: NightSchoolPage) -> tuple[list[Category], list[str]]:
     """The categories to filter by (the fixed four, and any N with classes here) and the
     cities of the site and its branches."""
@@ -191,10 +201,12 @@ def branches_of(*, site: NightSchoolPage) -> list[NightSchoolPage]:
 
 
 def listed_sessions() -> QuerySet:
-    """Classes of live night-school sites, with what their pages show."""
+    """Classes of live public night-school sites' live public courses, with what their
+    pages show. A class of an unpublished course, or of one kept private, is not there:
+    served by id it would tell its course's title, times and place."""
     return ClassSession.objects.select_related(
         "course__category", "venue", "site", "lecturer", "term"
-    ).filter(site__live=True)
+    ).filter(site__in=live_sites(), course__in=CoursePage.objects.live().public())
 
 
 def live_sites() -> QuerySet:
@@ -379,3 +391,15 @@ def sessions_calendar(*, user, year: int, month: int) -> list[list[CalendarDay]]
         [CalendarDay(day, day.month == month, by_day.get(day, [])) for day in week]
         for week in weeks
     ]
+
+
+def class_minutes_by_learner(learner_ids) -> dict[tuple[int, str], int]:
+    """The minutes each booking's attendance was credited (scanned, or recorded by an
+    admin), by (learner id, ``class:<session id>``): what the ledger should hold for it
+    (see `learning.audit`)."""
+    return {
+        (learner_id, f"class:{session_id}"): minutes
+        for learner_id, session_id, minutes in Booking.objects.filter(
+            learner_id__in=learner_ids
+        ).values_list("learner_id", "session_id", "credited_minutes")
+    }

@@ -43,7 +43,11 @@ def make(*, session_id: int, window: int) -> str:
 def read(token: str) -> Code | None:
     """The class and window a genuine code was made for; None for anything else."""
     parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+    # ASCII digits, and few: "²" passes str.isdigit() and int() refuses it, as it does
+    # more than 4,300 digits.
+    if len(parts) != 3 or not all(
+        part.isascii() and part.isdigit() and len(part) <= 18 for part in parts[:2]
+    ):
         return None
     session_id, window = int(parts[0]), int(parts[1])
     if not constant_time_compare(parts[2], _signature(session_id, window)):

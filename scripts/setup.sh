@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose="${1:-run}"
-# nginx with its RTMP module and srt-tools: the live lectures' ingest (RTMP, SRT).
-packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm nginx libnginx-mod-rtmp srt-tools)
+# nginx with its RTMP module and srt-tools: the live lectures' ingest (RTMP, SRT);
+# espeak-ng: the demo lectures' narration.
+packages=(ffmpeg gettext fonts-noto-cjk fonts-wqy-microhei nodejs npm nginx libnginx-mod-rtmp srt-tools espeak-ng)
 if [ "$purpose" = test ]; then
   packages+=(postgresql chromium openjdk-17-jre-headless unzip curl wrk)
 fi
@@ -62,6 +63,7 @@ mkdir -p static/vendor
 # refuses a file whose map is missing.
 cp node_modules/hls.js/dist/hls.min.js node_modules/hls.js/dist/hls.min.js.map static/vendor/
 cp node_modules/tus-js-client/dist/tus.min.js node_modules/tus-js-client/dist/tus.min.js.map static/vendor/
+cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map static/vendor/
 
 .venv/bin/python manage.py compilemessages -v0 --ignore=.venv --ignore=node_modules
 if [ "$purpose" = test ]; then

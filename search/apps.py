@@ -7,6 +7,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from search import signal_handlers
+        from search import sections, signal_handlers
 
         signal_handlers.connect()
+        sections.register()

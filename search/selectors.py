@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.db.models import F, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from wagtail.models import Page
 
-from courses.models import CourseLecturer, CoursePage, LecturerPage
+from courses.models import CourseLecturer, CoursePage, LecturerPage, Level, Mode
 from search import text
 from search.backends import EMBEDDED, SearchUnavailable, backend_names, get_backend
 from search.documents import FACET_TITLES, course_popularity
@@ -179,7 +180,32 @@ def course_search(
         found.suggestions = backends.suggest(query_text, SUGGESTIONS)
         found.popular = popular_queries(limit=SUGGESTIONS)
     found.stale = backends.stale
+    _relabel(found)
     return found
+
+
+# Level and mode are stored with their labels in the language of the indexing process.
+CHOICE_FIELDS = {"level": Level, "mode": Mode}
+
+
+def _relabel(found: SearchPage) -> None:
+    """Level and mode in the visitor's language, whichever language they were indexed in."""
+    keys = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for field_name, choices in CHOICE_FIELDS.items():
+                for key, label in choices.choices:
+                    keys[(field_name, str(label))] = key
+    for hit in [*found.picks, *found.results.hits]:
+        for field_name, choices in CHOICE_FIELDS.items():
+            attribute = f"{field_name}_label"
+            key = keys.get((field_name, getattr(hit, attribute)))
+            if key is not None:
+                setattr(hit, attribute, str(choices(key).label))
+    for field_name, choices in CHOICE_FIELDS.items():
+        for value in found.results.facets.get(field_name, []):
+            if value.value in choices.values:
+                value.label = str(choices(value.value).label)
 
 
 def course_suggest(*, prefix: str, limit: int = 8) -> list[Suggestion]:

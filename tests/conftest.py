@@ -69,3 +69,12 @@ def demo_tree(django_db_setup, django_db_blocker):
 def demo(demo_tree, db):
     """The demo hierarchy, for one test (which runs in a savepoint and may change it).
     Tests on a live server override this with one committed for the test."""
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (shared page sections, search answers …):
+    what one test cached must not show in another's pages."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.navigation import safe_next_url
 from video import selectors, services
 from video.forms import VideoUploadForm
 from video.models import Video, VideoStatus
@@ -29,7 +30,7 @@ def _managed(request, pk: int) -> Video:
 
 def video_status_context(*, request, video: Video) -> dict:
     """What the edit page shows above the form: status, player, actions."""
-    can_play = selectors.can_watch(request.user, video)
+    can_play = selectors.can_watch(request.user, video, request=request)
     return {
         "video": video,
         "playback": selectors.playback_for(video) if can_play else None,
@@ -68,7 +69,11 @@ def upload(request):
 @require_GET
 def progress(request):
     """Status, percent and ETA of the listed videos (``?id=1&id=2``), polled every 2 s."""
-    ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()]
+    ids = [
+        int(value)
+        for value in request.GET.getlist("id")
+        if value.isascii() and value.isdigit() and len(value) <= 18  # not "²"
+    ]
     return JsonResponse({"videos": selectors.progress_snapshot(user=request.user, ids=ids)})
 
 
@@ -78,7 +83,7 @@ def retry(request, pk: int):
     if video.status == VideoStatus.FAILED:
         services.video_retry(video=video)
         messages.success(request, _("“%(title)s” will be processed again.") % {"title": video})
-    return redirect(request.POST.get("next") or url("edit", pk))
+    return redirect(safe_next_url(request, url("edit", pk)))
 
 
 @require_POST
@@ -90,7 +95,7 @@ def retranscode(request, pk: int):
         _("“%(title)s” will be transcoded again; the current version plays until then.")
         % {"title": video},
     )
-    return redirect(request.POST.get("next") or url("edit", pk))
+    return redirect(safe_next_url(request, url("edit", pk)))
 
 
 @require_POST
@@ -119,7 +124,10 @@ def statistics(request):
             "page_title": _("Video plays"),
             "stats": stats,
             "days": len(stats.days),
-            "tables": [(_("By lecturer"), stats.by_lecturer), (_("By video"), stats.by_video)],
+            "tables": [
+                (_("By lecturer"), _("Lecturer"), stats.by_lecturer),
+                (_("By video"), _("Video"), stats.by_video),
+            ],
             "index_url": url("index"),
         },
     )

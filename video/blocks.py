@@ -21,7 +21,7 @@ class VideoBlock(VideoChooserBlock):
         context = super().get_context(value, parent_context=parent_context)
         request = (parent_context or {}).get("request")
         user = getattr(request, "user", None) or AnonymousUser()
-        if value is not None and selectors.can_watch(user, value):
+        if value is not None and selectors.can_watch(user, value, request=request):
             context["playback"] = selectors.playback_for(value)
             context["play_ticket"] = services.play_ticket(video=value)
         return context

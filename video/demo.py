@@ -1,51 +1,30 @@
-"""Demo lectures: short generated clips in the new-energy academy's collection, uploaded
-by the demo lecturer and transcoded while seeding, so `make run` shows a ready library."""
+"""Demo lectures that can be studied: a few minutes each, slides with Chinese text, a
+presenter inset and Mandarin narration (see video/demo_render.py and video/demo_lectures.py),
+uploaded into the collection of their academy or base and transcoded while seeding, so
+`make run` shows a ready library.
 
-import subprocess
-import tempfile
-from pathlib import Path
+With settings.DEMO_BRIEF (the test suite) every lecture is cut to its first sentence: the
+same pipeline, seconds instead of minutes.
+"""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from wagtail.models import Page
 
-from academies.models import IndustryAcademyPage
 from academies.selectors import unit_page_models
 from academies.services import unit_provision
-from video import services
+from lms.demo import ensure_user
+from video import demo_render, services
+from video.demo_lectures import LECTURER_ACCOUNTS, LECTURES
 from video.models import Video, VideoStatus, Visibility
 from video.services import jobs
-
-LAVFI_VIDEO = "testsrc2=size={size}:rate=25:duration={seconds}"
-LAVFI_TONE = "sine=frequency={frequency}:sample_rate=48000:duration={seconds}"
-
-LECTURES = [
-    {
-        "title": "新能源前沿技术 · 第一讲(演示)",
-        "description": "新能源工匠学院理论讲解示例视频:横屏课堂录像。",
-        "size": "640x360",
-        "seconds": 5,
-        "visibility": Visibility.PUBLIC,
-    },
-    {
-        "title": "风电场升压站设备巡视要点(手机竖屏演示)",
-        "description": "一线讲师用手机竖屏拍摄的实操训练示例视频,仅本学院学员可看。",
-        "size": "360x640",
-        "seconds": 4,
-        "visibility": Visibility.RESTRICTED,
-    },
-    {
-        "title": "劳模工匠精神宣讲(音频演示)",
-        "description": "只有声音的宣讲录音示例。",
-        "size": None,
-        "seconds": 4,
-        "visibility": Visibility.PUBLIC,
-    },
-]
 
 
 def steps():
     yield "video permissions", grant_video_permissions
+    yield "lecturer accounts", seed_lecturer_accounts
     for lecture in LECTURES:
-        yield lecture["title"], lambda lecture=lecture: seed_lecture(lecture)
+        yield lecture.title, lambda lecture=lecture: seed_lecture(lecture)
 
 
 def grant_video_permissions() -> None:
@@ -55,44 +34,50 @@ def grant_video_permissions() -> None:
             unit_provision(page=page)
 
 
-def _make_clip(path: Path, lecture: dict) -> None:
-    seconds = lecture["seconds"]
-    inputs = ["-f", "lavfi", "-i", LAVFI_TONE.format(frequency=440, seconds=seconds)]
-    codecs = ["-c:a", "aac", "-b:a", "64k"]
-    if lecture["size"]:
-        inputs += ["-f", "lavfi", "-i", LAVFI_VIDEO.format(size=lecture["size"], seconds=seconds)]
-        codecs += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
-    subprocess.run(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", *inputs, *codecs, str(path)],
-        check=True,
-    )
+def unit(slug: str) -> Page:
+    for model in unit_page_models():
+        page = model.objects.filter(slug=slug).first()
+        if page is not None:
+            return page
+    raise LookupError(slug)
 
 
-def seed_lecture(lecture: dict) -> Video:
-    academy = IndustryAcademyPage.objects.get(slug="new-energy")
-    lecturer = get_user_model().objects.get(username="lecturer")
-    existing = Video.objects.filter(title=lecture["title"], collection=academy.collection).first()
+def seed_lecturer_accounts() -> None:
+    for username, name, unit_slug in LECTURER_ACCOUNTS:
+        ensure_user(username, groups=[unit(unit_slug).lecturer_group], first_name=name)
+
+
+def lecture_video(lecture: demo_render.Lecture) -> Video | None:
+    return Video.objects.filter(
+        title=lecture.title, collection=unit(lecture.unit).collection
+    ).first()
+
+
+def seed_lecture(lecture: demo_render.Lecture) -> Video:
+    existing = lecture_video(lecture)
     if existing is not None:
         return existing
-    with tempfile.TemporaryDirectory(prefix="lms-demo-video-") as folder:
-        clip = Path(folder) / ("lecture.mp4" if lecture["size"] else "lecture.m4a")
-        _make_clip(clip, lecture)
-        video = services.video_create(
-            source_path=clip,
-            filename=clip.name,
-            title=lecture["title"],
-            collection=academy.collection,
-            uploaded_by=lecturer,
-            lecturer=lecturer,
-            visibility=lecture["visibility"],
-            description=lecture["description"],
-            move=True,
-            enqueue=False,
-        )
+    owner = unit(lecture.unit)
+    source = demo_render.render(
+        lecture.brief() if settings.DEMO_BRIEF else lecture, unit_title=owner.title
+    )
+    lecturer = get_user_model().objects.get(username=lecture.lecturer)
+    video = services.video_create(
+        source_path=source,
+        filename=f"{lecture.key}{source.suffix}",
+        title=lecture.title,
+        collection=owner.collection,
+        uploaded_by=lecturer,
+        lecturer=lecturer,
+        visibility=Visibility.PUBLIC if lecture.public else Visibility.RESTRICTED,
+        description=lecture.description,
+        move=False,  # the rendered file stays in the cache for the next seeding
+        enqueue=False,
+    )
     job = video.jobs.get()
     outcome = jobs.job_run(key=str(job.key), attempt=job.attempt)
     video.refresh_from_db()
     if video.status != VideoStatus.READY:
         reason = video.failure_reason
-        raise RuntimeError(f"demo video {lecture['title']!r} ended {outcome}: {reason}")
+        raise RuntimeError(f"demo video {lecture.title!r} ended {outcome}: {reason}")
     return video

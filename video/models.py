@@ -338,3 +338,20 @@ class DailyPlays(models.Model):
 
     def __str__(self):
         return f"{self.video_id} {self.day}: {self.plays}"
+
+
+class UsedPlayTicket(models.Model):
+    """A play ticket that has been counted. One row per ticket, its key the ticket's
+    nonce, so that a ticket counts once however many web processes answer (each with a
+    cache of its own when there is no Redis). Swept once a ticket that old would be
+    refused anyway."""
+
+    nonce = models.UUIDField(primary_key=True)
+    used_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("used play ticket")
+        verbose_name_plural = _("used play tickets")
+
+    def __str__(self):
+        return f"{self.nonce} {self.used_at:%Y-%m-%d %H:%M:%S}"

@@ -12,9 +12,11 @@ app in its ``AppConfig.ready()``::
     from video.selectors import register_watch_policy
     register_watch_policy(learner_is_enrolled_in_a_lesson_using)
 
-A policy is ``policy(user, video) -> bool`` (``user`` may be anonymous); any ``True``
-grants. :func:`can_watch` is checked before a page hands out signed stream URLs, which
-are then the only way to the playlists and segments.
+A policy is ``policy(user, video, request) -> bool`` (``user`` may be anonymous;
+``request`` is the request being answered, or ``None`` when there is none, e.g. a
+password a visitor typed for a page lives in its session); any ``True`` grants.
+:func:`can_watch` is checked before a page hands out signed stream URLs, which are then
+the only way to the playlists and segments.
 """
 
 from __future__ import annotations
@@ -25,19 +27,20 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet, Sum
+from django.http import HttpRequest
 from django.utils import timezone
 from wagtail.permissions import policy_registry
 
 from accounts.selectors import display_name
 from video import signing
-from video.models import DailyPlays, Video, VideoStatus
+from video.models import DailyPlays, Video, VideoStatus, Visibility
 
-WatchPolicy = Callable[[object, Video], bool]
+WatchPolicy = Callable[[object, Video, HttpRequest | None], bool]
 _watch_policies: list[WatchPolicy] = []
 
 
 def register_watch_policy(policy: WatchPolicy) -> None:
-    """Let ``policy(user, video)`` grant access to restricted videos (idempotent)."""
+    """Let ``policy(user, video, request)`` grant access to restricted videos (idempotent)."""
     if policy not in _watch_policies:
         _watch_policies.append(policy)
 
@@ -51,8 +54,9 @@ def can_manage(user, video: Video) -> bool:
     return permission_policy().user_has_permission_for_instance(user, "change", video)
 
 
-def can_watch(user, video: Video) -> bool:
-    """Whether ``user`` may play ``video`` (see the module docstring)."""
+def can_watch(user, video: Video, *, request: HttpRequest | None = None) -> bool:
+    """Whether ``user`` may play ``video`` (see the module docstring). Pass the request
+    being answered, whose user is ``user``, when there is one."""
     if video.current_rendition_set_id is None:
         return False
     if video.is_public:
@@ -65,7 +69,13 @@ def can_watch(user, video: Video) -> bool:
         )
     ):
         return True
-    return any(policy(user, video) for policy in _watch_policies)
+    return any(policy(user, video, request) for policy in _watch_policies)
+
+
+def listed_videos() -> QuerySet[Video]:
+    """Ready videos that anyone may watch: the only ones whose titles public pages and
+    feeds may list (a restricted video's title is as private as the video)."""
+    return Video.objects.filter(status=VideoStatus.READY, visibility=Visibility.PUBLIC)
 
 
 def managed_videos(user) -> QuerySet[Video]:
@@ -82,14 +92,28 @@ def collections_for_upload(user):
 
 
 @dataclass(frozen=True)
+class Rung:
+    """One video rendition: its short side ("360" for 360p), bits/s with the audio, the
+    signed URL of its own master playlist ("" in sets made before those existed) and of
+    its media playlist."""
+
+    size: int
+    bandwidth: int
+    url: str
+    playlist: str
+
+
+@dataclass(frozen=True)
 class Playback:
-    """Everything the player needs, with signed URLs valid for the TTL."""
+    """Everything the player needs, with signed URLs valid for the TTL. ``rungs`` go from
+    the lowest to the highest."""
 
     master_url: str
     audio_url: str | None
     poster_url: str | None
     sprite_vtt_url: str | None
     captions: list[dict]
+    rungs: list[Rung]
 
 
 def playback_for(video: Video) -> Playback:
@@ -101,6 +125,16 @@ def playback_for(video: Video) -> Playback:
         return prefix + path.partition("/")[2]
 
     audio = next((r for r in rendition_set.renditions if not r["height"]), None)
+    rungs = [
+        Rung(
+            size=min(r["width"], r["height"]),
+            bandwidth=r["bandwidth"],
+            url=signed(rendition_set.path(r["master"])) if r.get("master") else "",
+            playlist=signed(rendition_set.path(r["playlist"])),
+        )
+        for r in rendition_set.renditions
+        if r["height"]
+    ]
     return Playback(
         master_url=signed(rendition_set.path(rendition_set.master)),
         audio_url=signed(rendition_set.path(audio["playlist"])) if audio else None,
@@ -119,6 +153,7 @@ def playback_for(video: Video) -> Playback:
             }
             for caption in video.captions.all()
         ],
+        rungs=sorted(rungs, key=lambda rung: rung.bandwidth),
     )
 
 

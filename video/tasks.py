@@ -20,6 +20,11 @@ def sweep_uploads() -> int:
     return tus.sweep()
 
 
+def forget_play_tickets() -> int:
+    """Every hour: forget play tickets too old to be counted anyway."""
+    return services.play_tickets_forget()
+
+
 def choose_poster(video_id: int, at: float) -> None:
     """Take the poster from the frame at ``at`` seconds."""
     video = Video.objects.filter(pk=video_id).first()

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from video import conf
 
@@ -85,15 +86,35 @@ class Upload:
 
 
 def parse_metadata(header: str) -> dict[str, str]:
-    """``Upload-Metadata``: comma-separated ``key base64value`` pairs."""
+    """``Upload-Metadata``: comma-separated ``key base64value`` pairs. Values must be
+    UTF-8 text without NUL characters (no database stores those in text)."""
     metadata = {}
     for pair in filter(None, (item.strip() for item in header.split(","))):
-        key, _, encoded = pair.partition(" ")
+        key, _space, encoded = pair.partition(" ")
         try:
-            metadata[key] = base64.b64decode(encoded, validate=True).decode() if encoded else ""
+            value = base64.b64decode(encoded, validate=True).decode() if encoded else ""
         except (binascii.Error, UnicodeDecodeError) as exc:
-            raise TusError(400, f"Upload-Metadata {key!r} is not valid base64") from exc
+            raise TusError(
+                400, _("The file's details could not be read. Please choose the file again.")
+            ) from exc
+        if "\x00" in key or "\x00" in value:
+            raise TusError(
+                400,
+                _(
+                    "The file's name or details contain a NUL character, which cannot be "
+                    "stored. Rename the file and upload it again."
+                ),
+            )
+        metadata[key] = value
     return metadata
+
+
+def parse_length(value: str | None) -> int | None:
+    """A byte count from a header: ASCII digits only (``int()`` also takes "١٢", "1_0"
+    and " 7 ", and ``str.isdigit()`` passes "²", which ``int()`` refuses)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 19:
+        return int(value)
+    return None
 
 
 def create(*, owner_id: int, length: int, metadata: dict[str, str], now: float | None = None):
@@ -147,7 +168,7 @@ def locked(upload: Upload) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def append(upload: Upload, *, offset: int, body, content_length: int | None) -> int:
+def append(upload: Upload, *, offset: int, body, content_length: int) -> int:
     """Append a request body at ``offset``; return the new offset.
 
     Call inside :func:`locked`. Whatever arrived before a dropped connection is kept.
@@ -155,9 +176,9 @@ def append(upload: Upload, *, offset: int, body, content_length: int | None) -> 
     if upload.video_id is not None or offset != upload.offset:
         raise TusError(409, "Upload-Offset does not match the bytes received")
     remaining = upload.length - offset
-    if content_length is not None and content_length > remaining:
+    if content_length > remaining:
         raise TusError(413, "the body goes past Upload-Length")
-    budget = remaining if content_length is None else content_length
+    budget = content_length
     with open(upload.data_path, "ab") as handle:
         while budget > 0:
             try:

@@ -81,8 +81,8 @@ class UploadCreateView(_TusView):
     """POST: the creation extension."""
 
     def post(self, request):
-        length = request.headers.get("Upload-Length", "")
-        if not length.isdigit():
+        length = tus.parse_length(request.headers.get("Upload-Length"))
+        if length is None:
             return _error(400, _("The upload did not say how large the file is."))
         metadata = tus.parse_metadata(request.headers.get("Upload-Metadata", ""))
         form = VideoUploadForm(metadata, user=request.user)
@@ -92,7 +92,7 @@ class UploadCreateView(_TusView):
                 for name, errors in form.errors.items() for error in errors
             ))  # fmt: skip
         try:
-            upload = tus.create(owner_id=request.user.pk, length=int(length), metadata=metadata)
+            upload = tus.create(owner_id=request.user.pk, length=length, metadata=metadata)
         except tus.TusError as exc:
             return _error(exc.status, _too_large_message() if exc.status == 413 else "")
         location = request.build_absolute_uri(f"{request.path.rstrip('/')}/{upload.id}")
@@ -137,18 +137,18 @@ class UploadView(_TusView):
     def patch(self, request, upload_id):
         if request.content_type != OFFSET_CONTENT_TYPE:
             return _error(415)
-        try:
-            offset = int(request.headers["Upload-Offset"])
-        except (KeyError, ValueError):
-            return _error(400, "Upload-Offset is missing")
+        offset = tus.parse_length(request.headers.get("Upload-Offset"))
+        if offset is None:
+            return _error(400, _("The upload did not say where this part of the file goes."))
+        # Django reads nothing of a body whose length it is not told (a chunked request):
+        # answering 204 would claim bytes that were never stored.
+        content_length = tus.parse_length(request.META.get("CONTENT_LENGTH"))
+        if content_length is None:
+            return _error(411, _("Send each part of the file with its length (Content-Length)."))
         upload = self._upload(request, upload_id)
-        content_length = request.META.get("CONTENT_LENGTH")
         with tus.locked(upload):
             new_offset = tus.append(
-                upload,
-                offset=offset,
-                body=request,
-                content_length=int(content_length) if content_length else None,
+                upload, offset=offset, body=request, content_length=content_length
             )
             headers = {"Upload_Offset": str(new_offset), "Upload_Expires": _expires(upload)}
             if new_offset == upload.length:

@@ -5,6 +5,7 @@ in production nginx answers the same URLs itself (see ``video.signing``) and Dja
 never streams the bytes.
 """
 
+import math
 import mimetypes
 import re
 from pathlib import Path
@@ -51,14 +52,15 @@ def _playable(video_id: int) -> Video:
 def video_page(request, video_id: int):
     """The video page: the player, the lecturer, the description."""
     video = _playable(video_id)
-    if not selectors.can_watch(request.user, video):
+    if not selectors.can_watch(request.user, video, request=request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return render(request, "video/not_allowed.html", {"video": video}, status=403)
     try:
-        start = max(float(request.GET.get("t", 0)), 0.0)  # a link to a moment: ?t=90
+        start = float(request.GET.get("t", 0))  # a link to a moment: ?t=90
     except ValueError:
         start = 0.0
+    start = start if math.isfinite(start) and start > 0 else 0.0  # not "nan", "inf"
     return render(
         request,
         "video/video_page.html",
@@ -76,7 +78,7 @@ def video_page(request, video_id: int):
 def playback(request, video_id: int):
     """Fresh signed URLs as JSON, for a player whose URLs expired or another app's page."""
     video = _playable(video_id)
-    if not selectors.can_watch(request.user, video):
+    if not selectors.can_watch(request.user, video, request=request):
         return JsonResponse({"error": "forbidden"}, status=403)
     data = selectors.playback_for(video)
     return JsonResponse(
@@ -88,6 +90,15 @@ def playback(request, video_id: int):
             "poster": data.poster_url,
             "thumbnails": data.sprite_vtt_url,
             "captions": data.captions,
+            "rungs": [
+                {
+                    "size": rung.size,
+                    "bandwidth": rung.bandwidth,
+                    "url": rung.url,
+                    "playlist": rung.playlist,
+                }
+                for rung in data.rungs
+            ],
             "plays_url": reverse("video:plays", args=[video.pk]),
             "play_ticket": services.play_ticket(video=video),
         }

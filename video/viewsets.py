@@ -122,6 +122,22 @@ class VideoDeleteView(_InstancePermissionMixin, generic.DeleteView):
     instance_permission = "delete"
 
 
+class _ManagedObjectMixin:
+    """Views of one video that check only the model-level permission: a video the user
+    does not manage is not found, so its title (in the header) stays unseen."""
+
+    def get_base_object_queryset(self):
+        return selectors.managed_videos(self.request.user)
+
+
+class VideoHistoryView(_ManagedObjectMixin, generic.HistoryView):
+    pass
+
+
+class VideoUsageView(_ManagedObjectMixin, generic.UsageView):
+    pass
+
+
 class VideoViewSet(ModelViewSet):
     model = Video
     name = "videos"
@@ -132,6 +148,8 @@ class VideoViewSet(ModelViewSet):
     index_view_class = VideoIndexView
     edit_view_class = VideoEditView
     delete_view_class = VideoDeleteView
+    history_view_class = VideoHistoryView
+    usage_view_class = VideoUsageView
     filterset_class = VideoFilterSet
     search_fields = ["title", "description"]
     search_backend_name = None
@@ -175,6 +193,14 @@ class VideoChooseResultsView(_ChoosableMixin, chooser_views.ChooseResultsView):
     pass
 
 
+class VideoChosenView(chooser_views.ChosenView):
+    """The chooser's answer for one id: only a video the user may choose (any other id
+    is not found, rather than answering with its title)."""
+
+    def get_object(self, pk):
+        return selectors.choosable_videos(self.request.user).get(pk=pk)
+
+
 class VideoChooserViewSet(ChooserViewSet):
     model = Video
     icon = "media"
@@ -183,6 +209,7 @@ class VideoChooserViewSet(ChooserViewSet):
     edit_item_text = _("Edit this video")
     choose_view_class = VideoChooseView
     choose_results_view_class = VideoChooseResultsView
+    chosen_view_class = VideoChosenView
 
 
 video_viewset = VideoViewSet()

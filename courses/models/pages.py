@@ -4,7 +4,7 @@ import uuid
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from courses.blocks import LessonBodyBlock
 from courses.models.catalogue import Category, EnrolmentPolicy, Level, Mode
+from courses.panels import StudyTimePanel
 from lms.blocks import BodyBlock
 
 UNIT_PAGE_TYPES = [
@@ -31,6 +32,12 @@ UNIT_PAGE_TYPES = [
 ]
 # Night-school sites hold their own courses and course listing (not a faculty).
 COURSE_PARENT_PAGE_TYPES = [*UNIT_PAGE_TYPES, "nightschool.NightSchoolPage"]
+
+
+NOT_CHOOSABLE = _(
+    "You may not choose this video: it is in another academy's library. Choose one of "
+    "the videos the chooser lists."
+)
 
 
 class CourseIndexPage(Page):
@@ -83,6 +90,31 @@ class CourseTag(TaggedItemBase):
 
 
 class CoursePageForm(WagtailAdminPageForm):
+    def clean(self):
+        from courses.selectors import lesson_videos_not_choosable
+
+        cleaned_data = super().clean()
+        if self.for_user is None:
+            return cleaned_data
+        lesson_forms = [
+            form
+            for chapter_form in self.formsets["chapters"].forms
+            for form in chapter_form.formsets["lessons"].forms
+            if form.is_valid() and not form.cleaned_data.get("DELETE")
+        ]
+        videos = {form: form.cleaned_data.get("video") for form in lesson_forms}
+        refused = lesson_videos_not_choosable(
+            user=self.for_user,
+            course=self.instance,
+            video_ids=[video.pk for video in videos.values() if video is not None],
+        )
+        for form, video in videos.items():
+            if video is not None and video.pk in refused:
+                form.add_error("video", NOT_CHOOSABLE)
+        if refused:
+            self.add_error(None, NOT_CHOOSABLE)
+        return cleaned_data
+
     def save(self, commit=True):
         page = super().save(commit=False)
         page.normalise_outline()
@@ -134,7 +166,10 @@ class CoursePage(RoutablePageMixin, Page):
         decimal_places=1,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("999.9"))],
-        help_text=_("学时 recorded for a learner who completes the course."),
+        help_text=_(
+            "The hours the course announces. Learners are credited the time they really "
+            "study (below: what its required lessons take); certificates state those hours."
+        ),
     )
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.ONLINE)
     enrolment_policy = models.CharField(
@@ -161,6 +196,7 @@ class CoursePage(RoutablePageMixin, Page):
                 FieldPanel("category", widget=forms.Select),
                 FieldPanel("tags"),
                 FieldRowPanel([FieldPanel("level"), FieldPanel("learning_hours")]),
+                StudyTimePanel(),
                 FieldPanel("mode"),
             ],
             heading=_("Catalogue"),
@@ -258,9 +294,19 @@ class CoursePage(RoutablePageMixin, Page):
             self.normalise_outline()
         return super().save(*args, **kwargs)
 
-    def save_revision(self, *args, **kwargs):
+    def save_revision(self, user=None, *args, **kwargs):
+        from courses.selectors import lesson_videos_not_choosable
+
         self.normalise_outline()
-        return super().save_revision(*args, **kwargs)
+        # Whoever saves (the editor's form checks first, with a message per lesson)
+        # may give lessons only the videos they may choose.
+        if user is not None and lesson_videos_not_choosable(
+            user=user,
+            course=self,
+            video_ids=[lesson.video_id for lesson in self.lessons()],
+        ):
+            raise PermissionDenied(NOT_CHOOSABLE)
+        return super().save_revision(user, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from courses import selectors
@@ -334,6 +380,14 @@ class Lesson(Orderable):
         default=True,
         help_text=_("Required lessons count towards completion."),
     )
+    free_preview = models.BooleanField(
+        _("free preview"),
+        default=False,
+        help_text=_(
+            "Anyone may watch or read this lesson before enrolling (试看). "
+            "It earns no learning hours."
+        ),
+    )
     study_minutes = models.PositiveSmallIntegerField(
         _("study time (minutes)"),
         null=True,
@@ -346,7 +400,9 @@ class Lesson(Orderable):
         FieldPanel("title"),
         FieldPanel("video"),
         FieldPanel("body"),
-        FieldRowPanel([FieldPanel("required"), FieldPanel("study_minutes")]),
+        FieldRowPanel(
+            [FieldPanel("required"), FieldPanel("free_preview"), FieldPanel("study_minutes")]
+        ),
     ]
 
     class Meta(Orderable.Meta):

@@ -7,10 +7,12 @@ from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import or_
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -26,6 +28,8 @@ from courses.models import (
     Level,
     Mode,
 )
+from lms.models import AuditAction
+from lms.services import audit_record
 
 # Canonical column → the header names accepted for it (compared case-insensitively).
 COLUMNS = {
@@ -87,6 +91,7 @@ POLICIES = {
     "limited": EnrolmentPolicy.LIMITED,
 }
 LIST_SEPARATORS = re.compile(r"[、,,;;/|]+")
+MAX_SEATS = 100_000
 
 
 @dataclass
@@ -129,6 +134,19 @@ class ImportResult:
     @property
     def total(self) -> int:
         return len(self.created) + len(self.updated) + len(self.unchanged)
+
+
+def _with_labels(aliases: dict, choices) -> dict:
+    """The aliases, plus each choice's value and its label in every language of the site
+    (so the words the course form shows, e.g. 线上线下结合, are accepted)."""
+    mapping = {alias.lower(): value for alias, value in aliases.items()}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for value, label in choices:
+                mapping.setdefault(str(label).lower(), value)
+    for value, _label in choices:
+        mapping.setdefault(value.lower(), value)
+    return mapping
 
 
 def _header_map(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
@@ -198,6 +216,8 @@ class _RowReader:
         try:
             hours = Decimal(value)
         except InvalidOperation:
+            hours = Decimal("NaN")
+        if not hours.is_finite():  # also "NaN", "sNaN", "Infinity": no number of hours
             self.problem(
                 "hours",
                 _("“%(value)s” is not a number of hours, e.g. 8 or 1.5.") % {"value": value},
@@ -261,13 +281,21 @@ class _RowReader:
             if policy == EnrolmentPolicy.LIMITED:
                 self.problem("seats", _("A course with limited seats needs the number of seats."))
             return None
-        if not value.isdigit() or int(value) < 1:
+        # ASCII digits only: "²" passes str.isdigit() and int() refuses it.
+        if not (value.isascii() and value.isdigit()) or int(value) < 1:
             self.problem("seats", _("Seats must be a whole number of at least 1."))
+            return None
+        if int(value) > MAX_SEATS:
+            self.problem(
+                "seats", _("At most %(max)d seats; split the course.") % {"max": MAX_SEATS}
+            )
             return None
         return int(value)
 
     def read(self) -> CourseRow:
-        policy = self.choice("enrolment", POLICIES, EnrolmentPolicy.OPEN)
+        policy = self.choice(
+            "enrolment", _with_labels(POLICIES, EnrolmentPolicy.choices), EnrolmentPolicy.OPEN
+        )
         description = self.cell("description")
         return CourseRow(
             row=self.number,
@@ -275,11 +303,11 @@ class _RowReader:
             summary=self.text("summary", 300, required=True),
             paragraphs=[line.strip() for line in description.splitlines() if line.strip()],
             category=self.category(),
-            level=self.choice("level", LEVELS, Level.BEGINNER),
+            level=self.choice("level", _with_labels(LEVELS, Level.choices), Level.BEGINNER),
             hours=self.hours(),
             lecturers=self.lecturer_pages(),
             tags=self.tags(),
-            mode=self.choice("mode", MODES, Mode.ONLINE),
+            mode=self.choice("mode", _with_labels(MODES, Mode.choices), Mode.ONLINE),
             policy=policy,
             seats=self.seats(policy),
         )
@@ -354,11 +382,13 @@ def catalogue_import(
     unit: AcademyUnitPage,
     table: list[tuple[int, list[str]]],
     user=None,
+    publish: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Create or update (matched by title among the unit's own courses) and publish one
-    course per row. Every row is checked first; with any problem nothing changes.
-    ``user`` (None from the command line) must be allowed to publish in the unit."""
+    """Create or update (matched by title among the unit's own courses) one course per
+    row, as a draft to review before publishing, or published at once with `publish`.
+    Every row is checked first; with any problem nothing changes. ``user`` (None from
+    the command line) must be allowed to publish in the unit."""
     if user is not None:
         permissions = unit.permissions_for_user(user)
         if not (permissions.can_add_subpage() and permissions.can_publish_subpage()):
@@ -369,11 +399,14 @@ def catalogue_import(
     for done, row in enumerate(rows, start=1):
         page = existing.get(row.title)
         if page is None:
-            page = CoursePage(title=row.title)
+            page = CoursePage(title=row.title, live=publish)
             _apply(page, row)
             unit.add_child(instance=page)
             result.created.append(row.title)
         else:
+            if page.has_unpublished_changes:
+                # Compare with (and build on) the draft waiting to be published.
+                page = page.get_latest_revision_as_object()
             before = _snapshot(page)
             _apply(page, row)
             if _snapshot(page) == before:
@@ -383,14 +416,61 @@ def catalogue_import(
                 result.updated.append(row.title)
         if page is not None:
             try:
-                page.save_revision(user=user, log_action=True).publish(user=user)
+                revision = page.save_revision(user=user, log_action=True)
+                if publish:
+                    revision.publish(user=user)
             except ValidationError as error:
                 raise CatalogueImportError(
                     [Problem(row.row, "", message) for message in error.messages]
                 ) from error
         if progress is not None:
             progress(done, len(rows))
+    audit_record(
+        actor=user,
+        action=AuditAction.COURSES_IMPORTED,
+        unit=unit,
+        subject=_("%(created)d new, %(updated)d updated, %(unchanged)d unchanged")
+        % {
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "unchanged": len(result.unchanged),
+        },
+        detail=_("published") if publish else _("as drafts"),
+    )
     return result
+
+
+def catalogue_template() -> list[list[str]]:
+    """The rows of a template to fill in: the column names, then an example course."""
+    return [
+        [next(a for a in aliases if not a.isascii()) for aliases in COLUMNS.values()],
+        [
+            "光伏发电站设计",
+            "光伏电站选址、设计与并网的理论讲解与实操训练。",
+            "第一部分:场址评估",
+            "职业发展",
+            str(Level.INTERMEDIATE.label),
+            "12",
+            "",
+            "光伏、新能源",
+            str(Mode.BLENDED.label),
+            str(EnrolmentPolicy.LIMITED.label),
+            "30",
+        ],
+    ]
+
+
+def catalogue_choices() -> list[tuple[str, list[str]]]:
+    """What may be written in the columns with fixed values, as the course form names it."""
+    return [
+        (str(COLUMN_LABELS["category"]), list(Category.objects.values_list("name", flat=True))),
+        (str(COLUMN_LABELS["level"]), [str(label) for _value, label in Level.choices]),
+        (str(COLUMN_LABELS["mode"]), [str(label) for _value, label in Mode.choices]),
+        (
+            str(COLUMN_LABELS["enrolment"]),
+            [str(label) for _value, label in EnrolmentPolicy.choices],
+        ),
+    ]
 
 
 CATALOGUE_PERMISSIONS = (

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academies.selectors import unit_of
 from accounts.phones import normalize_phone, phone_validator
+from accounts.selectors import display_name
 from courses.models import (
     CoursePage,
     Enrolment,
@@ -22,10 +24,23 @@ from courses.models import (
     EnrolmentStatus,
 )
 from courses.selectors import can_manage_course, seats_taken
+from lms.models import AuditAction
+from lms.services import audit_record
 
 
 class EnrolmentError(Exception):
     """A request that cannot be carried out; the message is for the person who asked."""
+
+
+def _audit(by, action: str, enrolment: Enrolment, course: CoursePage, detail: str = "") -> None:
+    audit_record(
+        actor=by,
+        action=action,
+        unit=unit_of(course),
+        subject=f"{display_name(enrolment.learner)} · {course.title}",
+        detail=detail,
+        data={"enrolment": enrolment.pk, "course": course.pk, "learner": enrolment.learner_id},
+    )
 
 
 def _locked(course: CoursePage) -> CoursePage:
@@ -129,19 +144,37 @@ def course_unenrol(*, enrolment: Enrolment, by=None) -> list[Enrolment]:
     enrolment.decided_by = by
     enrolment.full_clean()
     enrolment.save()
+    if by is not None and by.pk != enrolment.learner_id:
+        _audit(by, AuditAction.ENROLMENT_REMOVED, enrolment, course)
     return _promote_locked(course) if freed_seat else []
 
 
+def _decide_locked(enrolment: Enrolment, course: CoursePage, *, approve: bool, by, note: str):
+    enrolment = Enrolment.objects.select_for_update().select_related("learner").get(pk=enrolment.pk)
+    if enrolment.status != EnrolmentStatus.PENDING:
+        raise EnrolmentError(
+            _("The request of %(name)s has already been decided.")
+            % {"name": display_name(enrolment.learner)}
+        )
+    enrolment.note = note.strip()
+    if approve:
+        _activate(enrolment, by=by)
+    else:
+        enrolment.status = EnrolmentStatus.REJECTED
+        enrolment.decided_by = by
+        enrolment.full_clean()
+        enrolment.save()
+    action = AuditAction.ENROLMENT_APPROVED if approve else AuditAction.ENROLMENT_REFUSED
+    _audit(by, action, enrolment, course, detail=enrolment.note)
+    return enrolment
+
+
 @transaction.atomic
-def enrolment_approve(*, enrolment: Enrolment, by) -> Enrolment:
+def enrolment_approve(*, enrolment: Enrolment, by, note: str = "") -> Enrolment:
     """Accept a learner's request to join a course that needs approval."""
     course = _locked(enrolment.course)
     _require_manager(by, course)
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.status != EnrolmentStatus.PENDING:
-        raise EnrolmentError(_("This request has already been decided."))
-    _activate(enrolment, by=by)
-    return enrolment
+    return _decide_locked(enrolment, course, approve=True, by=by, note=note)
 
 
 @transaction.atomic
@@ -149,15 +182,27 @@ def enrolment_reject(*, enrolment: Enrolment, by, note: str = "") -> Enrolment:
     """Turn down a learner's request; they may ask again later."""
     course = _locked(enrolment.course)
     _require_manager(by, course)
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if enrolment.status != EnrolmentStatus.PENDING:
-        raise EnrolmentError(_("This request has already been decided."))
-    enrolment.status = EnrolmentStatus.REJECTED
-    enrolment.decided_by = by
-    enrolment.note = note.strip()
-    enrolment.full_clean()
-    enrolment.save()
-    return enrolment
+    return _decide_locked(enrolment, course, approve=False, by=by, note=note)
+
+
+@transaction.atomic
+def enrolments_decide(*, enrolments: list[Enrolment], approve: bool, by, note: str) -> int:
+    """Approve or turn down many requests at once, with one reason (required to turn
+    down): all of them or, if any cannot be decided (another admin decided it meanwhile,
+    a course the admin does not manage), none. Courses are locked in id order."""
+    if not enrolments:
+        raise EnrolmentError(_("Please choose at least one request."))
+    if not approve and not note.strip():
+        raise EnrolmentError(_("Please give a reason for turning the requests down."))
+    by_course: dict[int, list[Enrolment]] = {}
+    for enrolment in enrolments:
+        by_course.setdefault(enrolment.course_id, []).append(enrolment)
+    for course_id in sorted(by_course):
+        course = _locked(by_course[course_id][0].course)
+        _require_manager(by, course)
+        for enrolment in by_course[course_id]:
+            _decide_locked(enrolment, course, approve=approve, by=by, note=note)
+    return len(enrolments)
 
 
 @dataclass
@@ -217,6 +262,14 @@ def course_enrol_bulk(*, course: CoursePage, rows: list[tuple[int, str]], by) ->
         problems.append(BulkProblem(0, "", _("The file holds no mobile numbers.")))
     if problems:
         raise BulkEnrolmentError(problems)
+    audit_record(
+        actor=by,
+        action=AuditAction.LEARNERS_ENROLLED,
+        unit=unit_of(course),
+        subject=course.title,
+        detail=_("%(count)d mobile numbers") % {"count": len(learners)},
+        data={"course": course.pk, "learners": [learner.pk for learner in learners]},
+    )
     for learner in learners:
         before = Enrolment.objects.filter(learner=learner, course=course).first()
         if before is not None and before.takes_part:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "nightschool",
     "live",
     "exams",
+    "dashboards",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
     "lms.middleware.ApiErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lms.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lms.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lms.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -145,6 +148,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:profile"
 
 LANGUAGE_CODE = "zh-hans"
+# The project's own Chinese for what Wagtail's catalogue leaves in English; read first.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Shanghai"
@@ -160,6 +165,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Uploaded media (images, documents) are served by nginx in production. A pilot without
+# one (`make run`) has Django serve them, DEBUG or not.
+SERVE_MEDIA = env_bool("LMS_SERVE_MEDIA", False)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -206,20 +214,61 @@ VIDEO_UPLOAD_CHUNK_BYTES = int(os.environ.get("LMS_VIDEO_UPLOAD_CHUNK_BYTES", st
 VIDEO_MIN_FREE_BYTES = int(os.environ.get("LMS_VIDEO_MIN_FREE_BYTES", str(1024**3)))
 VIDEO_HEARTBEAT_STALE_SECONDS = int(os.environ.get("LMS_VIDEO_HEARTBEAT_STALE_SECONDS", "600"))
 
+# seed_demo: demo lectures of a few minutes each; true cuts each to its first sentence.
+DEMO_BRIEF = env_bool("LMS_DEMO_BRIEF", False)
+
 WAGTAIL_SITE_NAME = "吉林省工匠学院"
+# The admin reaches no third-party server: no avatars from Gravatar, no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = os.environ.get("LMS_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip", "csv"]
 
-AXES_FAILURE_LIMIT = 5
+# Content-Security-Policy (lms.middleware.ContentSecurityPolicyMiddleware). The public site
+# runs no inline script or style: scripts are static files, data comes in data- attributes
+# or json_script. hls.js plays through MediaSource (blob: media) and may start a worker
+# from a blob:. The Wagtail admin still writes inline scripts and styles (its inline
+# panels, date pickers), so paths under CSP_ADMIN_PREFIXES get those allowed as well.
+CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "media-src": ["'self'", "blob:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+CSP_ADMIN_PREFIXES = ("/admin/", "/django-admin/")
+CSP_ADMIN_EXTRA = {"script-src": ["'unsafe-inline'"], "style-src": ["'unsafe-inline'"]}
+
+# Log-in failures within AXES_COOLOFF_TIME that pause logging in (accounts.lockout): one
+# client on one account, one account from any client, one client across all accounts.
+AXES_HANDLER = "accounts.lockout.TieredLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+ACCOUNTS_LOGIN_FAILURE_LIMITS = (
+    5,
+    int(os.environ.get("LMS_LOGIN_FAILURES_PER_ACCOUNT", "10")),
+    int(os.environ.get("LMS_LOGIN_FAILURES_PER_CLIENT", "20")),
+)
+AXES_FAILURE_LIMIT = ACCOUNTS_LOGIN_FAILURE_LIMITS[0]
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# Verification codes (registration, password reset) one client may ask for in an hour,
+# for any numbers; each number also gets at most one a minute and 10 a day.
+ACCOUNTS_CODES_PER_CLIENT_HOUR = int(os.environ.get("LMS_CODES_PER_CLIENT_HOUR", "10"))
 # A log-in of the phone app or mini-program (a bearer token of /api/v1/) lasts this long.
 APP_TOKEN_DAYS = int(os.environ.get("LMS_APP_TOKEN_DAYS", "30"))
 
-# Where codes for learners (password reset) go: a class with send(*, phone, text).
+# Where codes for learners (registration, password reset) go: a class with
+# send(*, phone, text).
 # The console backend prints them; plug an SMS gateway's backend in production.
 LEARNER_MESSAGE_BACKEND = os.environ.get(
     "LMS_LEARNER_MESSAGE_BACKEND", "accounts.sms.ConsoleBackend"

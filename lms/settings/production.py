@@ -18,13 +18,16 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:  # noqa: F405
         " / LMS_SECRET_KEY is too short or too simple: use at least 50 random characters."
     )
 
+# LMS_HTTPS=false: a pilot served over plain HTTP on a trusted network (`make run` on
+# loopback). Everything else stays as in production.
+HTTPS = env_bool("LMS_HTTPS", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("LMS_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = 31_536_000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = True
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = HTTPS and env_bool("LMS_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Wagtail's live preview shows pages in a same-origin frame, so DENY would break it.
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -18,6 +18,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
 AXES_ENABLED = False
+DEMO_BRIEF = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not ":memory:": browser tests talk to a live server thread, which must
     # see the same data through its own connection.

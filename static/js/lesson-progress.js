@@ -1,7 +1,8 @@
 /*
- * The learner's progress on the lesson page, kept current from the player's heartbeat
- * answers (the "video:progress" event of static/js/video-player.js): share watched,
- * lesson complete, required lessons done, course complete with its certificate.
+ * The learner's progress on the lesson page, kept current from the heartbeat answers of
+ * the player ("video:progress", static/js/video-player.js) and of a text lesson's reading
+ * clock ("lesson:progress", static/js/lesson-reading.js): share watched or read, lesson
+ * complete, required lessons done, course complete with its certificate.
  */
 (function () {
   "use strict";
@@ -21,7 +22,7 @@
     courseBar.textContent = percent + "%";
   }
 
-  document.addEventListener("video:progress", function (event) {
+  function show(event) {
     var state = event.detail || {};
     if (coverage && typeof state.coverage === "number") {
       coverage.textContent = String(Math.round(state.coverage * 100));
@@ -36,5 +37,7 @@
       showCourseBar(required);
       courseDone.hidden = false;
     }
-  });
+  }
+  document.addEventListener("video:progress", show);
+  document.addEventListener("lesson:progress", show);
 })();

@@ -1,12 +1,30 @@
 /*
- * The lecture player: HLS through hls.js (MediaSource), native HLS where MediaSource is
- * missing (older iPhones), speed, quality, captions, sound-only, resume, play counting.
+ * The lecture player, made for phones on weak mobile networks.
+ *
+ * Before the learner taps play the page holds the poster and nothing else: no playlist,
+ * no segment, no HLS library. On the tap the player
+ *   - plays HLS natively where the browser can (recent Chrome, Safari) and the lesson
+ *     starts at its beginning; otherwise — no HLS of its own, a lesson resumed mid-way
+ *     (native players fetch the beginning before they seek), or hls.js already in the
+ *     browser's cache — it loads hls.js from its hashed, long-cached static URL then;
+ *     once a natively played video has a good buffer, hls.js is fetched quietly for
+ *     the next lesson (not with the data saver on);
+ *   - starts at the rung the link can carry, judged from what the browser knows of the
+ *     connection and from how fast the poster came (the lowest rung when it cannot
+ *     tell), or at the lowest when the learner turned on the data saver (省流量, kept in
+ *     localStorage);
+ *   - fetches the first playlists and segments in parallel, so that a player that asks
+ *     for them one after another finds them in the browser's cache.
+ * Tapping the picture plays and pauses; the controls are the page's own, below the
+ * picture, so a portrait video keeps every control on the screen.
  *
  * Contract with the pages embedding it (templates/video/includes/player.html):
  *   data-master-url / data-audio-url  signed HLS URLs (fresh ones from data-playback-url)
+ *   [data-rung] elements              data-size (short side), data-bandwidth, data-url (the
+ *                                     master playlist of that rung alone)
+ *   data-hls-src                      the hls.js file, loaded only when needed
  *   data-start="123.4"                start at this second
- *   data-resume-url="/…"              GET → {"position": seconds}: start there
- *   data-progress-url="/…"            POST JSON heartbeats (see below), X-CSRFToken sent
+ *   data-progress-url="/…"            POST JSON heartbeats (see below) with static/js/heartbeat.js
  *   data-live                         a live lecture: start near the live edge
  * Events dispatched on the [data-video-player] element (bubbling):
  *   video:ready      {videoId, duration}
@@ -20,6 +38,7 @@
  *   video:play-counted {videoId}
  * Events it listens to on the same element:
  *   video:seek  {position}   jump to a second
+ * While a video plays, <body> has the class "is-playing-video" (the tab bar steps aside).
  */
 (function () {
   "use strict";
@@ -27,21 +46,185 @@
 
   var HEARTBEAT_MS = 15000;
   var PLAY_SECONDS = 10;
+  var DATA_SAVER_KEY = "lms.video.dataSaver";
+  // Start at a rung that takes at most this share of the estimated link.
+  var LINK_SHARE = 0.7;
+  // A browser playing HLS itself is given the whole ladder (it adapts on its own) only
+  // when the link carries a rung of this size; otherwise one rung's own playlist.
+  var NATIVE_AUTO_SIZE = 480;
+  var HLS_CACHED_KEY = "lms.video.hlsLibrary";
+  // Seconds buffered ahead before hls.js may be fetched for later, beside the video.
+  var PREFETCH_AFTER_BUFFER = 20;
+  var hlsLibrary = null;
+  var playing = 0;
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
     return match ? decodeURIComponent(match[1]) : "";
   }
 
+  function clock(seconds) {
+    if (!isFinite(seconds) || seconds < 0) { seconds = 0; }
+    var total = Math.floor(seconds);
+    var hours = Math.floor(total / 3600);
+    var minutes = Math.floor((total % 3600) / 60);
+    var secs = total % 60;
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return hours ? hours + ":" + pad(minutes) + ":" + pad(secs) : minutes + ":" + pad(secs);
+  }
+
+  function loadHlsLibrary(src) {
+    if (window.Hls) { return Promise.resolve(window.Hls); }
+    if (!hlsLibrary) {
+      hlsLibrary = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.async = true;
+        script.onload = function () {
+          if (!window.Hls) { reject(new Error("hls.js")); return; }
+          libraryCached(src, true);
+          resolve(window.Hls);
+        };
+        script.onerror = function () { hlsLibrary = null; reject(new Error("hls.js")); };
+        document.head.appendChild(script);
+      });
+    }
+    return hlsLibrary;
+  }
+
+  /* Whether hls.js (at this hashed URL) is in the browser's cache: it was loaded here. */
+  function libraryCached(src, loaded) {
+    try {
+      if (loaded) { window.localStorage.setItem(HLS_CACHED_KEY, src); }
+      return window.localStorage.getItem(HLS_CACHED_KEY) === src;
+    } catch (e) { return false; }
+  }
+
+  function prefetchLibrary(src) {
+    fetch(src, { credentials: "same-origin", priority: "low" })
+      .then(function (response) { return response.ok ? response.blob() : null; })
+      .then(function (body) { if (body) { libraryCached(src, true); } })
+      .catch(function () {});
+  }
+
+  function dataSaverStored() {
+    try { return window.localStorage.getItem(DATA_SAVER_KEY) === "1"; } catch (e) { return false; }
+  }
+
+  function dataSaverStore(on) {
+    try {
+      if (on) { window.localStorage.setItem(DATA_SAVER_KEY, "1"); } else { window.localStorage.removeItem(DATA_SAVER_KEY); }
+    } catch (e) { /* private mode: remembered for this page only */ }
+  }
+
+  /* Bits per second the link carries, from the browser's own estimate and from how fast
+     the poster arrived; null when neither tells. */
+  function linkEstimate(video) {
+    var rates = [];
+    var connection = navigator.connection;
+    if (connection && connection.downlink > 0) { rates.push(connection.downlink * 1e6); }
+    var entries = video.poster && window.performance && performance.getEntriesByName
+      ? performance.getEntriesByName(video.poster) : [];
+    var poster = entries[entries.length - 1];
+    if (poster && poster.transferSize > 4096 && poster.responseEnd > poster.requestStart) {
+      rates.push((poster.transferSize * 8) / ((poster.responseEnd - poster.requestStart) / 1000));
+    }
+    return rates.length ? Math.min.apply(Math, rates) : null;
+  }
+
+  /* Fetch what a player asks for first — the playlists, then the init and the segment at
+     `position` of the video and of the audio — all at once, into the HTTP cache. */
+  function fetchText(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : Promise.reject(new Error(String(response.status)));
+    });
+  }
+
+  function warmMedia(url, position) {
+    url = new URL(url, window.location.href).href;
+    return fetchText(url).then(function (body) {
+      var time = 0;
+      var length = 0;
+      var init = null;
+      var target = null;
+      body.split(/\r?\n/).forEach(function (line) {
+        if (line.indexOf("#EXT-X-MAP:") === 0) {
+          var map = /URI="([^"]+)"/.exec(line);
+          init = map ? map[1] : null;
+        } else if (line.indexOf("#EXTINF:") === 0) {
+          length = parseFloat(line.slice(8)) || 0;
+        } else if (line && line.charAt(0) !== "#") {
+          if (target === null && time + length > position) { target = line; }
+          time += length;
+        }
+      });
+      [init, target].forEach(function (uri) {
+        if (uri) {
+          fetch(new URL(uri, url).href, { credentials: "same-origin" })
+            .then(function (response) { return response.arrayBuffer(); })
+            .catch(function () {});
+        }
+      });
+    });
+  }
+
+  /* `source` is what the player loads (a master or a media playlist); `media` the media
+     playlists it will read next, when the page knows them (else they are read from the
+     master): fetched at once rather than one after another. */
+  function warm(source, media, position) {
+    if (media.length) {
+      if (media.indexOf(source) < 0) {
+        fetchText(new URL(source, window.location.href).href).catch(function () {});
+      }
+      media.forEach(function (url) { warmMedia(url, position).catch(function () {}); });
+      return;
+    }
+    var url = new URL(source, window.location.href).href;
+    fetchText(url).then(function (body) {
+      if (body.indexOf("#EXT-X-STREAM-INF") < 0) { return warmMedia(url, position); }
+      var lines = body.split(/\r?\n/);
+      var audio = null;
+      var variant = null;
+      lines.forEach(function (line, index) {
+        if (line.indexOf("#EXT-X-MEDIA:") === 0 && line.indexOf("TYPE=AUDIO") > 0) {
+          var uri = /URI="([^"]+)"/.exec(line);
+          audio = uri ? uri[1] : audio;
+        } else if (line.indexOf("#EXT-X-STREAM-INF:") === 0 && !variant && lines[index + 1]) {
+          variant = lines[index + 1].trim();
+        }
+      });
+      [variant, audio].forEach(function (uri) {
+        if (uri) { warmMedia(new URL(uri, url).href, position); }
+      });
+    }).catch(function () { /* the player fetches them itself */ });
+  }
+
   function Player(root) {
     this.root = root;
     this.video = root.querySelector("video");
-    this.bar = root.querySelector(".video-player__bar");
     this.message = root.querySelector("[data-message]");
+    this.startPanel = root.querySelector("[data-start-panel]");
+    this.controls = root.querySelector("[data-controls]");
+    this.waiting = root.querySelector("[data-waiting]");
     this.videoId = Number(root.dataset.videoId);
     this.masterUrl = root.dataset.masterUrl;
     this.audioUrl = root.dataset.audioUrl || null;
-    this.audioOnly = false;
+    this.rungs = Array.prototype.map.call(root.querySelectorAll("[data-rung]"), function (el) {
+      return {
+        size: Number(el.dataset.size),
+        bandwidth: Number(el.dataset.bandwidth),
+        url: el.dataset.url || "",
+        playlist: el.dataset.playlist || "",
+      };
+    }).sort(function (a, b) { return a.bandwidth - b.bandwidth; });
+    this.nativeHls = Boolean(this.video.canPlayType("application/vnd.apple.mpegurl"));
+    this.mediaSource = Boolean(window.MediaSource || window.ManagedMediaSource);
+    this.native = false;  // how the current video plays: natively, or with hls.js
+    this.prefetched = false;
+    this.audioOnly = root.classList.contains("is-audio-only") && !this.rungs.length;
+    this.dataSaver = this.rungs.length > 0 && dataSaverStored();
+    this.quality = "";  // "" automatic, else the short side of the rung chosen
+    this.started = false;
     this.ranges = [];
     this.rangeStart = null;
     this.watched = 0;
@@ -51,11 +234,13 @@
     this.lastTime = 0;
     this.hls = null;
     this.refreshing = false;
+    this.isPlaying = false;
     root.lmsPlayer = this;
+    if (root.dataset.aspect) { root.style.setProperty("--video-aspect", root.dataset.aspect); }
     this.attachControls();
     this.trackWatching();
-    var self = this;
-    this.startPosition().then(function (position) { self.load(self.masterUrl, position, false); });
+    this.syncToggles();
+    this.showDataSaver();
   }
 
   Player.prototype.say = function (key) {
@@ -63,54 +248,134 @@
     this.message.hidden = !key;
   };
 
-  Player.prototype.startPosition = function () {
-    var start = parseFloat(this.root.dataset.start || "0") || 0;
-    var url = this.root.dataset.resumeUrl;
-    if (!url) { return Promise.resolve(start); }
-    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : {}; })
-      .then(function (data) { return Number(data.position) || start; })
-      .catch(function () { return start; });
+  /* The first tap: everything is fetched from here on. */
+  Player.prototype.start = function (audioOnly) {
+    if (this.started) { return; }
+    this.started = true;
+    this.audioOnly = audioOnly || this.audioOnly;
+    this.startPanel.hidden = true;
+    this.controls.hidden = false;
+    this.waiting.hidden = false;
+    this.syncToggles();
+    if (this.root.getBoundingClientRect().bottom > window.innerHeight) {
+      this.root.scrollIntoView({ block: "start" });  // the picture and its controls in view
+    }
+    // Within the tap, so that the browser lets the video play with sound.
+    var position = parseFloat(this.root.dataset.start || "0") || 0;
+    this.native = this.playsNatively(position);
+    this.load(this.source(), position, true);
   };
 
-  Player.prototype.load = function (url, position, autoplay) {
+  /* Natively, when the browser can and nothing speaks for hls.js: a live lecture, hls.js
+     loaded or cached already, a video starting mid-way (native players fetch the
+     beginning before seeking). */
+  Player.prototype.playsNatively = function (position) {
+    if (!this.nativeHls) { return false; }
+    if (!this.mediaSource) { return true; }
+    // A live lecture wants hls.js's hold on the live edge (and its back-to-live).
+    if (this.root.hasAttribute("data-live") || window.Hls) { return false; }
+    return !(position > 0 || libraryCached(this.root.dataset.hlsSrc));
+  };
+
+  /* With a natively played video well buffered, fetch hls.js for the next lesson. */
+  Player.prototype.maybePrefetch = function () {
+    var video = this.video;
+    if (!this.native || this.prefetched || this.dataSaver || !video.buffered.length) { return; }
+    var ahead = video.buffered.end(video.buffered.length - 1) - video.currentTime;
+    if (ahead >= PREFETCH_AFTER_BUFFER && !libraryCached(this.root.dataset.hlsSrc)) {
+      this.prefetched = true;
+      prefetchLibrary(this.root.dataset.hlsSrc);
+    }
+  };
+
+  /* What to play: {url, size (the rung to start with, 0 for sound only), fixed}. */
+  Player.prototype.source = function () {
+    if (this.audioOnly || !this.rungs.length) {
+      return { url: this.audioOnly && this.audioUrl ? this.audioUrl : this.masterUrl, size: 0, fixed: true };
+    }
+    var rungs = this.rungs;
+    var wanted = this.dataSaver ? rungs[0].size : Number(this.quality);
+    var fixed = rungs.filter(function (rung) { return rung.size === wanted; })[0];
+    if (fixed) { return { url: fixed.url || this.masterUrl, size: fixed.size, fixed: true }; }
+    var estimate = linkEstimate(this.video);
+    var start = rungs[0];
+    if (estimate) {
+      rungs.forEach(function (rung) { if (rung.bandwidth <= estimate * LINK_SHARE) { start = rung; } });
+    }
+    var top = rungs[rungs.length - 1].size;
+    if (this.native && start.url && !(estimate && start.size >= Math.min(NATIVE_AUTO_SIZE, top))) {
+      return { url: start.url, size: start.size, fixed: false };
+    }
+    return { url: this.masterUrl, size: start.size, fixed: false };
+  };
+
+  Player.prototype.load = function (source, position, autoplay) {
     var self = this;
     var video = this.video;
-    var seekWhenReady = function () {
-      if (position > 0) { video.currentTime = position; }
+    this.current = source;
+    var quality = this.root.querySelector("[data-quality]");
+    if (quality && !this.dataSaver) {
+      // Say what plays: a rung's own playlist is that rung, the whole ladder is "Auto".
+      quality.value = source.url === this.masterUrl || !source.size ? "" : String(source.size);
+    }
+    var rung = this.rungs.filter(function (r) { return r.size === source.size; })[0];
+    var media = [];
+    if (source.size === 0 && source.url === this.audioUrl) {
+      media = [source.url];
+    } else if (rung && rung.playlist && this.audioUrl) {
+      media = [rung.playlist, this.audioUrl];
+    }
+    warm(source.url, media, position);
+    if (this.native) {
+      if (this.hls) { this.hls.destroy(); this.hls = null; }
+      video.src = source.url;
+      video.addEventListener("loadedmetadata", function () {
+        if (position > 0) { video.currentTime = position; }
+      }, { once: true });
       if (autoplay) { video.play().catch(function () {}); }
-    };
-    if (window.Hls && window.Hls.isSupported()) {
-      if (this.hls) { this.hls.destroy(); }
-      var hls = new window.Hls({
+      return;
+    }
+    loadHlsLibrary(this.root.dataset.hlsSrc).then(function (Hls) {
+      if (!Hls.isSupported()) { self.say("sayUnsupported"); self.waiting.hidden = true; return; }
+      if (self.hls) { self.hls.destroy(); }
+      var hls = new Hls({
         // Phones on weak networks: never fetch a rung larger than the player shows.
         capLevelToPlayerSize: true,
         startPosition: position > 0 ? position : -1,
         maxBufferLength: 30,
         // Live: two segments (4 s) behind the edge, for a glass-to-screen delay under 10 s.
-        liveSyncDurationCount: this.root.hasAttribute("data-live") ? 2 : 3,
+        liveSyncDurationCount: self.root.hasAttribute("data-live") ? 2 : 3,
       });
-      this.hls = hls;
-      hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
-        self.fillQualities();
+      self.hls = hls;
+      hls.on(Hls.Events.MANIFEST_PARSED, function () {
+        var index = -1;
+        hls.levels.forEach(function (level, i) {
+          if (Math.min(level.width, level.height) === source.size) { index = i; }
+        });
+        if (index >= 0) { hls.startLevel = index; }
         if (autoplay) { video.play().catch(function () {}); }
       });
-      hls.on(window.Hls.Events.LEVEL_SWITCHED, function (_event, data) {
-        self.root.dataset.level = String(data.level);
+      hls.on(Hls.Events.LEVEL_SWITCHED, function (_event, data) {
         var level = hls.levels[data.level];
-        self.root.dataset.levelHeight = level ? String(level.height || 0) : "0";
+        self.root.dataset.levelHeight = level ? String(Math.min(level.width, level.height) || 0) : "0";
       });
-      hls.on(window.Hls.Events.ERROR, function (_event, data) { self.onHlsError(data); });
-      hls.loadSource(url);
+      hls.on(Hls.Events.ERROR, function (_event, data) { self.onHlsError(data); });
+      hls.loadSource(source.url);
       hls.attachMedia(video);
-    } else if (video.canPlayType("application/vnd.apple.mpegurl")) {
-      video.src = url;
-      video.addEventListener("loadedmetadata", seekWhenReady, { once: true });
-    } else {
-      this.say("unsupported");
-      return;
-    }
-    this.bar.hidden = false;
+    }).catch(function () {
+      self.waiting.hidden = true;
+      self.say("sayNetwork");
+      self.started = false;
+      self.startPanel.hidden = false;
+    });
+  };
+
+  Player.prototype.reload = function () {
+    if (!this.started) { return; }
+    var video = this.video;
+    var rate = video.playbackRate;
+    this.load(this.source(), video.currentTime, !video.paused);
+    video.playbackRate = rate;
   };
 
   Player.prototype.onHlsError = function (data) {
@@ -119,7 +384,7 @@
     if ((status === 403 || status === 410) && !this.refreshing) {
       this.refreshUrls();  // the signed URLs expired while the page stayed open
     } else if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {
-      this.say("network");
+      this.say("sayNetwork");
       var hls = this.hls;
       setTimeout(function () { hls.startLoad(); }, 3000);
     } else if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
@@ -135,35 +400,98 @@
       .then(function (data) {
         self.masterUrl = data.master;
         self.audioUrl = data.audio;
-        self.load(self.audioOnly ? self.audioUrl : self.masterUrl, self.video.currentTime, !self.video.paused);
+        (data.rungs || []).forEach(function (fresh) {
+          self.rungs.forEach(function (rung) {
+            if (rung.size === fresh.size) { rung.url = fresh.url; rung.playlist = fresh.playlist; }
+          });
+        });
+        self.reload();
       })
       .finally(function () { self.refreshing = false; });
   };
 
-  Player.prototype.fillQualities = function () {
-    var control = this.root.querySelector("[data-quality-control]");
-    var select = this.root.querySelector("[data-quality]");
-    if (!this.hls || this.audioOnly || this.hls.levels.length < 2) { control.hidden = true; return; }
-    while (select.options.length > 1) { select.remove(1); }
-    this.hls.levels
-      // Named by the short side, so a portrait phone video's 360x640 rung is "360p" too.
-      .map(function (level, index) { return { index: index, size: Math.min(level.width, level.height) }; })
-      .sort(function (a, b) { return b.size - a.size; })
-      .forEach(function (level) { select.add(new Option(level.size + "p", String(level.index))); });
-    select.value = "-1";
-    control.hidden = false;
+  Player.prototype.toggle = function () {
+    if (!this.started) { this.start(false); return; }
+    if (this.video.paused) { this.video.play().catch(function () {}); } else { this.video.pause(); }
+  };
+
+  Player.prototype.showDataSaver = function () {
+    var lowest = this.rungs.length ? this.rungs[0].size : 0;
+    var saver = this.dataSaver;
+    var quality = this.root.querySelector("[data-quality]");
+    if (quality) {
+      Array.prototype.forEach.call(quality.options, function (option) {
+        option.disabled = saver && option.value !== String(lowest);
+      });
+      quality.value = saver ? String(lowest) : this.quality;
+    }
+  };
+
+  Player.prototype.syncToggles = function () {
+    var audioOnly = this.root.querySelector("[data-audio-only]");
+    if (audioOnly) { audioOnly.setAttribute("aria-pressed", String(this.audioOnly)); }
+    var saver = this.root.querySelector("[data-data-saver]");
+    if (saver) { saver.setAttribute("aria-pressed", String(this.dataSaver)); }
+    this.root.classList.toggle("is-audio-only", this.audioOnly || !this.rungs.length);
   };
 
   Player.prototype.attachControls = function () {
     var self = this;
+    var root = this.root;
     var video = this.video;
-    this.root.querySelector("[data-speed]").addEventListener("change", function (event) {
+    root.querySelector("[data-start-video]").addEventListener("click", function () { self.start(false); });
+    var listen = root.querySelector("[data-start-audio]");
+    if (listen) { listen.addEventListener("click", function () { self.start(true); }); }
+    video.addEventListener("click", function () { self.toggle(); });
+
+    var playPause = root.querySelector("[data-play-pause]");
+    var showState = function () {
+      var paused = video.paused;
+      playPause.setAttribute("aria-label", paused ? playPause.dataset.labelPlay : playPause.dataset.labelPause);
+      root.classList.toggle("is-paused", paused);
+      var nowPlaying = !paused && !video.ended;
+      if (nowPlaying !== self.isPlaying) {
+        self.isPlaying = nowPlaying;
+        playing += nowPlaying ? 1 : -1;
+        document.body.classList.toggle("is-playing-video", playing > 0);
+      }
+    };
+    playPause.addEventListener("click", function () { self.toggle(); });
+    ["play", "pause", "ended"].forEach(function (name) { video.addEventListener(name, showState); });
+
+    var seek = root.querySelector("[data-seek]");
+    var time = root.querySelector("[data-time]");
+    var total = root.querySelector("[data-duration]");
+    var dragging = false;
+    video.addEventListener("durationchange", function () {
+      if (isFinite(video.duration)) { seek.max = String(video.duration); total.textContent = clock(video.duration); }
+    });
+    video.addEventListener("timeupdate", function () {
+      time.textContent = clock(video.currentTime);
+      if (!dragging) { seek.value = String(video.currentTime); }
+    });
+    seek.addEventListener("input", function () { dragging = true; time.textContent = clock(Number(seek.value)); });
+    seek.addEventListener("change", function () { dragging = false; video.currentTime = Number(seek.value); });
+
+    var waiting = this.waiting;
+    video.addEventListener("waiting", function () { waiting.hidden = false; });
+    ["playing", "pause", "canplay", "error"].forEach(function (name) {
+      video.addEventListener(name, function () { waiting.hidden = true; });
+    });
+
+    root.querySelector("[data-fullscreen]").addEventListener("click", function () {
+      if (document.fullscreenElement) { document.exitFullscreen(); return; }
+      if (root.requestFullscreen) { root.requestFullscreen().catch(function () {}); } else if (video.webkitEnterFullscreen) { video.webkitEnterFullscreen(); }
+    });
+
+    root.querySelector("[data-speed]").addEventListener("change", function (event) {
       video.playbackRate = parseFloat(event.target.value);
     });
-    this.root.querySelector("[data-quality]").addEventListener("change", function (event) {
-      if (self.hls) { self.hls.currentLevel = parseInt(event.target.value, 10); }
-    });
-    var captions = this.root.querySelector("[data-captions]");
+    var quality = root.querySelector("[data-quality]");
+    if (quality) {
+      quality.addEventListener("change", function () { self.quality = quality.value; self.reload(); });
+    }
+    var captions = root.querySelector("[data-captions]");
     if (captions) {
       var show = function () {
         Array.prototype.forEach.call(video.textTracks, function (track, index) {
@@ -172,25 +500,40 @@
       };
       captions.addEventListener("change", show);
       video.addEventListener("loadedmetadata", show);
+      show();
     }
-    var audioOnly = this.root.querySelector("[data-audio-only]");
+    var saver = root.querySelector("[data-data-saver]");
+    if (saver) {
+      saver.addEventListener("click", function () {
+        self.dataSaver = !self.dataSaver;
+        dataSaverStore(self.dataSaver);
+        self.syncToggles();
+        self.showDataSaver();
+        self.say(self.dataSaver ? "sayDataSaver" : "");
+        if (!self.audioOnly) { self.reload(); }
+      });
+    }
+    var audioOnly = root.querySelector("[data-audio-only]");
     if (audioOnly) {
       audioOnly.addEventListener("click", function () {
         self.audioOnly = !self.audioOnly;
-        audioOnly.setAttribute("aria-pressed", String(self.audioOnly));
-        self.root.classList.toggle("is-audio-only", self.audioOnly);
-        self.say(self.audioOnly ? "audioOnly" : "");
-        var rate = video.playbackRate;
-        self.load(self.audioOnly ? self.audioUrl : self.masterUrl, video.currentTime, !video.paused);
-        video.playbackRate = rate;
+        self.syncToggles();
+        self.say(self.audioOnly ? "sayAudioOnly" : "");
+        if (self.started) { self.reload(); } else { self.start(self.audioOnly); }
       });
     }
-    this.root.addEventListener("video:seek", function (event) {
+    video.addEventListener("error", function () {
+      if (self.hls || !self.started) { return; }
+      var code = video.error && video.error.code;
+      if (!self.refreshing && code !== 1) { self.refreshUrls(); } else { self.say("sayNetwork"); }
+    });
+    root.addEventListener("video:seek", function (event) {
       video.currentTime = Number(event.detail && event.detail.position) || 0;
     });
     video.addEventListener("loadedmetadata", function () {
       self.emit("video:ready", { videoId: self.videoId, duration: video.duration });
     });
+    video.addEventListener("progress", function () { self.maybePrefetch(); });
   };
 
   Player.prototype.emit = function (name, detail) {
@@ -204,7 +547,7 @@
     video.addEventListener("playing", function () {
       self.rangeStart = video.currentTime;
       self.lastTime = video.currentTime;
-      self.say("");
+      self.say(self.audioOnly && self.rungs.length ? "sayAudioOnly" : (self.dataSaver ? "sayDataSaver" : ""));
       self.heartbeat("playing");  // the server measures wall time from here
     });
     video.addEventListener("seeking", function () { self.closeRange(self.lastTime); });
@@ -254,18 +597,11 @@
     this.ranges = [];
     this.emit("video:heartbeat", detail);
     var url = this.root.dataset.progressUrl;
-    if (url) {
+    if (url) {  // pages with a progress URL load static/js/heartbeat.js
       var self = this;
-      fetch(url, {
-        method: "POST",
-        credentials: "same-origin",
-        keepalive: true,
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify(detail),
-      })
-        .then(function (response) { return response.ok ? response.json() : null; })
-        .then(function (data) { if (data) { self.emit("video:progress", data); } })
-        .catch(function () {});
+      window.LmsHeartbeat.post(url, detail).then(function (data) {
+        if (data) { self.emit("video:progress", data); }
+      });
     }
   };
 

@@ -33,8 +33,27 @@ def outbox(settings):
     MemoryBackend.outbox.clear()
 
 
-def test_registration_creates_the_account_and_profile_and_logs_in(client):
-    response = client.post(reverse("accounts:register"), REGISTRATION, follow=True)
+def ask_for_a_code(client, phone="13800138000", **extra):
+    return client.post(reverse("accounts:register"), {"phone": phone}, **extra)
+
+
+def test_registration_proves_the_number_then_creates_the_account_and_logs_in(
+    client, outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask_for_a_code(client, "138 0013 8000")
+    assert response["Location"] == reverse("accounts:register_confirm") + "?phone=13800138000"
+    code = _sent_code(outbox)
+    assert "【吉林省工匠学院】您的注册验证码是" in outbox[-1][1]
+    assert not get_user_model().objects.exists()
+
+    url = reverse("accounts:register_confirm")
+    wrong = "000000" if code != "000000" else "111111"
+    response = client.post(url, {**REGISTRATION, "code": wrong})
+    assert "验证码不正确" in response.content.decode()
+    assert not get_user_model().objects.exists()
+
+    response = client.post(url, {**REGISTRATION, "code": code}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("courses:profile")
     html = response.content.decode()
     assert "欢迎!您的账号已注册成功。" in html
@@ -42,8 +61,14 @@ def test_registration_creates_the_account_and_profile_and_logs_in(client):
     user = get_user_model().objects.get(username="13800138000")
     profile = user.learner_profile
     assert (profile.real_name, profile.union_card_number) == ("李明", "22010012345")
-    assert not profile.phone_verified
+    assert profile.phone_verified
     assert user.check_password("gongjiang2026")
+
+
+def test_no_account_without_a_code_sent_to_the_number(client):
+    response = client.post(reverse("accounts:register_confirm"), {**REGISTRATION, "code": "123456"})
+    assert "验证码已过期或未发送" in response.content.decode()
+    assert not get_user_model().objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -54,19 +79,35 @@ def test_registration_creates_the_account_and_profile_and_logs_in(client):
         ({"password_again": "gongjiang2025"}, "两次输入的密码不一致。"),
         ({"password": "12345678", "password_again": "12345678"}, "密码只包含数字"),
         ({"real_name": ""}, "请填写真实姓名。"),
+        ({"code": ""}, "请填写验证码。"),
     ],
 )
 def test_registration_explains_what_is_wrong_in_chinese(client, changes, message):
-    response = client.post(reverse("accounts:register"), {**REGISTRATION, **changes})
+    data = {**REGISTRATION, "code": "123456", **changes}
+    response = client.post(reverse("accounts:register_confirm"), data)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not get_user_model().objects.exists()
 
 
-def test_a_number_registers_once(client):
+def test_a_registered_number_gets_the_same_answer_and_a_notice_instead_of_a_code(
+    client, outbox, django_capture_on_commit_callbacks
+):
     make_learner("13800138000")
-    response = client.post(reverse("accounts:register"), REGISTRATION)
-    assert "这个手机号已经注册。" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        registered = ask_for_a_code(client, "13800138000")
+        unregistered = ask_for_a_code(client, "13900139000")
+    assert (registered.status_code, unregistered.status_code) == (302, 302)
+    assert registered["Location"].endswith("13800138000")
+    assert unregistered["Location"].endswith("13900139000")
+    notice = dict(outbox)["13800138000"]
+    assert "已有账号" in notice and not re.search(r"\d{6}", notice)
+    # Throttled alike: a second request within the minute is refused for both numbers.
+    for number in ("13800138000", "13900139000"):
+        again = ask_for_a_code(client, number)
+        assert "验证码刚刚发送过" in again.content.decode(), number
+    response = client.post(reverse("accounts:register_confirm"), {**REGISTRATION, "code": "123456"})
+    assert "验证码不正确" in response.content.decode()
     assert LearnerProfile.objects.count() == 1
 
 
@@ -168,5 +209,5 @@ def test_login_is_locked_after_five_wrong_passwords(client, settings):
     )
     assert response.status_code == 429
     html = response.content.decode()
-    assert "登录失败次数过多" in html and "密码连续输错 5 次" in html
+    assert "登录失败次数过多" in html and "密码输错次数过多" in html
     assert "_auth_user_id" not in client.session

@@ -1,8 +1,6 @@
 """The learner's own record: profile with this year's hours against the province's
 target, and certificates (revoked ones flagged) with their PDF and verification links."""
 
-from decimal import Decimal
-
 import pytest
 from django.utils import timezone
 
@@ -47,8 +45,10 @@ def test_my_certificates_with_links(api, client, learner, new_energy):
             learner_name="王芳",
             course=course,
             academy=new_energy,
-            hours=Decimal(8),
         )
+    ledger_append(
+        learner=learner, minutes=480, source=LedgerSource.VIDEO, academy=new_energy, course=second
+    )
     revoked = learner.certificates.get(course_id=first.pk)
     certificate_revoke(certificate=revoked, reason="学时记录有误", author=user("new_energy_admin"))
 

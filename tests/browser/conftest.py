@@ -1,8 +1,10 @@
+import re
 import shutil
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
+from accounts.sms import MemoryBackend
 from tests.conftest import run_demo_steps
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -49,6 +51,24 @@ def assert_no_horizontal_scroll(page):
     assert overflow <= 0, (
         f"page scrolls sideways by {overflow}px at {page.viewport_size['width']}px"
     )
+
+
+@pytest.fixture
+def text_messages(settings):
+    """Text messages the site sends, as (phone, text): kept, not sent."""
+    settings.LEARNER_MESSAGE_BACKEND = "accounts.sms.MemoryBackend"
+    MemoryBackend.outbox.clear()
+    yield MemoryBackend.outbox
+    MemoryBackend.outbox.clear()
+
+
+def ask_for_a_registration_code(page, text_messages, number: str) -> str:
+    """Registration's first step on the page (it opens on it): the code the text message
+    brought; the page is then on the second step."""
+    page.get_by_label("手机号").fill(number)
+    page.get_by_role("button", name="发送验证码").click()
+    expect(page.get_by_label("验证码")).to_be_visible()
+    return re.search(r"验证码是 (\d{6})", text_messages[-1][1]).group(1)
 
 
 @pytest.fixture(autouse=True)

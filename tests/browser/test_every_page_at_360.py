@@ -21,7 +21,7 @@ from tests.conftest import run_demo_steps
 
 pytestmark = pytest.mark.browser
 
-# The video demo transcodes three clips of a few seconds (about 6 s in all); the
+# The video demo transcodes its lectures cut to a sentence each (settings.DEMO_BRIEF); the
 # learning demo needs its videos for the demo learner's progress and certificate.
 DEMO_MODULES = [
     "academies.demo",
@@ -30,6 +30,7 @@ DEMO_MODULES = [
     "nightschool.demo",
     "learning.demo",
     "exams.demo",
+    "search.demo",
 ]
 WIDTH = 360
 MAX_PAGES = 80  # per role
@@ -377,11 +378,14 @@ VISITOR_KINDS = PUBLIC_KINDS | {
     "learning:certificate_verify_form",
     "accounts:login",
     "accounts:register",
+    "accounts:register_confirm",
     "accounts:password_reset",
+    "lms:account",
     "not found",
 }
 LEARNER_KINDS = PUBLIC_KINDS | {
     "lesson",
+    "lms:account",
     "courses:profile",
     "lms:notifications",
     "nightschool:code",

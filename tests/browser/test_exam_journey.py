@@ -14,10 +14,9 @@ from academies import demo as academies_demo
 from courses.models import Enrolment, EnrolmentStatus
 from exams.models import Answer, Attempt, AttemptEvent, Exam, ExamKind, QuestionBank
 from learning.models import Certificate
-from learning.progress import lesson_opened
 from lms.demo import DEMO_PASSWORD
 from tests.browser.conftest import assert_no_horizontal_scroll
-from tests.courses.factories import make_course, make_learner
+from tests.courses.factories import make_course, make_learner, open_lesson
 from tests.exams.factories import make_paper
 
 pytestmark = pytest.mark.browser
@@ -71,7 +70,7 @@ def setting(demo):
         course=course, time_limit_minutes=30, pass_mark=60, published=True,
     )  # fmt: skip
     # The lessons are done: without the final exam that would complete the course.
-    lesson_opened(learner=learner, course=course, lesson=course.lessons()[0])
+    open_lesson(learner, course, course.lessons()[0])
     return course, learner, bank, exam
 
 

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 def test_home_on_a_phone_then_switch_to_english(live_server, demo, phone):
     phone.goto(live_server.url + "/")
     expect(phone.locator("html")).to_have_attribute("lang", "zh-CN")
-    expect(phone.get_by_role("heading", name="“1+6+N”")).to_be_visible()
-    expect(phone.get_by_role("link", name="吉林省新能源工匠学院")).to_be_visible()
+    expect(phone.get_by_role("heading", name="工匠学院", exact=True)).to_be_visible()
+    expect(phone.get_by_role("link", name=re.compile("^新能源学院"))).to_be_visible()
     assert_no_horizontal_scroll(phone)
 
     # Keyboard users see where they are.
@@ -25,7 +25,8 @@ def test_home_on_a_phone_then_switch_to_english(live_server, demo, phone):
     outline = phone.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
 
-    phone.get_by_role("link", name="吉林省新电商工匠学院").click()
+    phone.get_by_role("link", name=re.compile("^新电商学院")).click()
+    expect(phone.get_by_role("heading", name="吉林省新电商工匠学院")).to_be_visible()
     expect(phone.get_by_role("heading", name="合作单位")).to_be_visible()
     expect(phone.get_by_text("吉林财经大学").first).to_be_visible()
     assert_no_horizontal_scroll(phone)

@@ -40,8 +40,9 @@ def test_live_rewind_back_to_live_a_question_answered_then_the_replay(
     log_in(phone, live_server.url, world.learner.username)
     phone.goto(f"{live_server.url}/live/{lecture.pk}/")
     expect(phone.locator("[data-status-label]")).to_have_text("直播中")
+    phone.locator("[data-start-video]").tap()  # nothing loads before the tap
     phone.wait_for_function(f"() => {HLS}?.levels?.length")
-    phone.evaluate(f"() => {{ {VIDEO}.muted = true; {VIDEO}.play(); }}")
+    phone.evaluate(f"() => {{ {VIDEO}.muted = true; }}")
     phone.wait_for_function(f"() => {VIDEO}.currentTime > 0")
     started = phone.evaluate(f"() => {VIDEO}.currentTime")
     phone.wait_for_function(f"() => {VIDEO}.currentTime > {started + 2}", timeout=20_000)
@@ -74,8 +75,8 @@ def test_live_rewind_back_to_live_a_question_answered_then_the_replay(
     wait_for(lambda: status_of(lecture) == LiveStatus.ENDED, timeout=60, what="the replay")
     publisher.wait(timeout=30)
     expect(phone.locator("[data-status-label]")).to_have_text("已结束,可看回放", timeout=20_000)
-    phone.wait_for_function(f"() => {HLS}?.levels?.length")
-    phone.evaluate(f"() => {{ {VIDEO}.muted = true; {VIDEO}.play(); }}")
+    phone.locator("[data-start-video]").tap()  # nothing loads before the tap
+    phone.evaluate(f"() => {{ {VIDEO}.muted = true; }}")
     phone.wait_for_function(f"() => {VIDEO}.currentTime > 1")
     assert phone.evaluate(f"() => {VIDEO}.duration") > 10
     assert_no_horizontal_scroll(phone)

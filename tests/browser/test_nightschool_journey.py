@@ -66,7 +66,7 @@ def test_book_wait_confirm_check_in_and_out_then_see_the_hours(
     expect(card).to_contain_text("已满")
     assert_no_horizontal_scroll(phone)
     card.get_by_role("button", name="加入候补").click()
-    expect(phone.get_by_text("你是候补第 1 位")).to_be_visible()
+    expect(phone.get_by_text("您是候补第 1 位")).to_be_visible()
     assert_no_horizontal_scroll(phone)
 
     # The one seat is given back: the first in the queue is offered it.
@@ -74,10 +74,10 @@ def test_book_wait_confirm_check_in_and_out_then_see_the_hours(
     phone.goto(f"{base}/")
     phone.get_by_role("link", name="消息").click()
     phone.get_by_role("link", name="有空位了").click()
-    expect(phone.get_by_text("有空位留给你了!")).to_be_visible()
+    expect(phone.get_by_text("有空位留给您了!")).to_be_visible()
     phone.get_by_role("button", name="确认座位").click()
     expect(phone.get_by_text("座位确认好了")).to_be_visible()
-    expect(phone.get_by_text("你已预约座位。")).to_be_visible()
+    expect(phone.get_by_text("您已预约座位。")).to_be_visible()
 
     # The evening of the class: the lecturer shows the code on their phone.
     clock.set(session.starts_at + datetime.timedelta(minutes=2))
@@ -106,11 +106,11 @@ def test_book_wait_confirm_check_in_and_out_then_see_the_hours(
     clock.set(session.starts_at + datetime.timedelta(minutes=88))
     lecturer.reload()
     phone.goto(code.get_attribute("data-checkin-url"))
-    expect(phone.get_by_text(re.compile(r"签退成功:\d+ 分钟已计入你的学时"))).to_be_visible()
+    expect(phone.get_by_text(re.compile(r"签退成功:\d+ 分钟已计入您的学时"))).to_be_visible()
     credited = Booking.objects.get(learner__username="13800138000").credited_minutes
     assert 85 <= credited <= 86  # from check-in (+2 min, give or take a second) to +88
 
-    phone.get_by_role("link", name="我的学习").first.click()
+    phone.locator(".tab-bar").get_by_role("link", name="学习").click()
     expect(phone.locator(".year-hours__figures")).to_contain_text("1.4")
     expect(phone.locator(".ns-mine")).to_contain_text(f"已记录 {credited} 分钟")
     assert_no_horizontal_scroll(phone)

@@ -1,81 +1,160 @@
-"""A learner plays a lecture with hls.js: position advances, a phone gets a smaller rung,
-speed, quality, sound-only, a link to a moment, and the heartbeat events."""
+"""The lecture player on a phone: nothing but the poster before the tap, then native HLS
+(this Chromium has it) or hls.js loaded on the tap; the first rung from the link; a data
+saver that is remembered; sound only; tapping the picture; a link to a moment; heartbeats;
+a portrait video with every control on the screen."""
+
+import re
 
 import pytest
+from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_horizontal_scroll
 from tests.video.conftest import Units, clip, clip_folder, run_job  # noqa: F401
 from video import services
-from video.models import Visibility
+from video.models import Caption, Visibility
 
 pytestmark = pytest.mark.browser
 
-HLS = "document.querySelector('[data-video-player]').lmsPlayer.hls"
+VIDEO = "document.querySelector('[data-video-player] video')"
+PLAYER = "document.querySelector('[data-video-player]').lmsPlayer"
+MEDIA = re.compile(r"\.(m3u8|m4s|mp4|m4a)(\?|$)")
+# A browser without HLS of its own (older Android Chrome, desktop Firefox, many in-app
+# browsers): the player must bring hls.js.
+NO_NATIVE_HLS = (
+    "HTMLMediaElement.prototype.canPlayType = (function (original) {"
+    " return function (type) { return /mpegurl/i.test(type) ? '' : original.call(this, type); };"
+    " })(HTMLMediaElement.prototype.canPlayType);"
+)
+SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 51200, "uploadThroughput": 51200}
 
 
-@pytest.fixture
-def lecture(settings, tmp_path, clip):  # noqa: F811
-    """A public 640x360 lecture: renditions 360p and 240p plus sound only."""
-    settings.VIDEO_ROOT = str(tmp_path / "video")
+def make_lecture(clip, name: str, title: str):  # noqa: F811
     units = Units()
     video = services.video_create(
-        source_path=clip("ladder.mp4"), filename="ladder.mp4", title="新能源前沿技术 · 第一讲",
-        collection=units.a.collection, uploaded_by=units.lecturer_a, lecturer=units.lecturer_a,
+        source_path=clip(name), filename=name, title=title, collection=units.a.collection,
+        uploaded_by=units.lecturer_a, lecturer=units.lecturer_a,
         visibility=Visibility.PUBLIC, move=True, enqueue=False,
     )  # fmt: skip
     assert run_job(video) == "ready"
     return video
 
 
-def open_player(page, url):
-    page.goto(url)
-    page.wait_for_function(f"() => {HLS}?.levels?.length")
+@pytest.fixture
+def lecture(settings, tmp_path, clip):  # noqa: F811
+    """A public 640x360 lecture: renditions 360p and 240p plus sound only."""
+    settings.VIDEO_ROOT = str(tmp_path / "video")
+    return make_lecture(clip, "ladder.mp4", "新能源前沿技术 · 第一讲")
 
 
-def play(page, seconds=1.0):
-    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }")
-    page.wait_for_function(f"() => document.querySelector('video').currentTime > {seconds}")
+def record_requests(page) -> list[str]:
+    urls = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
 
 
-def test_a_learner_plays_on_a_small_phone_and_gets_a_small_rung(live_server, lecture, browser):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+def media(urls) -> list[str]:
+    return [url for url in urls if MEDIA.search(url)]
+
+
+def tap_play(page, seconds=1.0):
+    page.locator("[data-start-video]").tap()
+    page.wait_for_function(f"() => {VIDEO}.currentTime > {seconds}")
+
+
+def test_nothing_but_the_poster_before_the_tap(live_server, lecture, phone):
+    urls = record_requests(phone)
+    phone.goto(f"{live_server.url}/video/{lecture.pk}/")
+    phone.wait_for_load_state("networkidle")
+    assert_no_horizontal_scroll(phone)
+    assert any(url.endswith("poster.jpg") for url in urls)
+    assert media(urls) == [] and not any("hls.min" in url for url in urls)
+    expect(phone.locator("[data-start-video]")).to_be_visible()
+    expect(phone.locator("[data-start-audio]")).to_have_text("只听声音(省流量)")
+
+    tap_play(phone)
+    assert media(urls), "playing fetches the playlists and segments"
+    assert not any("hls.min" in url for url in urls)  # this Chromium plays HLS itself
+    assert phone.evaluate(f"() => {PLAYER}.native") is True
+    expect(phone.locator("[data-quality] option")).to_have_text(["自动", "360p", "240p"])
+
+    # Tapping the picture pauses, tapping again goes on.
+    phone.locator("[data-video-player] video").tap()
+    phone.wait_for_function(f"() => {VIDEO}.paused")
+    expect(phone.locator("[data-play-pause]")).to_have_attribute("aria-label", "播放")
+    phone.locator("[data-video-player] video").tap()
+    phone.wait_for_function(f"() => !{VIDEO}.paused")
+    expect(phone.locator("[data-play-pause]")).to_have_attribute("aria-label", "暂停")
+    phone.select_option("[data-speed]", "1.5")
+    assert phone.evaluate(f"() => {VIDEO}.playbackRate") == 1.5
+
+
+def test_on_slow_3g_it_starts_at_the_lowest_rung(live_server, lecture, phone):
+    cdp = phone.context.new_cdp_session(phone)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    phone.goto(f"{live_server.url}/video/{lecture.pk}/")
+    tap_play(phone, seconds=0.5)
+    assert phone.evaluate(f"() => {VIDEO}.currentSrc").endswith("/master-240p.m3u8")
+    assert phone.evaluate(f"() => {VIDEO}.videoHeight") == 240
+    expect(phone.locator("[data-quality]")).to_have_value("240")
+
+
+def test_without_native_hls_the_library_comes_with_the_tap(live_server, lecture, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True,
+                                  has_touch=True)  # fmt: skip
+    context.add_init_script(NO_NATIVE_HLS)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    open_player(page, f"{live_server.url}/video/{lecture.pk}/")
-    assert_no_horizontal_scroll(page)
-    heights = page.evaluate(f"() => {HLS}.levels.map(level => level.height)")
-    assert sorted(heights) == [240, 360]
-    expect(page.locator("[data-quality] option")).to_have_text(["自动", "360p", "240p"])
-    play(page)
-    player = page.locator("[data-video-player]")
-    expect(player).to_have_attribute("data-level-height", "240")
-    expect(page.locator("video")).to_have_attribute("playsinline", "")
-    assert page.evaluate("() => document.querySelector('video').poster").startswith(live_server.url)
-
-    page.select_option("[data-speed]", "1.5")
-    assert page.evaluate("() => document.querySelector('video').playbackRate") == 1.5
+    urls = record_requests(page)
+    page.goto(f"{live_server.url}/video/{lecture.pk}/")
+    page.wait_for_load_state("networkidle")
+    assert media(urls) == [] and not any("hls.min" in url for url in urls)
+    tap_play(page)
+    assert any("/static/vendor/hls.min" in url for url in urls)
+    # A phone never gets a rung larger than the picture it shows.
+    expect(page.locator("[data-video-player]")).to_have_attribute("data-level-height", "240")
     context.close()
 
 
 def test_a_wide_screen_gets_the_top_rung(live_server, lecture, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_init_script(NO_NATIVE_HLS)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    open_player(page, f"{live_server.url}/video/{lecture.pk}/")
-    play(page)
+    page.goto(f"{live_server.url}/video/{lecture.pk}/")
+    page.locator("[data-start-video]").click()
     expect(page.locator("[data-video-player]")).to_have_attribute("data-level-height", "360")
     context.close()
 
 
+def test_the_data_saver_is_remembered(live_server, lecture, phone):
+    phone.goto(f"{live_server.url}/video/{lecture.pk}/")
+    saver = phone.get_by_role("button", name="省流量", exact=True)
+    saver.click()
+    expect(saver).to_have_attribute("aria-pressed", "true")
+    phone.reload()
+    expect(saver).to_have_attribute("aria-pressed", "true")
+    tap_play(phone)
+    assert phone.evaluate(f"() => {VIDEO}.currentSrc").endswith("/master-240p.m3u8")
+    expect(phone.locator("[data-quality]")).to_have_value("240")
+    expect(phone.locator("[data-quality] option[value='360']")).to_be_disabled()
+
+
 def test_sound_only_a_moment_link_and_heartbeats(live_server, lecture, phone):
-    open_player(phone, f"{live_server.url}/video/{lecture.pk}/?t=3")
+    phone.goto(f"{live_server.url}/video/{lecture.pk}/?t=3")
     phone.evaluate(
         """() => { window.beats = [];
         document.addEventListener('video:heartbeat', e => window.beats.push(e.detail)); }"""
     )
-    play(phone, seconds=3.2)  # started at the moment linked to
-    phone.evaluate("() => document.querySelector('video').pause()")
+    phone.get_by_role("button", name="只听声音(省流量)").tap()  # offered on the poster
+    phone.wait_for_function(f"() => {VIDEO}.currentTime > 3.2")  # at the moment linked to
+    assert phone.evaluate(f"() => {VIDEO}.currentSrc").endswith("audio/index.m3u8")
+    assert phone.evaluate(f"() => {VIDEO}.videoHeight") == 0
+    expect(phone.get_by_role("button", name="只听声音", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    phone.evaluate(f"() => {VIDEO}.pause()")
     beat = phone.wait_for_function(
         "() => window.beats.find(beat => beat.reason === 'pause')"
     ).json_value()
@@ -84,11 +163,46 @@ def test_sound_only_a_moment_link_and_heartbeats(live_server, lecture, phone):
     assert beat["position"] > 3 and beat["duration"] == pytest.approx(6, abs=0.2)
     assert beat["ranges"] and beat["ranges"][0][0] >= 2.9
 
-    phone.get_by_role("button", name="只听声音(省流量)").click()
-    expect(phone.get_by_role("button", name="只听声音(省流量)")).to_have_attribute(
-        "aria-pressed", "true"
+
+def test_a_portrait_video_keeps_every_control_on_the_screen(
+    live_server,
+    settings,
+    tmp_path,
+    clip,  # noqa: F811
+    phone,
+):
+    settings.VIDEO_ROOT = str(tmp_path / "video")
+    video = make_lecture(clip, "portrait.mp4", "升压站设备巡视要点(手机竖屏)")
+    phone.goto(f"{live_server.url}/video/{video.pk}/")
+    assert_no_horizontal_scroll(phone)
+    tap_play(phone, seconds=0.5)
+    expect(phone.locator(".tab-bar")).to_be_hidden()  # it steps aside while the video plays
+    height = phone.viewport_size["height"]
+    picture = phone.locator("[data-video-player] video").bounding_box()
+    assert picture["height"] > picture["width"] * 1.5  # shown upright, not letterboxed small
+    for control in ("[data-play-pause]", "[data-seek]", "[data-fullscreen]", "[data-speed]",
+                    "[data-data-saver]", "[data-audio-only]"):  # fmt: skip
+        box = phone.locator(control).bounding_box()
+        assert box and box["y"] >= 56 and box["y"] + box["height"] <= height, control
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, control
+    phone.locator("[data-play-pause]").tap()
+    phone.wait_for_function(f"() => {VIDEO}.paused")
+    expect(phone.locator(".tab-bar")).to_be_visible()
+
+
+def test_captions_show_when_the_video_has_them(live_server, lecture, phone):
+    Caption.objects.create(
+        video=lecture, language="zh-Hans", label="中文字幕", is_default=True,
+        file=ContentFile(b"WEBVTT\n\n00:00.000 --> 00:05.000\n\xe5\xb7\xa5\xe5\x8c\xa0\n",
+                         name="zh.vtt"),
+    )  # fmt: skip
+    phone.goto(f"{live_server.url}/video/{lecture.pk}/")
+    expect(phone.get_by_label("字幕")).to_have_value("0")
+    tap_play(phone, seconds=0.5)
+    phone.wait_for_function(
+        f"() => {VIDEO}.textTracks[0].mode === 'showing'"
+        f" && {VIDEO}.textTracks[0].activeCues?.length === 1"
     )
-    phone.wait_for_function(f"() => {HLS}.url.endsWith('audio/index.m3u8')")
-    phone.evaluate("() => document.querySelector('video').play()")
-    phone.wait_for_function("() => document.querySelector('video').currentTime > 4")
-    assert phone.evaluate("() => document.querySelector('video').videoHeight") == 0
+    assert phone.evaluate(f"() => {VIDEO}.textTracks[0].activeCues[0].text") == "工匠"
+    phone.get_by_label("字幕").select_option("")
+    assert phone.evaluate(f"() => {VIDEO}.textTracks[0].mode") == "disabled"

@@ -6,8 +6,11 @@ from django.contrib.auth import get_user_model
 from wagtail.models import Collection
 from wagtail.rich_text import RichText
 
+from academies.selectors import unit_of
 from accounts import services as account_services
+from courses import selectors, services
 from courses.models import Category, Chapter, CourseIndexPage, CoursePage, EnrolmentPolicy, Lesson
+from learning.crediting import Beat
 from lms.demo import DEMO_PASSWORD
 from video.models import Video, VideoStatus
 
@@ -72,3 +75,22 @@ def make_listing(parent, title="课程", slug="courses"):
 
 def user(username):
     return get_user_model().objects.get(username=username)
+
+
+def studied(course, lesson):
+    """What the learning app is told of the lesson, as the lesson page tells it."""
+    return selectors.studied_lesson(lesson=lesson, course=course, unit=unit_of(course))
+
+
+def open_lesson(learner, course, lesson, *, at=None):
+    """The learner opens the lesson's page (text lessons without a study time: done)."""
+    return services.lesson_open(learner=learner, lesson=studied(course, lesson), now=at)
+
+
+def heartbeat(learner, course, lesson, start, end, *, at, tab="phone", rate=1.0, visible=True):
+    """A beat of the lesson's player (or reading page) reporting [start, end] played."""
+    beat = Beat(position=end, ranges=[(start, end)] if end > start else [], rate=rate,
+                visible=visible)  # fmt: skip
+    return services.lesson_heartbeat(
+        learner=learner, lesson=studied(course, lesson), beat=beat, tab=tab, now=at
+    )

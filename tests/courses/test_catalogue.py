@@ -8,9 +8,10 @@ from django.urls import reverse
 from wagtail.images.models import Image
 
 from courses.models import Category, CourseLecturer, Honour, LecturerIndexPage, LecturerPage
+from courses.services import course_enrol
 from tests.courses.factories import make_course, make_learner, make_listing, user
 from tests.images import tiny_png
-from video.models import Video, VideoStatus
+from video.models import RenditionSet, Video, VideoStatus, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +135,7 @@ def test_listing_queries_do_not_grow_with_the_courses(client, hq, new_energy):
     assert "共 50 门课程" in html and "王建国、李秀梅" in html
 
 
-def test_a_lecturer_page_shows_honours_courses_and_ready_videos(client, hq, new_energy):
+def test_a_lecturer_page_shows_honours_courses_and_ready_public_videos(client, hq, new_energy):
     faculty = LecturerIndexPage(title="师资库", slug="lecturers")
     hq.add_child(instance=faculty)
     lecturer = LecturerPage(
@@ -148,14 +149,66 @@ def test_a_lecturer_page_shows_honours_courses_and_ready_videos(client, hq, new_
         "风电场升压站设备巡视及维护",
         course_lecturers=[CourseLecturer(lecturer=lecturer)],
     )
-    for title, status in (("主变压器日常维护", VideoStatus.READY), ("处理中的视频", "processing")):
-        Video.objects.create(title=title, lecturer=user("lecturer"), status=status, duration=605)
+    for title, status, visibility in (
+        ("主变压器日常维护", VideoStatus.READY, Visibility.PUBLIC),
+        ("处理中的视频", "processing", Visibility.PUBLIC),
+        ("内部培训:主变检修", VideoStatus.READY, Visibility.RESTRICTED),
+    ):
+        ready_video(title, status=status, visibility=visibility, duration=605)
 
     html = client.get(lecturer.url).content.decode()
     assert "全国劳动模范" in html and "大国工匠" in html
     assert "风电场升压站设备巡视及维护" in html
     assert "主变压器日常维护" in html and "10:05" in html
     assert "处理中的视频" not in html
+    assert "内部培训" not in html  # a restricted video's title is as private as the video
 
     html = client.get(faculty.url).content.decode()
     assert "王建国" in html and "升压站运维班班长" in html
+
+
+def ready_video(title, *, visibility=Visibility.RESTRICTED, **fields) -> Video:
+    video = Video.objects.create(
+        title=title, lecturer=user("lecturer"), visibility=visibility,
+        **{"status": VideoStatus.READY, **fields},
+    )  # fmt: skip
+    video.current_rendition_set = RenditionSet.objects.create(
+        video=video, directory=f"{video.pk}/set", master="master.m3u8"
+    )
+    video.save(update_fields=["current_rendition_set"])
+    return video
+
+
+def test_a_lecturer_page_lists_only_videos_the_visitor_may_watch(client, hq, new_energy):
+    """With the course each belongs to: public lectures, free previews, and for an
+    enrolled learner the lessons of their course; the lecturer sees all of theirs."""
+    faculty = LecturerIndexPage(title="师资库", slug="lecturers")
+    hq.add_child(instance=faculty)
+    lecturer = LecturerPage(title="王建国", slug="wang", user=user("lecturer"))
+    faculty.add_child(instance=lecturer)
+    lecturer.save_revision().publish()
+    public = ready_video("新能源前沿技术公开课", visibility=Visibility.PUBLIC)
+    preview, lesson_only = ready_video("升压站巡视要点"), ready_video("主变压器日常维护")
+    ready_video("未发布的讲课录像")  # restricted, in no course
+    course = make_course(new_energy, "风电场升压站设备巡视及维护", lessons=3)
+    for lesson, video, free in zip(course.lessons(), (public, preview, lesson_only),
+                                   (False, True, False), strict=True):  # fmt: skip
+        lesson.video, lesson.free_preview = video, free
+        lesson.save()
+    course_url = course.url
+
+    html = client.get(lecturer.url).content.decode()
+    assert "新能源前沿技术公开课" in html and "升压站巡视要点" in html
+    assert "主变压器日常维护" not in html and "未发布的讲课录像" not in html
+    assert html.count(f'课程: <a href="{course_url}">') == 2
+    preview_lesson = course.lessons()[1]
+    assert course_url + course.reverse_subpage("lesson", args=(preview_lesson.key,)) in html
+
+    learner = make_learner("13900000009")
+    course_enrol(learner=learner, course=course)
+    client.force_login(learner)
+    html = client.get(lecturer.url).content.decode()
+    assert "主变压器日常维护" in html and "未发布的讲课录像" not in html
+
+    client.force_login(user("lecturer"))
+    assert "未发布的讲课录像" in client.get(lecturer.url).content.decode()

@@ -128,7 +128,7 @@ def test_learners_enrol_and_leave_through_the_course_page(client, new_energy):
 
     response = client.post(reverse("courses:enrol", args=(course.pk,)), follow=True)
     html = response.content.decode()
-    assert "报名成功" in html and "你已报名本课程" in html
+    assert "报名成功" in html and "您已报名本课程" in html
     assert "开始学习" in html
 
     lesson = course.lessons()[0]

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from courses.models import CourseLecturer, Follow, LecturerIndexPage, LecturerPage
 from tests.courses.factories import make_course, make_learner, make_listing, user
-from video.models import Video, VideoStatus
+from video.models import Video, VideoStatus, Visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +61,12 @@ def test_news_from_followed_academies_and_lecturers(
     make_course(pv_base, "光伏组件安装实操")
     make_course(hq, "焊工技能竞赛强化训练", course_lecturers=[CourseLecturer(lecturer=lecturer)])
     make_course(new_materials, "新材料检测")
+    public = {"status": VideoStatus.READY, "visibility": Visibility.PUBLIC}
+    Video.objects.create(title="板对接焊接示范", lecturer=user("lecturer"), **public)
+    Video.objects.create(title="升压站巡视要点", collection=new_energy.collection, **public)
+    # A restricted video's title is as private as the video.
     Video.objects.create(
-        title="板对接焊接示范", lecturer=user("lecturer"), status=VideoStatus.READY
-    )
-    Video.objects.create(
-        title="升压站巡视要点",
-        collection=new_energy.collection,
-        status=VideoStatus.READY,
+        title="内部培训:主变检修", collection=new_energy.collection, status=VideoStatus.READY
     )
     Video.objects.create(
         title="别的学院的视频", collection=new_materials.collection, status="ready"
@@ -81,5 +80,5 @@ def test_news_from_followed_academies_and_lecturers(
         assert title in feed
     for title in ("板对接焊接示范", "升压站巡视要点"):
         assert title in feed
-    for title in ("新材料检测", "别的学院的视频", "还在转码"):
+    for title in ("新材料检测", "别的学院的视频", "还在转码", "内部培训:主变检修"):
         assert title not in feed

@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from courses.services import course_enrol
 from learning.models import LedgerSource
-from learning.progress import lesson_opened
 from learning.services import ledger_append, yearly_target_set
-from tests.courses.factories import make_course, make_learner
+from tests.courses.factories import make_course, make_learner, open_lesson
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +29,8 @@ def test_courses_progress_hours_and_certificates(client, hq, new_energy, learner
     finished = make_course(new_energy, "风电场升压站设备巡视及维护", lessons=1)
     for course in (started, finished):
         course_enrol(learner=learner, course=course)
-    lesson_opened(learner=learner, course=started, lesson=started.lessons()[0])
-    lesson_opened(learner=learner, course=finished, lesson=finished.lessons()[0])
+    open_lesson(learner, started, started.lessons()[0])
+    open_lesson(learner, finished, finished.lessons()[0])
     yearly_target_set(academy=hq, year=timezone.localdate().year, hours=24)
     ledger_append(learner=learner, minutes=90, source=LedgerSource.CLASS, academy=hq)
     client.force_login(learner)
@@ -52,7 +51,7 @@ def test_the_page_takes_as_many_queries_for_many_courses_as_for_one(
 ):
     courses = [make_course(new_energy, f"课程{n}", lessons=2) for n in range(4)]
     course_enrol(learner=learner, course=courses[0])
-    lesson_opened(learner=learner, course=courses[0], lesson=courses[0].lessons()[0])
+    open_lesson(learner, courses[0], courses[0].lessons()[0])
     client.force_login(learner)
     client.get(reverse("courses:profile"))  # warm the per-process caches
     with CaptureQueriesContext(connection) as one_course:
@@ -60,7 +59,7 @@ def test_the_page_takes_as_many_queries_for_many_courses_as_for_one(
 
     for course in courses[1:]:
         course_enrol(learner=learner, course=course)
-        lesson_opened(learner=learner, course=course, lesson=course.lessons()[1])
+        open_lesson(learner, course, course.lessons()[1])
     with django_assert_max_num_queries(len(one_course)):
         html = client.get(reverse("courses:profile")).content.decode()
     assert html.count("继续学习") == 4

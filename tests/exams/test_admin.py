@@ -282,3 +282,22 @@ def test_competition_registrations(client, new_energy, energy_bank, learner):
     admin.post(url, {"numbers": f"{learner.username}\n13000000000\n"})
     assert exam.registrations.filter(learner=learner).exists()
     assert admin_client(client, "new_materials_admin").get(url).status_code == 404
+
+
+def test_pass_rates_join_the_unit_dashboards(client, marked_exam, new_energy, new_materials):
+    _exam, attempt = marked_exam
+    answer = Answer.objects.get(attempt=attempt, score__isnull=True)
+    admin_client(client, "lecturer").post(
+        reverse("exams_admin:mark", args=(answer.pk,)), {"score": "2"}
+    )
+    attempt.refresh_from_db()
+    expected = "100.0 %" if attempt.passed else "0.0 %"
+    page = admin_client(client, "new_energy_admin").get(reverse("dashboards:index"))
+    figures = {
+        figure.label: f"{figure.value}{figure.unit}" for figure in page.context["board"].provided
+    }
+    assert figures == {"已阅卷考试人次": "1", "考试通过率": expected}
+    # Another academy's dashboard counts none of it.
+    page = admin_client(client, "new_materials_admin").get(reverse("dashboards:index"))
+    figures = {figure.label: figure.value for figure in page.context["board"].provided}
+    assert figures["已阅卷考试人次"] == 0 and figures["考试通过率"] == "—"

@@ -6,14 +6,13 @@ from decimal import Decimal
 import pytest
 
 from courses.models import Enrolment, EnrolmentStatus
+from courses.selectors import course_progress
 from exams import services
 from exams.models import ExamKind
 from exams.selectors import paper_of
 from learning.certificates import render_pdf
 from learning.models import Certificate
-from learning.progress import lesson_opened
-from learning.selectors import course_progress_for
-from tests.courses.factories import make_course
+from tests.courses.factories import make_course, open_lesson
 from tests.exams.factories import make_bank, make_exam, make_paper, make_question
 
 
@@ -64,9 +63,9 @@ def test_lessons_alone_do_not_complete_a_course_with_a_final_exam(
     django_capture_on_commit_callbacks, course, final, learner
 ):
     [lesson] = course.lessons()
-    state = lesson_opened(learner=learner, course=course, lesson=lesson)
+    state = open_lesson(learner, course, lesson)
     assert not state.course_complete
-    progress = course_progress_for(learner=learner, courses=[course])[course.pk]
+    progress = course_progress(learner=learner, courses=[course])[course.pk]
     assert not progress.completed and progress.pending == ("通过结业考试",)
     assert not Certificate.objects.exists()
 
@@ -78,7 +77,7 @@ def test_lessons_alone_do_not_complete_a_course_with_a_final_exam(
         passed = take(final, learner, right=3)
     assert passed.passed is True and passed.score == Decimal(75)
     certificate = Certificate.objects.get(learner=learner, course_id=course.pk)
-    assert course_progress_for(learner=learner, courses=[course])[course.pk].completed
+    assert course_progress(learner=learner, courses=[course])[course.pk].completed
 
     import io
 
@@ -95,7 +94,7 @@ def test_passing_before_the_lessons_are_done_waits_for_them(
         take(final, learner, right=4)
     assert not Certificate.objects.exists()
     [lesson] = course.lessons()
-    assert lesson_opened(learner=learner, course=course, lesson=lesson).course_complete
+    assert open_lesson(learner, course, lesson).course_complete
     certificate = Certificate.objects.get(learner=learner)
     page = client.get(f"/certificates/verify/{certificate.code}/").content.decode()
     assert "结业考试成绩:100.0 分" in page
@@ -104,7 +103,7 @@ def test_passing_before_the_lessons_are_done_waits_for_them(
 def test_a_course_without_a_final_exam_is_unchanged(new_energy, learner):
     course = make_course(new_energy, "风电场升压站设备巡视及维护", lessons=1)
     [lesson] = course.lessons()
-    assert lesson_opened(learner=learner, course=course, lesson=lesson).course_complete
+    assert open_lesson(learner, course, lesson).course_complete
     certificate = Certificate.objects.get(learner=learner)
     assert "结业考试" not in certificate_extra_text(certificate)
 

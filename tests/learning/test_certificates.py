@@ -1,5 +1,4 @@
 import io
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,9 +7,9 @@ from pypdf import PdfReader
 
 from academies.models import IndustryAcademyPage
 from learning.certificates import render_pdf
-from learning.models import Certificate
-from learning.selectors import mask_name
-from learning.services import certificate_issue, certificate_revoke
+from learning.models import Certificate, LedgerSource
+from learning.selectors import certificate_by_code, mask_name
+from learning.services import certificate_issue, certificate_revoke, ledger_append
 from lms.demo import DEMO_LEARNER_PHONE
 
 pytestmark = pytest.mark.django_db
@@ -21,16 +20,19 @@ def issued(demo):
     academy = IndustryAcademyPage.objects.get(slug="new-energy")
     learner = get_user_model().objects.get(username=DEMO_LEARNER_PHONE)
     # Any page stands in for a course here; the course app issues them on completion.
-    certificate = certificate_issue(
-        learner=learner, learner_name="李学员", course=academy, academy=academy, hours=Decimal("8")
+    ledger_append(
+        learner=learner, minutes=480, source=LedgerSource.VIDEO, academy=academy, course=academy
     )
-    return certificate, learner, academy
+    certificate = certificate_issue(
+        learner=learner, learner_name="李学员", course=academy, academy=academy
+    )
+    return certificate_by_code(code=certificate.code), learner, academy
 
 
 def test_issue_is_idempotent_and_codes_are_unique(issued):
     certificate, learner, academy = issued
     again = certificate_issue(
-        learner=learner, learner_name="李学员", course=academy, academy=academy, hours=Decimal("8")
+        learner=learner, learner_name="李学员", course=academy, academy=academy
     )
     assert again.pk == certificate.pk
     assert certificate.code.startswith("JL") and len(certificate.code) == 15
@@ -80,7 +82,7 @@ def test_a_revoked_certificate_can_be_issued_anew(issued):
         certificate_revoke(certificate=certificate, reason=" ", author=admin)
     certificate_revoke(certificate=certificate, reason="重新考核", author=admin)
     fresh = certificate_issue(
-        learner=learner, learner_name="李学员", course=academy, academy=academy, hours=Decimal("8")
+        learner=learner, learner_name="李学员", course=academy, academy=academy
     )
     assert fresh.pk != certificate.pk
     assert Certificate.objects.filter(learner=learner).count() == 2

@@ -154,3 +154,32 @@ def test_a_credit_of_no_minutes_is_refused(people, academy):
     with pytest.raises(ValidationError):
         ledger_append(learner=learner, minutes=0, source="video", academy=academy, key="v:1:0")
     assert not LedgerEntry.objects.exists()
+
+
+def test_an_adjustment_stays_within_the_authors_units_and_above_zero(people, academy):
+    learner, admin = people
+    materials = IndustryAcademyPage.objects.get(slug="new-materials")
+    ledger_append(learner=learner, minutes=45, source="class", academy=materials)
+    ledger_append(learner=learner, minutes=30, source="video", academy=academy)
+    for unit, minutes in ((materials, -45), (materials, 60), (None, -10), (academy, -31)):
+        with pytest.raises(ValidationError):
+            ledger_adjust(learner=learner, minutes=minutes, reason="x", author=admin, academy=unit)
+    assert learner_minutes_for_year(learner=learner, year=timezone.localdate().year) == 75
+    entry = ledger_adjust(
+        learner=learner, minutes=-30, reason="重复计时", author=admin, academy=academy
+    )
+    assert (entry.author, entry.reason, entry.academy_id) == (admin, "重复计时", academy.pk)
+    hq_admin = get_user_model().objects.get(username="hq_admin")  # manages every academy
+    ledger_adjust(learner=learner, minutes=-45, reason="核减", author=hq_admin, academy=materials)
+    assert learner_minutes_for_year(learner=learner, year=timezone.localdate().year) == 0
+
+
+def test_a_correction_keeps_the_reference_of_the_entry_it_corrects(people, academy):
+    learner, admin = people
+    wrong = ledger_append(
+        learner=learner, minutes=120, source="class", academy=academy, reference="class:7"
+    )
+    fix = ledger_adjust(
+        learner=learner, minutes=-60, reason="签到有误", author=admin, corrects=wrong
+    )
+    assert (fix.reference, fix.academy_id) == ("class:7", academy.pk)

@@ -126,6 +126,10 @@ def test_seed_builds_the_real_demo_and_a_second_run_changes_nothing(capsys, clie
     assert_courses()
     assert_learning_records()
 
+    # Every learner's hours, recomputed from progress and attendance, agree with the ledger.
+    call_command("audit_hours", verbosity=0)
+    assert "学时与台账一致" in capsys.readouterr().out
+
     first = snapshot()
     call_command("seed_demo", verbosity=0)
     assert snapshot() == first

@@ -1,5 +1,6 @@
 """Settings refuse bad configuration. Each case runs in a fresh interpreter."""
 
+import json
 import os
 import subprocess
 import sys
@@ -60,7 +61,7 @@ def test_production_passes_the_deployment_checklist(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_production_collects_the_static_files_with_hashed_names(tmp_path):
+def test_production_collects_the_static_files_with_hashed_names_compressed(tmp_path):
     result = run_manage(
         "collectstatic",
         "--noinput",
@@ -72,6 +73,10 @@ def test_production_collects_the_static_files_with_hashed_names(tmp_path):
     manifest = (tmp_path / "static" / "staticfiles.json").read_text()
     for name in ("vendor/hls.min.js", "vendor/tus.min.js", "css/site.css", "js/video-player.js"):
         assert f'"{name}"' in manifest, name
+    # Brotli and gzip copies beside each hashed file, for WhiteNoise to send.
+    hashed = json.loads(manifest)["paths"]["vendor/hls.min.js"]
+    for suffix in ("", ".br", ".gz"):
+        assert (tmp_path / "static" / f"{hashed}{suffix}").is_file(), suffix
 
 
 def test_a_misspelt_boolean_is_refused(tmp_path):

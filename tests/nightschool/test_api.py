@@ -5,6 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from nightschool import services, tokens
 from nightschool.models import Booking
@@ -111,3 +112,23 @@ def test_check_in_and_out_through_the_api(client, school):
         content_type="application/json",
     )
     assert response.json()["error"]["code"] == "invalid"
+
+
+def test_classes_of_an_unpublished_or_private_course_are_not_served_by_id(client, school, session):
+    learner = make_learner("13900000001")
+    client.force_login(learner)
+    url = reverse("api:class", args=[session.pk])
+    assert client.get(url).status_code == 200
+
+    session.course.unpublish()
+    for response in (client.get(url), post(client, "book", session.pk)):
+        assert response.status_code == 404
+        assert "间架结构" not in response.content.decode()
+    assert client.get(reverse("nightschool:class", args=[session.pk])).status_code == 404
+    assert not Booking.objects.exists()
+
+    session.course.save_revision().publish()
+    PageViewRestriction.objects.create(
+        page=session.course, restriction_type=PageViewRestriction.PASSWORD, password="yexiao"
+    )
+    assert client.get(url).status_code == 404

@@ -68,6 +68,23 @@ def test_minutes_are_capped_at_the_class_length(session, booked):
     assert out.booking.credited_minutes == session.length_minutes == 90
 
 
+def test_only_the_class_s_own_time_counts_not_an_early_check_in(session, booked):
+    """Check-in opens 30 minutes before the class: 30 minutes there before it began and
+    60 of the class once counted as 90."""
+    scan(booked, session, session.starts_at - minutes(30))
+    out = scan(booked, session, session.starts_at + minutes(60))
+    assert out.booking.credited_minutes == 60
+    assert LedgerEntry.objects.get(learner=booked).minutes == 60
+
+
+def test_leaving_before_the_class_begins_credits_nothing(session, booked, settings):
+    settings.NIGHTSCHOOL_CHECKOUT_AFTER_MINUTES = 10
+    scan(booked, session, session.starts_at - minutes(30))
+    out = scan(booked, session, session.starts_at - minutes(5))
+    assert out.booking.credited_minutes == 0
+    assert not LedgerEntry.objects.filter(learner=booked).exists()
+
+
 def test_forged_expired_future_and_other_class_codes_are_refused(school, session, booked):
     now = session.starts_at + minutes(5)
     window = tokens.window_at(now)

@@ -5,12 +5,13 @@ import datetime
 import re
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
 from lms.models import Notification
 from nightschool import services, tokens
-from nightschool.models import Booking, BookingStatus
+from nightschool.models import Booking, BookingStatus, ClassSession
 from tests.nightschool.conftest import early_in_a_window, minutes
 from tests.nightschool.factories import at, make_course, make_learner, make_session
 
@@ -83,7 +84,7 @@ def test_booking_from_a_phone_one_of_the_last_seats(client, session):
 
     response = client.post(reverse("nightschool:book", args=(session.pk,)), follow=True)
     page = html(response)
-    assert "预约成功" in page and "你已预约座位" in page and "退还座位" in page
+    assert "预约成功" in page and "您已预约座位" in page and "退还座位" in page
     assert Booking.objects.get(learner=learner).status == BookingStatus.CONFIRMED
 
     late = make_learner("13900000002")
@@ -91,7 +92,7 @@ def test_booking_from_a_phone_one_of_the_last_seats(client, session):
     page = html(client.get(reverse("nightschool:class", args=(session.pk,))))
     assert "座位已满" in page and "加入候补" in page
     page = html(client.post(reverse("nightschool:book", args=(session.pk,)), follow=True))
-    assert "你是候补第 1 位" in page
+    assert "您是候补第 1 位" in page
 
 
 def test_an_offer_is_confirmed_from_my_learning(client, session, before):
@@ -103,7 +104,7 @@ def test_an_offer_is_confirmed_from_my_learning(client, session, before):
     services.booking_cancel(booking=Booking.objects.get(learner=first))
     client.force_login(second)
     page = html(client.get(reverse("courses:profile")))
-    assert "有空位留给你了" in page and "确认座位" in page
+    assert "有空位留给您了" in page and "确认座位" in page
     offer = Booking.objects.get(learner=second)
     response = client.post(
         reverse("nightschool:accept", args=(offer.pk,)),
@@ -114,7 +115,7 @@ def test_an_offer_is_confirmed_from_my_learning(client, session, before):
     assert "座位确认好了" in page and "间架结构" in page
     assert Booking.objects.get(learner=second).status == BookingStatus.CONFIRMED
     # The header counts the unread message about the offer.
-    assert re.search(r'消息 <span class="badge">1', page)
+    assert re.search(r'消息</span><span class="badge">1', page)
 
 
 def test_giving_a_seat_back_after_the_deadline_is_refused_plainly(client, session, before):
@@ -150,8 +151,14 @@ def test_scanning_the_qr_code_checks_in_then_out(client, now_class):
 
     # An hour later (the class went on), the next code checks out.
     Booking.objects.filter(pk=booking.pk).update(checked_in_at=timezone.now() - minutes(60))
+    # The class's own time counts, not the time before it: it began an hour and more ago.
+    times = ("starts_at", "ends_at", "booking_opens_at", "booking_closes_at")
+    ClassSession.objects.filter(pk=session.pk).update(
+        cancellation_deadline=F("cancellation_deadline") - minutes(60),
+        **{name: F(name) - minutes(60) for name in times},
+    )
     page = html(client.get(checkin_path(session, now), follow=True))
-    assert "签退成功" in page and "60 分钟已计入你的学时" in page
+    assert "签退成功" in page and "60 分钟已计入您的学时" in page
     page = html(client.get(reverse("courses:profile")))
     assert "<strong>1.0</strong>" in page and "60 分钟" in page
 
@@ -185,7 +192,7 @@ def test_a_learner_without_a_booking_is_sent_to_book(client, now_class):
     client.force_login(make_learner("13900000002"))
     response = client.get(checkin_path(session))
     assert response.status_code == 403
-    assert "你没有预约本次课" in html(response) and "预约本次课" in html(response)
+    assert "您没有预约本次课" in html(response) and "预约本次课" in html(response)
 
 
 def test_the_code_screen_is_for_the_lecturer_and_the_school(client, school, now_class):

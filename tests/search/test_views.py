@@ -115,6 +115,18 @@ def test_facets_respect_the_other_filters(client, catalogue, new_energy):
     assert "光伏发电站设计" not in filtered
 
 
+def test_the_english_page_shows_level_and_mode_in_english(client, catalogue):
+    """Labels are indexed in Chinese; a visitor who chose English reads them in English."""
+    client.cookies["django_language"] = "en"
+    html = page(client, q="焊")
+    assert "<span>Advanced</span>" in html and "<span>In person</span>" in html
+    for chinese in ("高级", "线下", "初级"):
+        assert chinese not in html, chinese
+    client.cookies["django_language"] = "zh-hans"
+    html = page(client, q="焊")
+    assert "<span>高级</span>" in html
+
+
 def test_sort_and_pages(client, catalogue):
     html = page(client, sort="newest")
     assert html.index("直播带货实战") < html.index("光伏发电站设计")

@@ -37,6 +37,11 @@ def _phone(path: Path) -> None:
     ffmpeg("-i", flat, "-c", "copy", "-metadata:s:v:0", "rotate=90", path)
 
 
+def _portrait(path: Path) -> None:
+    # A lecture filmed upright on a phone, long enough to look at its player while it plays.
+    ffmpeg(*picture("360x640", 12), *tone(12), *X264, *AAC, path)
+
+
 def _long(path: Path) -> None:
     # Long enough that a worker can be killed while ffmpeg runs.
     ffmpeg(*picture("320x180", 60), *tone(60), *X264, *AAC, path)
@@ -78,6 +83,7 @@ MAKERS = {
     "landscape.mp4": _landscape,
     "ladder.mp4": _ladder,
     "phone.mp4": _phone,
+    "portrait.mp4": _portrait,
     "long.mp4": _long,
     "audio.mp3": _audio,
     "screen.webm": _screen,

@@ -258,6 +258,10 @@ def test_play_counting(client, units, ready_video):
     assert stats.status_code == 200
     assert stats.context["stats"].total == 2
     assert stats.context["stats"].by_lecturer[0]["label"] == "王师傅"
+    # Each table's first column says what its rows are: lecturers, then videos (not 姓名).
+    page = stats.content.decode()
+    assert page.count('<th scope="col">讲师</th>') == 1
+    assert page.count('<th scope="col">视频</th>') == 1 and "姓名" not in page
     client.force_login(units.admin_b)
     assert client.get(reverse("videos:statistics")).context["stats"].total == 0
 
@@ -265,9 +269,12 @@ def test_play_counting(client, units, ready_video):
 def test_the_video_page_works_on_a_phone_layout(client, units, ready_video):
     video = ready_video(visibility=Visibility.PUBLIC)
     html = client.get(reverse("video:page", args=[video.pk])).content.decode()
-    for needle in ("playsinline", "data-speed", "data-quality", "vendor/hls.min.js",
-                   "js/video-player.js", 'data-play-ticket="', "王师傅"):  # fmt: skip
+    for needle in ("playsinline", 'preload="none"', "data-speed", "data-rung",
+                   'data-hls-src="/static/vendor/hls.min.js"', "js/video-player.js",
+                   'data-play-ticket="', "王师傅"):  # fmt: skip
         assert needle in html
+    # The HLS library comes when the learner taps play, not with the page.
+    assert '<script src="/static/vendor/hls.min.js"' not in html
     assert (
         engines["django"].from_string("{% load video_tags %}{{ 3725|video_duration }}").render({})
         == "1:02:05"

@@ -8,16 +8,14 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from wagtail.models import Collection
 
+from tests.processes import django_process
 from video import conf, services
 from video.models import JobState, TranscodeJob, Video, VideoStatus
 from video.services import jobs
@@ -39,32 +37,15 @@ def make_video(clip):
 
 
 WORKER = """
-import django
-django.setup()
 from video import tasks
 tasks.transcode({key!r}, {attempt})
 """
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 def start_worker(job: TranscodeJob) -> subprocess.Popen:
     """A worker process running the job, like a django-q2 worker would."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lms.settings.test",
-        "DATABASE_URL": database_url(),
-        "LMS_VIDEO_ROOT": settings.VIDEO_ROOT,
-    }
     code = WORKER.format(key=str(job.key), attempt=job.attempt)
-    return subprocess.Popen(
-        [sys.executable, "-c", code], env=env, cwd=settings.BASE_DIR, stderr=subprocess.PIPE
-    )
+    return django_process(code, stderr=subprocess.PIPE)
 
 
 def alive(pid: int) -> bool:
@@ -111,10 +92,12 @@ def test_a_worker_killed_mid_transcode_ends_ready(make_video, django_capture_on_
     job.refresh_from_db()
     assert job.state == JobState.RUNNING
 
-    later = timezone.now() + datetime.timedelta(seconds=settings.VIDEO_HEARTBEAT_STALE_SECONDS + 1)
+    # The watchdog's next run (a minute at most) sees the worker's process gone: no need
+    # to wait for its heartbeat to go stale. It kills the orphan and starts again.
     with django_capture_on_commit_callbacks(execute=True):
-        report = jobs.watchdog(now=later)
-    assert report["killed"] == 1 and report["stale_waiting"] == 1 and report["requeued"] == 1
+        report = jobs.watchdog()
+    assert report["killed"] == 1 and report["dead_waiting"] == 1 and report["requeued"] == 1
+    assert "stale_waiting" not in report
     wait_for(lambda: not alive(ffmpeg_pid), timeout=5)
     job.refresh_from_db()
     video.refresh_from_db()
@@ -123,6 +106,28 @@ def test_a_worker_killed_mid_transcode_ends_ready(make_video, django_capture_on_
     assert video.duration == pytest.approx(60, abs=0.2)
     assert not any(conf.stage_root().iterdir())
     assert video.rendition_sets.count() == 1
+
+
+def test_a_worker_is_dead_when_its_process_id_is_gone_or_reused(make_video):
+    video = make_video()
+    job = video.jobs.get()
+    claimed = timezone.now() - datetime.timedelta(seconds=1)
+    running = {"state": JobState.RUNNING, "hostname": jobs.HOSTNAME, "started_at": claimed}
+    TranscodeJob.objects.filter(pk=job.pk).update(worker_pid=os.getpid(), **running)
+    job.refresh_from_db()
+    assert not jobs.worker_gone(job)  # this process: alive since before the claim
+
+    time.sleep(1.1)  # beyond the 2 s the comparison allows for /proc's whole-second clock
+    newcomer = subprocess.Popen(["sleep", "60"])  # started after the claim: a reused id
+    try:
+        job.worker_pid = newcomer.pid
+        assert jobs.worker_gone(job)
+    finally:
+        newcomer.kill()
+        newcomer.wait()
+    assert jobs.worker_gone(job)  # and now no process at all
+    job.hostname = "another-host"
+    assert not jobs.worker_gone(job)  # another machine's processes are not ours to judge
 
 
 def test_the_watchdog_kills_a_hung_ffmpeg(make_video, django_capture_on_commit_callbacks):

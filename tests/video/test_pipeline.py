@@ -77,7 +77,7 @@ def test_phone_and_audio_uploads_become_ready(ready_video, name, expected):
         assert video.width is None
         assert video.current_rendition_set.renditions == [
             {"width": 0, "height": 0, "bandwidth": pytest.approx(100_000, rel=0.5),
-             "playlist": "audio/index.m3u8"}
+             "playlist": "audio/index.m3u8", "master": ""}
         ]  # fmt: skip
         assert video.poster  # a generated picture for the sound-only lecture
 

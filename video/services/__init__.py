@@ -16,6 +16,7 @@ from video.services.jobs import (
 from video.services.videos import (
     play_record,
     play_ticket,
+    play_tickets_forget,
     video_create,
     video_create_for_recording,
     video_create_from_upload,
@@ -33,6 +34,7 @@ __all__ = [
     "kill_ffmpeg",
     "play_record",
     "play_ticket",
+    "play_tickets_forget",
     "rendition_set_publish",
     "sweep_rendition_sets",
     "sweep_stages",

@@ -386,18 +386,62 @@ def kill_ffmpeg(job: TranscodeJob) -> bool:
     return True
 
 
+def _started_at(pid: int) -> float | None:
+    """When the process ``pid`` of this machine started (seconds since the epoch), or
+    ``None`` if there is none or only a zombie."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        boot = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+    except (FileNotFoundError, ProcessLookupError, StopIteration):
+        return None
+    if fields[0] in ("Z", "X"):
+        return None
+    return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: start time
+
+
+def worker_gone(job: TranscodeJob) -> bool:
+    """Whether the worker that claimed a running job on this machine is dead: its process
+    id names no process, a zombie, or one started after the claim (the id was reused)."""
+    if job.hostname != HOSTNAME or not job.worker_pid or job.started_at is None:
+        return False
+    started = _started_at(job.worker_pid)
+    # /proc/stat's boot time is in whole seconds: allow two.
+    return started is None or started > job.started_at.timestamp() + 2
+
+
 def watchdog(*, now: datetime.datetime | None = None) -> dict[str, int]:
     """Keep jobs moving; run every minute by a django-q2 schedule.
 
-    Takes over running jobs whose heartbeat stopped (killing their ffmpeg if it is
-    still here), re-queues waiting jobs whose backoff is over, re-delivers queued jobs
-    the broker may have lost (a duplicate delivery is a no-op), and removes retired
-    rendition sets and abandoned stage directories.
+    Takes over running jobs whose worker died on this machine (a killed worker is seen
+    at the next run, not when its heartbeat goes stale) or whose heartbeat stopped
+    (another machine's worker), killing their ffmpeg if it is still here; re-queues
+    waiting jobs whose backoff is over, re-delivers queued jobs the broker may have
+    lost (a duplicate delivery is a no-op), and removes retired rendition sets and
+    abandoned stage directories.
     """
     now = now or timezone.now()
     stale_before = now - datetime.timedelta(seconds=settings.VIDEO_HEARTBEAT_STALE_SECONDS)
     report: Counter[str] = Counter()
     message = _in_site_language(WORKER_LOST)
+    here = TranscodeJob.objects.filter(state=JobState.RUNNING, hostname=HOSTNAME)
+    for job in here.exclude(worker_pid=None):
+        if not worker_gone(job):
+            continue
+        report["killed"] += kill_ffmpeg(job)
+        outcome = job_fail(
+            job=job,
+            message=message,
+            detail=f"worker {job.worker_pid} on {job.hostname} is gone",
+            transient=True,
+            retry_now=True,
+            now=now,
+            worker_pid=job.worker_pid,
+        )
+        report[f"dead_{outcome}"] += 1
     for job in TranscodeJob.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=stale_before):
         report["killed"] += kill_ffmpeg(job)
         outcome = job_fail(

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,7 +20,7 @@ from django_q.tasks import async_task
 from wagtail.models import Collection
 
 from video import conf, files, tus
-from video.models import DailyPlays, JobReason, Video, VideoStatus, Visibility
+from video.models import DailyPlays, JobReason, UsedPlayTicket, Video, VideoStatus, Visibility
 from video.services import jobs
 from video.transcoding import MediaError, images, probe
 
@@ -30,9 +29,16 @@ PLAY_TICKET_MAX_AGE = 24 * 3600
 _PLAY_SALT = "video.play"
 
 
+SOURCE_NAME_BYTES = 200  # of a file system's 255 per name, in UTF-8 (a Chinese character: 3)
+
+
 def _source_destination(filename: str) -> tuple[str, Path]:
+    """Where the original file goes: in a directory of its own, under its own name cut
+    to fit a file system's limit (its end kept: the extension tells ffmpeg little, but
+    people recognise it)."""
     safe = os.path.basename(filename).strip().replace("\x00", "") or "upload"
-    name = f"{uuid.uuid4().hex}/{safe[-120:]}"
+    safe = safe.encode()[-SOURCE_NAME_BYTES:].decode(errors="ignore")  # no half character
+    name = f"{uuid.uuid4().hex}/{safe}"
     return name, conf.source_root() / name
 
 
@@ -66,7 +72,7 @@ def video_create(
         lecturer=lecturer,
         visibility=visibility,
         source=name,
-        source_name=os.path.basename(filename)[:255],
+        source_name=os.path.basename(filename).replace("\x00", "")[:255],
         source_size=os.path.getsize(source_path),
     )
     video.full_clean()
@@ -194,29 +200,43 @@ def play_ticket(*, video: Video) -> str:
 def play_record(*, video: Video, ticket: str, now: datetime.datetime | None = None) -> bool:
     """Count one play if ``ticket`` is this video's, at least 10 s old and not yet used.
 
-    The age check keeps a script from claiming a play the moment the page loads; the
-    cache entry keeps one ticket from counting twice (a shared cache in production).
+    The age check keeps a script from claiming a play the moment the page loads. The
+    ticket's row (:class:`UsedPlayTicket`), written in the same transaction as the
+    counts, keeps it from counting twice: a second request for it, in this process or
+    another, waits for the first to commit and then finds the row taken.
     """
     now = now or timezone.now()
     try:
         data = signing.loads(ticket, salt=_PLAY_SALT)
-    except signing.BadSignature:
+        nonce = uuid.UUID(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
         return False
     age = now.timestamp() - data.get("t", 0)
     if data.get("v") != video.pk or not PLAY_SECONDS <= age <= PLAY_TICKET_MAX_AGE:
         return False
-    if not cache.add(f"video:play:{data['n']}", 1, PLAY_TICKET_MAX_AGE):
+    try:
+        with transaction.atomic():
+            UsedPlayTicket.objects.create(nonce=nonce, used_at=now)
+            _count_play(video=video, day=timezone.localdate(now))
+    except IntegrityError:  # the ticket was counted already
         return False
-    day = timezone.localdate(now)
-    with transaction.atomic():
-        Video.objects.filter(pk=video.pk).update(play_count=F("play_count") + 1)
-        updated = DailyPlays.objects.filter(video=video, day=day).update(plays=F("plays") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    DailyPlays.objects.create(
-                        video=video, day=day, lecturer_id=video.lecturer_id, plays=1
-                    )
-            except IntegrityError:  # another request made today's row first
-                DailyPlays.objects.filter(video=video, day=day).update(plays=F("plays") + 1)
     return True
+
+
+def play_tickets_forget(*, now: datetime.datetime | None = None) -> int:
+    """Delete the rows of tickets used so long ago that they would be refused anyway
+    (a ticket is used after it was issued, and refused a day after that)."""
+    before = (now or timezone.now()) - datetime.timedelta(seconds=PLAY_TICKET_MAX_AGE)
+    deleted, _ = UsedPlayTicket.objects.filter(used_at__lt=before).delete()
+    return deleted
+
+
+def _count_play(*, video: Video, day: datetime.date) -> None:
+    Video.objects.filter(pk=video.pk).update(play_count=F("play_count") + 1)
+    if DailyPlays.objects.filter(video=video, day=day).update(plays=F("plays") + 1):
+        return
+    try:
+        with transaction.atomic():
+            DailyPlays.objects.create(video=video, day=day, lecturer_id=video.lecturer_id, plays=1)
+    except IntegrityError:  # another request made today's row first
+        DailyPlays.objects.filter(video=video, day=day).update(plays=F("plays") + 1)

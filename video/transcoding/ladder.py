@@ -34,6 +34,11 @@ class Rung:
         return self.bitrate * 2
 
 
+# A lecturer's voice in mono needs less than stereo sound; on a weak link the audio is
+# most of what a low rung downloads.
+MONO_AUDIO_BITRATE = 64_000
+
+
 @dataclass(frozen=True)
 class AudioRendition:
     """The single AAC rendition shared by every video rendition."""
@@ -57,10 +62,13 @@ def plan_ladder(probe: ProbeResult, *, max_short_side: int | None = None) -> lis
 
 
 def plan_audio(probe: ProbeResult) -> AudioRendition | None:
-    """Stereo AAC, or mono when the source is mono; ``None`` without an audio track."""
+    """Stereo AAC, or mono (at a lower rate) when the source is mono; ``None`` without an
+    audio track."""
     if not probe.has_audio:
         return None
-    return AudioRendition(channels=1 if probe.audio_channels == 1 else 2)
+    if probe.audio_channels == 1:
+        return AudioRendition(channels=1, bitrate=MONO_AUDIO_BITRATE)
+    return AudioRendition(channels=2)
 
 
 def output_fps(probe: ProbeResult) -> Fraction:

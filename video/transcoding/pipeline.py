@@ -23,7 +23,7 @@ from .images import (
     poster_size,
 )
 from .ladder import AudioRendition, Rung, output_fps, plan_audio, plan_ladder
-from .playlist import write_master
+from .playlist import single_master_name, write_master
 from .probe import ProbeResult, probe
 from .progress import Progress
 from .runner import NO_SPACE_MESSAGE, run
@@ -36,12 +36,14 @@ HEADROOM_BYTES = 64 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Rendition:
-    """A variant of the master; ``playlist`` is relative to the stage directory."""
+    """A variant of the master; ``playlist`` is relative to the stage directory, and so is
+    ``master``, the master playlist of this video rendition alone ("" for audio)."""
 
     width: int
     height: int
     bandwidth: int
     playlist: str
+    master: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,12 @@ def _transcode(src, stage, on_progress, on_start, poster_at, timeout) -> Transco
         width=top.width if top else 0,
         height=top.height if top else 0,
         has_audio=source.has_audio,
-        renditions=[Rendition(v.width, v.height, v.bandwidth, v.uri) for v in variants],
+        renditions=[
+            Rendition(
+                v.width, v.height, v.bandwidth, v.uri, single_master_name(v.uri) if v.width else ""
+            )
+            for v in variants
+        ],
         master=MASTER_NAME,
         poster=POSTER_NAME,
         sprite=SPRITE_NAME if has_sprite else None,

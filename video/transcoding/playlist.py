@@ -109,19 +109,36 @@ def write_master(
     *,
     frame_rate: float | None = None,
 ) -> list[Variant]:
-    """Write ``master.m3u8`` for the given renditions; return its variants in order."""
+    """Write ``master.m3u8`` for the given renditions; return its variants in order.
+
+    Beside it, each video rendition gets a master of its own (:func:`single_master_name`)
+    listing only that rendition with the audio: a player that cannot be told which rung
+    to play (a browser playing HLS natively) is given one of these to start low on a weak
+    link, to keep a data saver's cap, or to hold the quality the learner chose.
+    """
     audio = measure_rendition(out_dir, audio_uri) if audio_uri else None
     videos = [_with_audio(measure_rendition(out_dir, uri), audio) for uri in video_uris]
     variants = _start_first(videos) + ([audio] if audio else [])
+    _write(os.path.join(out_dir, MASTER_NAME), variants, audio, frame_rate)
+    for video in videos:
+        _write(os.path.join(out_dir, single_master_name(video.uri)), [video], audio, frame_rate)
+    return variants
+
+
+def single_master_name(video_uri: str) -> str:
+    """``master-360p.m3u8`` for the rendition ``360p/index.m3u8``."""
+    return f"master-{video_uri.split('/')[0]}.m3u8"
+
+
+def _write(path: str, variants: list[Variant], audio: Variant | None, frame_rate) -> None:
     lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
-    if audio and videos:
+    if audio and any(variant is not audio for variant in variants):
         lines.append(_media_line(audio))
     for variant in variants:
         grouped = audio is not None and variant is not audio
         lines += [_stream_inf(variant, frame_rate, grouped=grouped), variant.uri]
-    with open(os.path.join(out_dir, MASTER_NAME), "w", encoding="utf-8") as fh:
+    with open(path, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
-    return variants
 
 
 def measure_rendition(out_dir: str | os.PathLike, uri: str) -> Variant:

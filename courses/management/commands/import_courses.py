@@ -20,8 +20,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--academy", required=True, help="Title of the academy, training base or headquarters."
         )
+        parser.add_argument(
+            "--live", action="store_true", help="Publish the courses (default: drafts)."
+        )
 
-    def handle(self, *args, file: Path, academy: str, **options):
+    def handle(self, *args, file: Path, academy: str, live: bool = False, **options):
         units = [
             unit for model in unit_page_models() for unit in model.objects.filter(title=academy)
         ]
@@ -44,7 +47,9 @@ class Command(BaseCommand):
                 bar.update(done - bar.n)
 
             try:
-                result = catalogue_import(unit=units[0], table=table, progress=progress)
+                result = catalogue_import(
+                    unit=units[0], table=table, publish=live, progress=progress
+                )
             except CatalogueImportError as error:
                 for problem in error.problems:
                     where = _("row %(row)d") % {"row": problem.row} if problem.row else _("file")

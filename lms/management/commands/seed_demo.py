@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "live.demo",
     "learning.demo",
     "exams.demo",
+    "search.demo",
 ]
 
 

@@ -101,5 +101,6 @@ def test_variable_frame_rate_gets_a_whole_constant_rate():
 def test_one_shared_aac_rendition():
     stereo = plan_audio(video(1280, 720, audio_channels=6))
     assert (stereo.channels, stereo.bitrate, stereo.sample_rate) == (2, 96_000, 48_000)
-    assert plan_audio(video(1280, 720, audio_channels=1)).channels == 1
+    mono = plan_audio(video(1280, 720, audio_channels=1))
+    assert (mono.channels, mono.bitrate) == (1, 64_000)
     assert plan_audio(video(1280, 720, has_audio=False)) is None

@@ -58,6 +58,20 @@ def test_renditions_in_result_match_the_master(transcoded):
     assert set(out.result.timings) == {"probe", "encode", "finalize", "images"}
 
 
+def test_each_video_rendition_has_a_master_of_its_own(transcoded):
+    """For players that cannot be told which rung to play: one rung and the audio."""
+    out = transcoded("landscape.mp4")
+    masters = [r.master for r in out.result.renditions]
+    assert masters == ["master-360p.m3u8", "master-240p.m3u8", ""]
+    single = read_master(out.stage / "master-240p.m3u8")
+    assert [v.uri for v in single.variants] == ["240p/index.m3u8"]
+    assert single.variants[0].attrs == master(out).variants[1].attrs
+    assert [m.attrs["URI"] for m in single.media] == ["audio/index.m3u8"]
+    cmd = ["ffmpeg", "-v", "error", "-i", str(out.stage / "master-240p.m3u8"), "-f", "null", "-"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stderr == ""
+
+
 @pytest.mark.parametrize("uri", ["360p/index.m3u8", "240p/index.m3u8", "audio/index.m3u8"])
 def test_every_rendition_decodes_cleanly(transcoded, uri):
     playlist = transcoded("landscape.mp4").stage / uri

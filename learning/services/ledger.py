@@ -1,19 +1,28 @@
 """Writes to the learning-hours ledger. Every credit in the platform goes through here."""
 
-import secrets
-from decimal import Decimal
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from learning.models import Certificate, LedgerEntry, LedgerSource, YearlyHoursTarget
+from academies.selectors import managed_unit_ids
+from accounts.selectors import display_name
+from learning.models import LearnerClock, LedgerEntry, LedgerSource, YearlyHoursTarget, hours_of
+from learning.study import Titled
+from lms.models import AuditAction
+from lms.services import audit_record
 
 
-def _where(academy: Page | None, course: Page | None) -> dict:
+def lock_learner(learner: AbstractBaseUser) -> LearnerClock:
+    """The learner's clock row, locked until the transaction ends: a learner's heartbeats,
+    progress and adjustments wait for one another on it."""
+    clock, _created = LearnerClock.objects.select_for_update().get_or_create(learner=learner)
+    return clock
+
+
+def _where(academy: Page | Titled | None, course: Page | Titled | None) -> dict:
     return {
         "academy_id": academy.pk if academy else None,
         "academy_title": academy.title if academy else "",
@@ -75,8 +84,8 @@ def ledger_append(
     learner: AbstractBaseUser,
     minutes: int,
     source: str,
-    academy: Page | None = None,
-    course: Page | None = None,
+    academy: Page | Titled | None = None,
+    course: Page | Titled | None = None,
     reference: str = "",
     key: str | None = None,
 ) -> LedgerEntry:
@@ -95,6 +104,7 @@ def ledger_append(
     )
 
 
+@transaction.atomic
 def ledger_adjust(
     *,
     learner: AbstractBaseUser,
@@ -103,20 +113,47 @@ def ledger_adjust(
     author: AbstractBaseUser,
     academy: Page | None = None,
     course: Page | None = None,
+    reference: str = "",
     corrects: LedgerEntry | None = None,
 ) -> LedgerEntry:
-    """A manual adjustment by an admin, always with a reason and its author. A correction
-    of an earlier entry keeps that entry's academy and course."""
+    """A manual adjustment by an admin, always with a reason and its author, in a unit
+    (academy, base, night school) the author administers. It may not take the learner's
+    hours in that unit below zero: an admin corrects what was credited in their own
+    units, never hours earned elsewhere. A correction of an earlier entry keeps that
+    entry's unit, course and reference."""
     if not reason.strip():
         raise ValidationError(_("Please give a reason for the adjustment."))
     if minutes == 0:
         raise ValidationError(_("An adjustment must add or remove at least one minute."))
-    where = _where(academy, course)
+    where = {**_where(academy, course), "reference": reference}
     if corrects is not None:
         if corrects.learner_id != learner.pk:
             raise ValidationError(_("The corrected entry belongs to another learner."))
         where = {name: getattr(corrects, name) for name in where}
-    return _save(
+    unit_id = where["academy_id"]
+    if unit_id is None:
+        raise ValidationError(_("Choose the academy or base whose hours you are adjusting."))
+    managed = managed_unit_ids(user=author)
+    if managed is not None and unit_id not in managed:
+        raise ValidationError(
+            _("You may only adjust hours credited in the academies and bases you administer.")
+        )
+    lock_learner(learner)
+    balance = (
+        LedgerEntry.objects.filter(learner=learner, academy_id=unit_id).aggregate(
+            total=Sum("minutes")
+        )["total"]
+        or 0
+    )
+    if balance + minutes < 0:
+        raise ValidationError(
+            _(
+                "The learner has %(hours)s learning hours (%(minutes)d minutes) in "
+                "%(unit)s; an adjustment cannot take them below zero."
+            )
+            % {"hours": hours_of(balance), "minutes": balance, "unit": where["academy_title"]}
+        )
+    entry = _save(
         LedgerEntry(
             learner=learner,
             minutes=minutes,
@@ -127,6 +164,15 @@ def ledger_adjust(
             **where,
         )
     )
+    audit_record(
+        actor=author,
+        action=AuditAction.LEDGER_ADJUSTED,
+        unit=Page.objects.filter(pk=entry.academy_id).first() if entry.academy_id else None,
+        subject=display_name(learner),
+        detail=f"{minutes:+d} · {entry.reason}",
+        data={"entry": entry.pk, "learner": learner.pk, "minutes": minutes},
+    )
+    return entry
 
 
 @transaction.atomic
@@ -135,64 +181,3 @@ def yearly_target_set(*, academy: Page, year: int, hours: int) -> YearlyHoursTar
         academy=academy, year=year, defaults={"hours": hours}
     )
     return target
-
-
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over a phone
-
-
-def _new_certificate_code() -> str:
-    year = timezone.localdate().year
-    while True:
-        code = f"JL{year}-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-        if not Certificate.objects.filter(code=code).exists():
-            return code
-
-
-def certificate_issue(
-    *,
-    learner: AbstractBaseUser,
-    learner_name: str,
-    course: Page,
-    academy: Page | None,
-    hours: Decimal,
-) -> Certificate:
-    """Issue the learner's certificate for a course, or return the valid one they have."""
-    existing = Certificate.objects.filter(
-        learner=learner, course_id=course.pk, revoked_at__isnull=True
-    ).first()
-    if existing is not None:
-        return existing
-    certificate = Certificate(
-        code=_new_certificate_code(),
-        learner=learner,
-        learner_name=learner_name,
-        course_id=course.pk,
-        course_title=course.title,
-        academy_id=academy.pk if academy else None,
-        academy_title=academy.title if academy else "",
-        hours=hours,
-    )
-    certificate.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            certificate.save()
-    except IntegrityError:
-        return Certificate.objects.get(
-            learner=learner, course_id=course.pk, revoked_at__isnull=True
-        )
-    return certificate
-
-
-@transaction.atomic
-def certificate_revoke(
-    *, certificate: Certificate, reason: str, author: AbstractBaseUser
-) -> Certificate:
-    if not reason.strip():
-        raise ValidationError(_("Please give a reason for revoking the certificate."))
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
-    if certificate.revoked_at is None:
-        certificate.revoked_at = timezone.now()
-        certificate.revoked_reason = reason.strip()
-        certificate.revoked_by = author
-        certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-    return certificate
