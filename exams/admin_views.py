@@ -9,7 +9,6 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_q.tasks import async_task
 from wagtail.admin import messages
 
 from courses.services.catalogue import Problem
@@ -180,7 +179,7 @@ def registrations(request, exam_id: int):
         raise PermissionDenied
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "pregenerate":
-        async_task("exams.tasks.papers_pregenerate", exam.pk)
+        services.papers_pregenerate_enqueue(exam=exam)
         messages.success(request, _("The papers are being drawn; this page shows the progress."))
         return redirect("exams_admin:registrations", exam_id=exam.pk)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_q.tasks import async_task
 
 from courses.selectors import may_study
 from exams import marking
@@ -182,6 +183,12 @@ def attempt_claim(*, attempt_id: int, learner, device: str, now=None) -> Attempt
         if attempt.is_open:
             return _claim(attempt, device, now)
     raise ExamError("submitted", _("This paper has been handed in."), status=409)
+
+
+def papers_pregenerate_enqueue(*, exam: Exam) -> None:
+    """Draw the candidates' papers in the queue (see `papers_pregenerate`), once the
+    request's transaction has committed."""
+    transaction.on_commit(lambda: async_task("exams.tasks.papers_pregenerate", exam.pk))
 
 
 def papers_pregenerate(*, exam: Exam, progress=None) -> int:

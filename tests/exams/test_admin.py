@@ -274,13 +274,20 @@ def test_marking_queue_results_and_evidence_per_academy(client, marked_exam):
     assert book.active["E2"].value == 2
 
 
-def test_competition_registrations(client, new_energy, energy_bank, learner):
+def test_competition_registrations(
+    client, new_energy, energy_bank, learner, django_capture_on_commit_callbacks
+):
     paper = make_paper(new_energy, fixed=[(make_question(energy_bank), 2)])
     exam = make_exam(new_energy, paper, ExamKind.COMPETITION)
     admin = admin_client(client, "new_energy_admin")
     url = reverse("exams_admin:registrations", args=(exam.pk,))
     admin.post(url, {"numbers": f"{learner.username}\n13000000000\n"})
     assert exam.registrations.filter(learner=learner).exists()
+    # Drawing the papers goes to the queue once the request has committed.
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert admin.post(url, {"action": "pregenerate"}).status_code == 302
+    assert len(queued) == 1
+    assert exam.attempts.get(learner=learner).status == AttemptStatus.READY
     assert admin_client(client, "new_materials_admin").get(url).status_code == 404
 
 
