@@ -292,3 +292,16 @@ def test_a_night_school_class_taught_online_links_its_lecture(db, client):
     assert client.get(reverse("live_lectures:stream", args=(lecture.pk,))).status_code == 200
     client.force_login(school.academy_admin)
     assert client.get(reverse("live_lectures:stream", args=(lecture.pk,))).status_code == 404
+
+
+def test_the_home_page_shows_the_lectures_on_air_then_the_coming_ones(world, client):
+    soon = world.lecture(starts_in=datetime.timedelta(hours=3), title="三小时后的直播课")
+    on_air(world.lecture(starts_in=-SECOND * 60, title="正在直播的巡视课"))
+    over = world.lecture(starts_in=-SECOND * 600, title="已经结束的直播课")
+    LiveLecture.objects.filter(pk=over.pk).update(status=LiveStatus.ENDED)
+
+    page = client.get("/").content.decode()
+    section = page[page.index('id="live-title"') :]
+    assert section.index("直播中") < section.index("正在直播的巡视课") < section.index(soon.title)
+    assert reverse("live:lecture", args=(soon.pk,)) in section
+    assert "已经结束的直播课" not in page
