@@ -7,6 +7,7 @@ before ``video.services.rendition_set_publish`` makes it the video's.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import logging
 import os
@@ -104,7 +105,10 @@ def _common_cut(parts: dict[str, list[hls.LiveSegment]], totals: dict[str, float
         moment = ends[first][count]
         counts = {first: count}
         for name in others:
-            near = min(range(len(ends[name])), key=lambda n: abs(ends[name][n] - moment))
+            # The ends grow: the nearest is on either side of where the moment would go.
+            at = bisect.bisect_left(ends[name], moment)
+            around = range(max(at - 1, 0), min(at + 1, len(ends[name])))
+            near = min(around, key=lambda n: abs(ends[name][n] - moment))
             if abs(ends[name][near] - moment) > ALIGN_SLACK_SECONDS:
                 break
             counts[name] = near
