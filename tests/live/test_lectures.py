@@ -5,6 +5,7 @@ import datetime
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -20,7 +21,7 @@ from live.models import IngestSession, LiveLecture, LiveQuestion, LiveStatus, Se
 from lms.models import Notification
 from tests.courses.factories import make_course
 
-from .conftest import World
+from .conftest import World, wait_for
 
 SECOND = datetime.timedelta(seconds=1)
 
@@ -175,6 +176,9 @@ def test_the_watchdog_kills_the_transcoder_of_a_lost_supervisor(world):
         [sys.executable, "-c", "import time; time.sleep(120)", "ffmpeg", lecture.rendition_dir],
         start_new_session=True,
     )
+    # Popen returns once the exec has begun; the kernel fills in the command line a
+    # moment later (the watchdog would read it empty and spare the process).
+    wait_for(lambda: Path(f"/proc/{transcoder.pid}/cmdline").read_bytes(), what="the exec")
     stale = timezone.now() - datetime.timedelta(minutes=5)
     from live.ingest import HOSTNAME
 
