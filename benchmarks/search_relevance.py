@@ -1,9 +1,12 @@
 """Search relevance benchmark (a measurement, not a test).
 
 Indexes the catalogue written for it (`benchmarks/relevance/courses.py`, not the
-demo) and runs its queries (`relevance/judgments.py`: graded judgments, written
-before the engine was tuned) through the search the site runs — the vocabulary the
-migrations load, query planning, partial matches — on each backend:
+demo) and runs a set of queries with graded judgments through the search the site
+runs — the vocabulary the migrations load, query planning, partial matches — on
+each backend. Two sets: `tuning` (`relevance/judgments.py`, written before the
+engine was tuned, and tuned on) and `heldout` (`relevance/heldout.py`, written
+later without running the engine; not to be tuned on). `--queries` picks one or
+`both` (the default), each reported on its own:
 
 - the embedded index on SQLite (this process),
 - the embedded index on PostgreSQL (a child process with DATABASE_URL),
@@ -17,7 +20,8 @@ share answered with nothing or only with results marked as partial matches.
 Relevant = grade 2 or 3; nDCG gains are 2^grade − 1.
 
     .venv/bin/python benchmarks/search_relevance.py
-    .venv/bin/python benchmarks/search_relevance.py --postgres-url postgres://…/db --verbose
+    .venv/bin/python benchmarks/search_relevance.py --queries heldout \
+        --postgres-url postgres://…/db --verbose
 
 Elasticsearch: ELASTICSEARCH_URL, or a node started here (scripts/elasticsearch.sh).
 PostgreSQL: --postgres-url (a `test_…` database is made next to it and dropped), or a
@@ -49,13 +53,15 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from loopback import elasticsearch, load_average, loopback_service  # noqa: E402
+from relevance import heldout, judgments  # noqa: E402
 from relevance.courses import ACADEMIES, COURSES, LECTURERS  # noqa: E402
-from relevance.judgments import KINDS, QUERIES  # noqa: E402
+from relevance.judgments import KINDS  # noqa: E402
 
 from search.backends import ELASTICSEARCH, EMBEDDED, get_backend  # noqa: E402
 from search.backends.elasticsearch import client  # noqa: E402
 from search.documents import CourseDocument  # noqa: E402
 
+QUERY_SETS = {"tuning": judgments.QUERIES, "heldout": heldout.QUERIES}
 TARGETS = {"hit@3": 0.90, "ndcg@10": 0.80, "zero": 0.05}
 METRICS = ("hit@1", "hit@3", "mrr", "ndcg@10", "zero")
 BASELINE_FIELDS = [
@@ -93,12 +99,18 @@ def documents() -> list[CourseDocument]:
     ]
 
 
+def all_queries() -> list[str]:
+    return list(
+        dict.fromkeys(query for queries in QUERY_SETS.values() for _k, query, _j in queries)
+    )
+
+
 def engine_answers() -> dict[str, list[tuple[int, bool]]]:
     """(course id, partial) of the first page of each query, as the site shows it."""
     from search.selectors import course_search
 
     answers = {}
-    for _kind, query, _judged in QUERIES:
+    for query in all_queries():
         found = course_search(query_text=query, filters={})
         answers[query] = [(hit.id, bool(getattr(hit, "partial", False))) for hit in found.hits]
     return answers
@@ -145,7 +157,7 @@ def baseline_answers(url: str) -> dict:
             es.index(index=index, id=str(doc.id), document={n: values[n] for n in BASELINE_FIELDS})
         es.indices.refresh(index=index)
         answers = {}
-        for _kind, query, _judged in QUERIES:
+        for query in all_queries():
             response = es.search(
                 index=index,
                 query={"multi_match": {"query": query, "fields": BASELINE_FIELDS}},
@@ -198,58 +210,61 @@ def mean(rows: list[dict], metric: str) -> float:
     return sum(row[metric] for row in rows) / len(rows) if rows else 0.0
 
 
-def report(systems: dict[str, dict], verbose: bool) -> bool:
+def report(systems: dict[str, dict], name: str, queries: list, verbose: bool) -> bool:
     per_query = {
-        name: {query: scores(answers[query], judged) for _k, query, judged in QUERIES}
-        for name, answers in systems.items()
+        system: {query: scores(answers[query], judged) for _k, query, judged in queries}
+        for system, answers in systems.items()
     }
-    answerable = [query for kind, query, _j in QUERIES if kind != "none"]
+    answerable = [query for kind, query, _j in queries if kind != "none"]
     width = max(map(len, systems)) + 2
-    print(f"\n{len(COURSES)} courses, {len(QUERIES)} queries ({len(answerable)} answerable)")
+    print(f"\n=== {name} set: {len(COURSES)} courses, {len(queries)} queries", end=" ")
+    print(f"({len(answerable)} answerable)")
     print("\nAnswerable queries".ljust(width + 1) + "".join(f"{m:>9}" for m in METRICS))
-    for name, rows in per_query.items():
+    for system, rows in per_query.items():
         chosen = [rows[q] for q in answerable]
-        print(name.ljust(width) + "".join(f"{mean(chosen, m):9.3f}" for m in METRICS))
-    none = [query for kind, query, _j in QUERIES if kind == "none"]
+        print(system.ljust(width) + "".join(f"{mean(chosen, m):9.3f}" for m in METRICS))
+    none = [query for kind, query, _j in queries if kind == "none"]
     print("\nShould find nothing: answered with nothing or only partial matches")
-    for name, rows in per_query.items():
-        print(f"{name.ljust(width)}{mean([rows[q] for q in none], 'hit@1'):9.3f}")
+    for system, rows in per_query.items():
+        print(f"{system.ljust(width)}{mean([rows[q] for q in none], 'hit@1'):9.3f}")
     print("\nnDCG@10 by kind (hit@3 in brackets; zero = share that found nothing)")
-    print("kind".ljust(14) + "".join(name[: width + 8].rjust(width + 10) for name in systems))
-    engine_names = [name for name in systems if name != "baseline"]
+    print("kind".ljust(14) + "".join(s[: width + 8].rjust(width + 10) for s in systems))
+    engine_names = [system for system in systems if system != "baseline"]
     below = []
     for kind in KINDS:
-        queries = [query for k, query, _j in QUERIES if k == kind]
+        of_kind = [query for k, query, _j in queries if k == kind]
+        if not of_kind:
+            continue
         cells = []
         for rows in per_query.values():
-            chosen = [rows[q] for q in queries]
+            chosen = [rows[q] for q in of_kind]
             ndcg, hit, zero = (mean(chosen, m) for m in ("ndcg@10", "hit@3", "zero"))
             cell = f"{ndcg:.2f} ({hit:.2f}) z{zero:.1f}"
             cells.append(cell.rjust(width + 10))
         print(f"{kind:<14}" + "".join(cells))
         if "baseline" in per_query:
-            floor = mean([per_query["baseline"][q] for q in queries], "ndcg@10")
-            for name in engine_names:
-                got = mean([per_query[name][q] for q in queries], "ndcg@10")
+            floor = mean([per_query["baseline"][q] for q in of_kind], "ndcg@10")
+            for system in engine_names:
+                got = mean([per_query[system][q] for q in of_kind], "ndcg@10")
                 if got + 1e-9 < floor:
-                    below.append(f"{name}: {kind} {got:.2f} < baseline {floor:.2f}")
+                    below.append(f"{system}: {kind} {got:.2f} < baseline {floor:.2f}")
     met = True
     print()
-    for name in engine_names:
-        chosen = [per_query[name][q] for q in answerable]
+    for system in engine_names:
+        chosen = [per_query[system][q] for q in answerable]
         ok = (
             mean(chosen, "hit@3") >= TARGETS["hit@3"]
             and mean(chosen, "ndcg@10") >= TARGETS["ndcg@10"]
             and mean(chosen, "zero") <= TARGETS["zero"]
         )
-        misses = [line for line in below if line.startswith(f"{name}:")]
+        misses = [line for line in below if line.startswith(f"{system}:")]
         met &= ok and not misses
-        print(f"{name}: {'MET' if ok and not misses else 'MISSED'} the targets" +
+        print(f"{name} set, {system}: {'MET' if ok and not misses else 'MISSED'} the targets" +
               (f" (below the baseline: {'; '.join(misses)})" if misses else ""))  # fmt: skip
     if verbose:
         print("\nPer query (nDCG@10 per system; the first results of the first system)")
-        judged_by_query = {query: judged for _k, query, judged in QUERIES}
-        for kind, query, _j in QUERIES:
+        judged_by_query = {query: judged for _k, query, judged in queries}
+        for kind, query, _j in queries:
             values = " ".join(f"{per_query[n][query]['ndcg@10']:.2f}" for n in systems)
             first = next(iter(systems))
             shown = [
@@ -262,6 +277,7 @@ def report(systems: dict[str, dict], verbose: bool) -> bool:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--queries", choices=[*QUERY_SETS, "both"], default="both")
     parser.add_argument("--postgres-url")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-elasticsearch", action="store_true")
@@ -278,7 +294,10 @@ def main():
     if not args.skip_elasticsearch:
         with elasticsearch(8300 + os.getpid() % 90 + 5) as url:
             systems["elasticsearch"], systems["baseline"] = elasticsearch_answers(url)
-    met = report(systems, args.verbose)
+    chosen = QUERY_SETS if args.queries == "both" else [args.queries]
+    met = True
+    for name in chosen:
+        met &= report(systems, name, QUERY_SETS[name], args.verbose)
     print(f"\nload average {load_average()}")
     return 0 if met else 1
 

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from search import text
@@ -29,6 +30,7 @@ from search.documents import FACETS, HOURS_RANGES
 SORTS = ("relevance", "newest", "popular")
 SYNONYM_WEIGHT = 0.5
 PARTIAL_SHARE = 0.35  # of the weight of the query's characters, for a partial match
+PARTIAL_WORDS = 3  # a query of more words than this needs a smaller share of them
 PARTIAL_BELOW = 10  # strict matches: fewer, and partial matches follow
 CHARACTER_WEIGHT = 0.3  # a character found counts less than a pair of them
 TITLE_WEIGHT = 2.0  # a term in the title counts this much more
@@ -85,6 +87,13 @@ class All:
 @dataclass(frozen=True)
 class Any:
     parts: tuple
+
+
+@dataclass(frozen=True)
+class Whole(All):
+    """Every part, and only when every part occurs in some course: the pieces of a
+    Latin word (soli olid of solid), which, unlike character pairs, stand for the word
+    only together."""
 
 
 @dataclass(frozen=True)
@@ -160,37 +169,59 @@ class QueryPlan:
 
 
 # Reading the query
-def _vocabulary(synonyms) -> dict[str, tuple[str, ...]]:
-    """Each normalised vocabulary term and the terms that may stand for it."""
+@dataclass(frozen=True)
+class Vocabulary:
+    """Each normalised vocabulary term and the terms that may stand for it, and the
+    lengths of the terms, longest first."""
+
+    alternatives: dict[str, tuple[str, ...]]
+    lengths: tuple[int, ...]
+
+    def longest_in(self, piece: str) -> tuple[int, str] | None:
+        """Where the longest term found in `piece` is (the first of that length), and
+        the term; a Latin term only as a whole word, one letter never."""
+        for size in self.lengths:
+            for at in range(len(piece) - size + 1):
+                term = piece[at : at + size]
+                known = term in self.alternatives and (size > 1 or not term.isascii())
+                if known and _whole_latin(piece, at, term):
+                    return at, term
+        return None
+
+
+@lru_cache(maxsize=8)
+def vocabulary(synonyms: tuple[tuple[str, ...], ...]) -> Vocabulary:
+    """The vocabulary of these groups of synonyms, read once: every search of the
+    site passes the same groups."""
     by_term: dict[str, list[str]] = {}
     for group in synonyms:
         terms = [t for t in dict.fromkeys(text.normalize(term) for term in group) if t]
         for term in terms:
             by_term.setdefault(term, []).extend(other for other in terms if other != term)
-    return {term: tuple(dict.fromkeys(others)) for term, others in by_term.items()}
+    alternatives = {term: tuple(dict.fromkeys(others)) for term, others in by_term.items()}
+    return Vocabulary(alternatives, tuple(sorted({len(t) for t in alternatives}, reverse=True)))
 
 
 def units(query: str, synonyms=()) -> list[Unit]:
     """The query's words: vocabulary terms first (longest first), jieba's words for
     the rest; filler words marked."""
-    vocabulary = _vocabulary(synonyms)
+    words_known = vocabulary(tuple(synonyms))
+    known, longest_in = words_known.alternatives, words_known.longest_in
     found: list[Unit] = []
 
     def read(piece: str) -> None:
         piece = piece.strip()
         if not piece:
             return
-        for term in sorted(vocabulary, key=len, reverse=True):
-            at = piece.find(term) if len(term) > 1 or not term.isascii() else -1
-            if at < 0 or not _whole_latin(piece, at, term):
-                continue
+        if match := longest_in(piece):
+            at, term = match
             read(piece[:at])
-            found.append(Unit(term, (term, *vocabulary[term])))
+            found.append(Unit(term, (term, *known[term])))
             read(piece[at + len(term) :])
             return
         for word in text.words(piece):
-            if word in vocabulary:
-                found.append(Unit(word, (word, *vocabulary[word])))
+            if word in known:
+                found.append(Unit(word, (word, *known[word])))
             else:
                 found.append(Unit(word, (word,), filler=word in text.FILLER))
 
@@ -211,7 +242,9 @@ def _whole_latin(piece: str, at: int, term: str) -> bool:
 
 def _alternative_terms(alternative: str) -> list:
     """The terms of one wording: pairs of characters (a lone character itself), Latin
-    words (short ones also inside longer words)."""
+    words and numbers, also inside longer Latin words (cad in autocad, 10 in 10kv; a
+    longer word by all its longest pieces: solid in solidworks)."""
+    longest = max(text.GRAM_SIZES)
     found = []
     for run in text.runs(alternative):
         if text.is_han(run):
@@ -220,8 +253,11 @@ def _alternative_terms(alternative: str) -> list:
                 if len(run) == 1
                 else [Term(TEXT, a + b) for a, b in pairwise(run)]
             )
-        elif 2 <= len(run) <= max(text.GRAM_SIZES) and not run.isdigit():
+        elif 2 <= len(run) <= longest:
             found.append(Any((Term(TEXT, run), Term(GRAMS, run))))
+        elif len(run) > longest and not run.isdigit():
+            pieces = [run[i : i + longest] for i in range(len(run) - longest + 1)]
+            found.append(Any((Term(TEXT, run), Whole(tuple(Term(GRAMS, p) for p in pieces)))))
         else:
             found.append(Term(TEXT, run))
     return found
@@ -265,10 +301,21 @@ class _Weigher:
         """The condition on only the terms that occur somewhere (None: none does)."""
         if isinstance(condition, Term):
             return condition if self.found(condition) else None
+        if isinstance(condition, Whole):
+            return condition if all(map(self.found, condition.parts)) else None
         parts = [p for p in (self.held(part) for part in condition.parts) if p is not None]
         if not parts:
             return None
         return parts[0] if len(parts) == 1 else type(condition)(tuple(parts))
+
+    def whole(self, condition) -> bool:
+        """Some course may hold the condition as it stands: every term of it that must
+        be there occurs somewhere (an alternative of an Any is enough)."""
+        if isinstance(condition, Term):
+            return self.found(condition)
+        if isinstance(condition, Any):
+            return any(map(self.whole, condition.parts))
+        return all(map(self.whole, condition.parts))
 
 
 def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
@@ -302,7 +349,9 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         alternatives, found_alts = [], []
         for alt in unit.alternatives:
             held = weigh.held(All(tuple(conditions[unit.text, alt])))
-            if held is None or (alt != unit.text and held != _all(conditions[unit.text, alt])):
+            if held is None or (
+                alt != unit.text and not weigh.whole(_all(conditions[unit.text, alt]))
+            ):
                 continue  # a vocabulary term counts whole, not by its common part
             alternatives.append(held)
             found_alts.append(alt)
@@ -346,9 +395,14 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         if synonyms is not None:
             pieces.append((synonyms, sum(weigh.idf(t) for t in mine)))
     partial_weights: dict[Term, float] = {}
+    # A long question holds words no course uses (脖子 疼 of 长期坐办公室脖子疼怎么办):
+    # the more words, the smaller the share of them a partial match needs.
+    share = PARTIAL_SHARE * min(1.0, PARTIAL_WORDS / max(len(wanted), 1))
     partial = [
-        _share(pieces, weigh, weights, partial_weights),
-        _share([(t, weigh.idf(t)) for t in syllables], weigh, weights, partial_weights),
+        _share(pieces, weigh, weights, partial_weights, share),
+        _share(
+            [(t, weigh.idf(t)) for t in syllables], weigh, weights, partial_weights, PARTIAL_SHARE
+        ),
     ]
     partial = [p for p in partial if p is not None]
     partial = (partial[0] if len(partial) == 1 else Any(tuple(partial))) if partial else None
@@ -441,11 +495,11 @@ def _spelled(pairs: list[tuple[Term, bool]], weigh: "_Weigher", weights: dict, s
 
 
 def _share(
-    pieces: list, weigh: "_Weigher", weights: dict, partial_weights: dict
+    pieces: list, weigh: "_Weigher", weights: dict, partial_weights: dict, share: float
 ) -> Coverage | None:
-    """Courses holding what makes up at least PARTIAL_SHARE of the weight of all the
-    pieces (terms, or a unit's vocabulary terms); a term in no course weighs most, so
-    it cannot be made up for by common ones."""
+    """Courses holding what makes up at least `share` of the weight of all the pieces
+    (terms, or a unit's vocabulary terms); a term in no course weighs most, so it
+    cannot be made up for by common ones."""
     pieces = list(dict.fromkeys(pieces))
     if not pieces:
         return None
@@ -455,12 +509,12 @@ def _share(
         for condition, weight in pieces
         if not isinstance(condition, Term) or weigh.found(condition)
     )
-    if not present or sum(weight for _c, weight in present) < PARTIAL_SHARE * total:
+    if not present or sum(weight for _c, weight in present) < share * total:
         return None
     for condition, weight in present:
         if isinstance(condition, Term) and condition not in weights:
             partial_weights[condition] = weight * CHARACTER_WEIGHT
-    return Coverage(present, PARTIAL_SHARE * total)
+    return Coverage(present, share * total)
 
 
 @dataclass(frozen=True)

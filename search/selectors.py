@@ -4,7 +4,7 @@ courses a change concerns, and the query statistics admins see."""
 import datetime
 import logging
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import lru_cache, reduce
 from operator import or_
 
 from django.conf import settings
@@ -16,7 +16,14 @@ from courses.models import CourseLecturer, CoursePage, LecturerPage, Level, Mode
 from search import text
 from search.backends import EMBEDDED, SearchUnavailable, backend_names, get_backend
 from search.documents import FACET_TITLES, course_popularity
-from search.models import EditorsPick, IndexOperation, QueryCount, SearchEntry, Synonym
+from search.models import (
+    EditorsPick,
+    IndexOperation,
+    QueryCount,
+    SearchEntry,
+    Synonym,
+    split_terms,
+)
 from search.query import Hit, SearchQuery, SearchResults, Suggestion
 
 logger = logging.getLogger(__name__)
@@ -79,7 +86,14 @@ class SearchPage:
 
 
 def _synonyms() -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(s.term_list()) for s in Synonym.objects.all())
+    """The vocabulary's groups of terms; read from the database on every search (an
+    admin may have just edited them), split and normalised only when they changed."""
+    return _groups(tuple(Synonym.objects.order_by("id").values_list("terms", flat=True)))
+
+
+@lru_cache(maxsize=4)
+def _groups(stored: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(split_terms(terms)) for terms in stored)
 
 
 LECTURER_CARDS = 3

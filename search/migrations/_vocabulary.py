@@ -1,8 +1,11 @@
-"""The search vocabulary a fresh installation starts with (loaded by migration 0007):
-what workers type for the academies' trades, certificates, machines, crops,
-platforms and the night school's courses, beside the words course pages use.
-One group a line, terms separated by commas; a search for one term also finds the
-others. Headquarters admins edit them afterwards in the admin (搜索 → 搜索同义词)."""
+"""The search vocabulary a fresh installation starts with: what workers type for the
+academies' trades, certificates, machines, crops, platforms and the night school's
+courses, beside the words course pages use (`VOCABULARY`, loaded by migration 0007),
+and units of measure as written in Chinese and as symbols (`UNITS`, 0008). One group
+a line, terms separated by commas; a search for one term also finds the others.
+Headquarters admins edit them afterwards in the admin (搜索 → 搜索同义词)."""
+
+SEPARATORS = ",,、;;\n"
 
 VOCABULARY = {
     "焊接与金属加工": """
@@ -419,3 +422,52 @@ BIM, 建筑信息模型
 就业, 职业发展
 """,
 }
+
+# 10千伏 and 10kV, 5千瓦 and 5kW: course pages use either. Symbols of one letter (V, A,
+# W) are left out: a query word of one letter says too little.
+UNITS = {
+    "计量单位": """
+千伏, kV
+千瓦, kW
+兆瓦, MW
+千瓦时, kWh
+兆帕, MPa
+毫米, mm
+千克, 公斤, kg
+毫安时, mAh
+""",
+}
+SHIPPED = {**VOCABULARY, **UNITS}
+
+
+def _terms(line: str) -> str:
+    for separator in SEPARATORS:
+        line = line.replace(separator, ",")
+    return ", ".join(dict.fromkeys(term.strip() for term in line.split(",") if term.strip()))
+
+
+def groups(sections: dict[str, str]):
+    """(terms, note) of each group of these sections, terms as the admin stores them."""
+    for note, lines in sections.items():
+        for line in lines.strip().splitlines():
+            if line.strip():
+                yield _terms(line), note
+
+
+def loader(sections: dict[str, str]):
+    """A migration's forward and backward functions adding these sections' groups
+    (groups already there are kept, and left on the way back)."""
+
+    def load(apps, schema_editor):
+        Synonym = apps.get_model("search", "Synonym")
+        have = set(Synonym.objects.values_list("terms", flat=True))
+        Synonym.objects.bulk_create(
+            [Synonym(terms=terms, note=note) for terms, note in groups(sections) if terms not in have]
+        )
+
+    def unload(apps, schema_editor):
+        Synonym = apps.get_model("search", "Synonym")
+        for terms, note in groups(sections):
+            Synonym.objects.filter(terms=terms, note=note).delete()
+
+    return load, unload

@@ -194,6 +194,42 @@ def test_short_latin_words_are_found_inside_longer_ones(backend, refresh):
     assert titles(backend.search(SearchQuery(text="auto"))) == ["AutoCAD机械制图"]
 
 
+def test_longer_latin_words_and_numbers_are_found_inside_longer_words(backend, refresh):
+    backend.index(
+        [
+            make_doc(9, "SolidWorks三维建模"),
+            make_doc(10, "Solis逆变器维护", summary="组串式逆变器。"),
+            make_doc(11, "高压电工作业安全", summary="10kV配电室的倒闸操作。"),
+            make_doc(12, "电工基础", summary="低压电器与照明线路。"),
+        ]
+    )
+    refresh()
+    # Every piece of solid in one course: not Solis, which has soli but not olid.
+    assert [hit.id for hit in backend.search(SearchQuery(text="Solid")).hits] == [9]
+    assert [hit.id for hit in backend.search(SearchQuery(text="10")).hits] == [11]
+    # A unit written in Chinese finds its symbol through the vocabulary.
+    units = (("千伏", "kV"),)
+    found = backend.search(SearchQuery(text="10千伏", synonyms=units))
+    assert [(hit.id, hit.partial) for hit in found.hits] == [(11, False)]
+
+
+def test_a_long_question_finds_the_course_of_its_one_known_word(backend, refresh):
+    backend.index(
+        [
+            make_doc(31, "瑜伽与颈椎保健", summary="办公室瑜伽、颈椎病预防与肩颈放松。"),
+            make_doc(32, "职工心理健康", summary="压力管理与情绪调适。"),
+            make_doc(33, "太极拳", summary="二十四式简化太极拳。"),
+            make_doc(34, "家政服务员", summary="家庭保洁与收纳整理。"),
+        ]
+    )
+    refresh()
+    # 脖子 and 疼 are in no course: of five words, only 办公室 is; a partial match.
+    found = backend.search(SearchQuery(text="长期坐办公室脖子疼怎么办"))
+    assert [(hit.id, hit.partial) for hit in found.hits] == [(31, True)]
+    # Of three words, two in no course: nothing.
+    assert backend.search(SearchQuery(text="深海潜水瑜伽")).total == 0
+
+
 def test_full_width_letters_are_found_as_typed_on_a_phone(backend, refresh):
     backend.index([make_doc(9, "ＣＮＣ编程入门", summary="ＰＬＣ与数控系统。")])
     refresh()
@@ -256,6 +292,28 @@ def test_facets_count_what_the_query_finds(indexed):
     assert level == {"intermediate": (1, True), "beginner": (1, False)}
     assert {v.value: v.count for v in results.facets["academy"]} == {"1": 1}
     assert {v.value: v.count for v in results.facets["hours"]} == {"4-16": 1}
+
+
+def test_facets_follow_new_values_and_renamed_labels(backend, refresh):
+    """The embedded backend keeps the facet values it has seen per process: a new
+    academy and a renamed category must still be counted and labelled after a search."""
+    backend.index([make_doc(1, "焊接入门", category_id="7", category="职业发展")])
+    refresh()
+    first = backend.search(SearchQuery(text="焊接"))
+    assert {v.value: v.count for v in first.facets["academy"]} == {"1": 1}
+
+    backend.index(
+        [
+            make_doc(1, "焊接入门", category_id="7", category="技能提升"),
+            make_doc(2, "焊接进阶", academy_id="9", academy="吉林省新农业工匠学院"),
+        ]
+    )
+    refresh()
+    again = backend.search(SearchQuery(text="焊接"))
+    academy = {v.value: (v.label, v.count) for v in again.facets["academy"]}
+    assert academy["9"] == ("吉林省新农业工匠学院", 1)
+    assert {v.label for v in again.facets["category"]} >= {"技能提升"}
+    assert "职业发展" not in {v.label for v in again.facets["category"] if v.value == "7"}
 
 
 def test_sort_and_pages(indexed):

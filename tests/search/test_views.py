@@ -165,7 +165,8 @@ def test_synonyms_edited_in_the_admin_apply(client, catalogue):
 
 
 def test_a_fresh_installation_knows_how_workers_say_it(client, catalogue):
-    assert Synonym.objects.count() >= 300  # loaded by a migration
+    assert Synonym.objects.count() >= 300  # loaded by migrations
+    assert Synonym.objects.filter(terms="千伏, kV").exists()  # units of measure
     for colloquial in ("电焊", "電焊"):
         html = page(client, q=colloquial)
         assert "焊工技能竞赛强化训练" in plain(html), colloquial

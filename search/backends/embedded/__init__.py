@@ -10,7 +10,7 @@ paging, one code path for both. What differs — how tokens are stored and looke
 is in `sqlite.py` (an FTS5 table) and `postgresql.py` (a tsvector column)."""
 
 from collections.abc import Callable, Iterable
-from itertools import islice
+from itertools import islice, pairwise
 
 from django.db import connection, transaction
 
@@ -80,6 +80,43 @@ def _entry(doc: CourseDocument) -> SearchEntry:
     )
 
 
+BITS = 62  # terms a mask word holds (a signed 64-bit integer)
+_FACET_VALUES: dict[tuple[str, str], dict[int, list[tuple[str, str]]]] = {}
+# Facet columns with a label beside them, in the order of FACETS (hours has none).
+_LABELLED_FACETS = [
+    ("academy_id", "academy"),
+    ("category_id", "category"),
+    ("level", "level_label"),
+    ("mode", "mode_label"),
+]
+
+
+def _words(terms: int) -> int:
+    return max(1, -(-terms // BITS))
+
+
+def has(number: int) -> str:
+    """SQL: the course (`h`) holds term `number`."""
+    word, bit = divmod(number, BITS)
+    return f"(h.m{word} & {1 << bit}) <> 0"
+
+
+def held(number: int) -> str:
+    """SQL: 1 when the course (`h`) holds term `number`, else 0."""
+    word, bit = divmod(number, BITS)
+    return f"((h.m{word} >> {bit}) & 1)"
+
+
+def _title_tokens(phrase: str) -> list[str]:
+    """The title-column terms a title containing `phrase` holds: the pairs of its
+    Chinese characters (a lone character itself)."""
+    tokens = []
+    for run in text.runs(phrase):
+        if text.is_han(run):
+            tokens += [run] if len(run) == 1 else [a + b for a, b in pairwise(run)]
+    return tokens
+
+
 _ENTRY_FIELDS = [f.name for f in SearchEntry._meta.concrete_fields if f.name != "id"]
 _FILTER_COLUMNS = {
     "academy": "e.academy_id",
@@ -104,9 +141,15 @@ class EmbeddedBackend(SearchBackend):
     def drop_orphans(self) -> None:
         """Tokens whose entry is gone (after a rebuild)."""
 
-    def lookup(self, number: int, lookup: Lookup) -> tuple[str, str]:
-        """SQL listing the courses holding a term (tagged with its number), and the
+    bits_aggregate = "sum"  # of the bits of the terms a course holds (each once)
+
+    def lookup(self, columns: str, lookup: Lookup) -> tuple[str, str]:
+        """SQL listing the courses holding a term (`id`, then `columns`), and the
         parameter it takes."""
+        raise NotImplementedError
+
+    def list_aggregate(self, value: str) -> str:
+        """SQL: the values of a group joined with commas."""
         raise NotImplementedError
 
     def by_index(self):
@@ -177,32 +220,40 @@ class EmbeddedBackend(SearchBackend):
 
     # Reading
     def _found(self, lookups: list[Lookup]) -> tuple[str, list]:
-        """SQL of (course id, number of the term) for every course holding a term."""
+        """SQL of (id, b0, b1 …) for every course holding a term: the term's bit in a
+        mask word (BITS terms a word), so that what a course holds is one aggregate."""
+        words = _words(len(lookups))
         parts, params = [], []
         for number, lookup in enumerate(lookups):
-            sql, param = self.lookup(number, lookup)
+            word, bit = divmod(number, BITS)
+            bits = ", ".join(
+                f"CAST({1 << bit if w == word else 0} AS BIGINT) AS b{w}" for w in range(words)
+            )
+            sql, param = self.lookup(bits, lookup)
             parts.append(sql)
             params.append(param)
         return " UNION ALL ".join(parts), params
 
     def _held(self, lookups: list[Lookup]) -> tuple[str, list]:
-        """A `held` table: per course, p<n> = 1 when it holds term n."""
+        """A `held` table: per course, the masks m0, m1 … of the terms it holds (see
+        `has`). One aggregate of a word a course, not one per term: the cost of a
+        search is the rows of the posting lists, read once."""
         found, params = self._found(lookups)
-        flags = ", ".join(
-            f"max(CASE WHEN t = {n} THEN 1 ELSE 0 END) AS p{n}" for n in range(len(lookups))
-        )
+        words = _words(len(lookups))
+        columns = ", ".join(f"b{w}" for w in range(words))
+        masks = ", ".join(f"{self.bits_aggregate}(b{w}) AS m{w}" for w in range(words))
         # On PostgreSQL, each lookup planned on its own: a bitmap scan of the GIN index.
         return (
-            f"WITH found(id, t) AS{self.materialized} ({found}),"
-            f" held AS (SELECT id, {flags} FROM found GROUP BY id)"
+            f"WITH found(id, {columns}) AS{self.materialized} ({found}),"
+            f" held AS (SELECT id, {masks} FROM found GROUP BY id)"
         ), params
 
     def _condition(self, condition, numbers: dict[Term, int]) -> str:
         if isinstance(condition, Term):
-            return f"h.p{numbers[condition]} = 1"
+            return has(numbers[condition])
         if isinstance(condition, Coverage):
             total = " + ".join(
-                f"{w!r} * h.p{numbers[part]}"
+                f"{w!r} * {held(numbers[part])}"
                 if isinstance(part, Term)
                 else f"{w!r} * (CASE WHEN {self._condition(part, numbers)} THEN 1 ELSE 0 END)"
                 for part, w in condition.weights
@@ -211,10 +262,12 @@ class EmbeddedBackend(SearchBackend):
         joiner = " AND " if isinstance(condition, All) else " OR "
         return "(" + joiner.join(self._condition(p, numbers) for p in condition.parts) + ")"
 
-    def _score(self, query_plan: QueryPlan, numbers: dict[Term, int], partial: bool):
+    def _score(self, query_plan: QueryPlan, numbers: dict, partial: bool):
         """The plan's score in SQL: the weight of the terms held, twice more in the
-        title; the query as (the start of) a title or a lecturer's name; its spelling."""
-        parts = [f"{w!r} * h.p{numbers[t]}" for t, w in query_plan.scored(partial)]
+        title; the query as (the start of) a title or a lecturer's name; its spelling.
+        Titles are compared only in courses whose title holds the query's characters
+        (a term of the title column), not row by row."""
+        parts = [f"{w!r} * {held(numbers[t])}" for t, w in query_plan.scored(partial)]
         params = []
 
         def signal(sql: str, points: float, *values) -> None:
@@ -222,11 +275,23 @@ class EmbeddedBackend(SearchBackend):
             params.extend(values)
 
         for token, weight in query_plan.title_terms:
-            signal(self.contains("e.title_key"), TITLE_WEIGHT * weight, token)
+            if (token, "title") in numbers:
+                parts.append(f"{TITLE_WEIGHT * weight!r} * {held(numbers[token, 'title'])}")
+            else:
+                signal(self.contains("e.title_key"), TITLE_WEIGHT * weight, token)
         for phrase, weight in query_plan.phrases:
-            signal(self.contains("e.title_key"), 10 * weight, phrase)
-            signal(self.starts("e.title_key"), 4 * weight, phrase)
-            signal(self.equals("e.title_key"), 10 * weight, phrase)
+            gate = [has(numbers[token, "title"]) for token in _title_tokens(phrase)]
+            compared = [
+                (self.contains("e.title_key"), 10 * weight),
+                (self.starts("e.title_key"), 4 * weight),
+                (self.equals("e.title_key"), 10 * weight),
+            ]
+            sums = " + ".join(f"{points!r} * ({sql})" for sql, points in compared)
+            if gate:
+                parts.append(f"(CASE WHEN {' AND '.join(gate)} THEN {sums} ELSE 0 END)")
+            else:
+                parts.append(f"({sums})")
+            params.extend([phrase] * len(compared))
             signal(self.contains("e.people_key"), 12 * weight, f"|{phrase}|")
         for reading in query_plan.readings:
             exact = f" {' '.join(reading)} "
@@ -255,10 +320,17 @@ class EmbeddedBackend(SearchBackend):
             source, strict, score = "search_searchentry e", "1", "0"
         else:
             terms = query_plan.terms(partial)
-            numbers = {term: n for n, term in enumerate(terms)}
+            numbers: dict = {term: n for n, term in enumerate(terms)}
             lookups = [Lookup(t.token, FIELD_COLUMNS[t.field]) for t in terms]
-            held, params = self._held(lookups)
-            cte = f"{held},"
+            # The title's characters, as terms of the title column (see _score).
+            titled = [token for token, _w in query_plan.title_terms if text.is_han(token)]
+            for phrase, _weight in query_plan.phrases:
+                titled += _title_tokens(phrase)
+            for token in dict.fromkeys(titled):
+                numbers[token, "title"] = len(lookups)
+                lookups.append(Lookup(token, "title"))
+            held_sql, params = self._held(lookups)
+            cte = f"{held_sql},"
             source = "held h JOIN search_searchentry e ON e.id = h.id"
             accept = []
             strict = "0"
@@ -282,26 +354,47 @@ class EmbeddedBackend(SearchBackend):
             where.append(f"e.id IN ({', '.join(['%s'] * len(query.only_ids)) or 'NULL'})")
             where_params.extend(query.only_ids)
         condition = f" WHERE {' AND '.join(where)}" if where else ""
-        # `scored` is folded into `candidates` (one pass over the rows, not two).
         sql = (
-            f"{cte} scored AS NOT MATERIALIZED"
+            f"{cte} candidates AS MATERIALIZED"
             f" (SELECT e.id, {strict} AS strict, {score} AS score, {columns_sql}"
-            f" FROM {source}{condition}),"
-            " candidates AS MATERIALIZED (SELECT id, strict, score,"
-            " f0, f1, f2, f3, f4, l0, l1, l2, l3, published, popularity, tlen FROM scored)"
+            f" FROM {source}{condition})"
         )
         return sql, [*params, *where_params]
 
-    def run(self, query: SearchQuery, query_plan: QueryPlan, *, partial: bool) -> SearchResults:
+    def _facet_values(self, *, refresh: bool = False) -> dict[int, list[tuple[str, str]]]:
+        """The values (and labels) each facet has in the index, by facet position: what
+        a search counts in one pass over its candidates. Kept per process and database,
+        and read again when a search meets a value or a label not known here (a new
+        academy, a renamed category: see `run`)."""
+        database = (connection.alias, connection.settings_dict["NAME"])
+        if database in _FACET_VALUES and not refresh:
+            return _FACET_VALUES[database]
+        sql = " UNION ALL ".join(
+            f"SELECT {position}, {column}, min({label}) FROM search_searchentry GROUP BY {column}"
+            for position, (column, label) in enumerate(_LABELLED_FACETS)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        values: dict[int, list[tuple[str, str]]] = {p: [] for p in range(len(_LABELLED_FACETS))}
+        for position, key, label in rows:
+            values[position].append((key, label))
+        values[FACETS.index("hours")] = [(key, "") for key, _low, _high, _l in HOURS_RANGES]
+        _FACET_VALUES[database] = values
+        return values
+
+    def _statement(self, query, query_plan, partial, values) -> tuple[str, list]:
+        """One statement: the candidates, then one row holding the page (position:id,
+        …), the totals and every facet value's count — one pass over the candidates
+        rather than a grouping per facet — and, per facet, how many candidates have a
+        value (or label) `values` does not know."""
         candidates, params = self._candidates(query, query_plan, partial)
         chosen = {FACETS.index(n): v for n, v in query.filters.items() if v}
 
-        def passing(*, but: int | None = None) -> tuple[str, list]:
-            tests = [
-                (f"f{position}", value) for position, value in chosen.items() if position != but
-            ]
-            sql = " AND ".join(f"{column} = %s" for column, _value in tests) or "1 = 1"
-            return sql, [value for _column, value in tests]
+        def passing(but: int | None = None) -> tuple[str, list]:
+            tests = [(p, v) for p, v in chosen.items() if p != but]
+            sql = " AND ".join(f"f{p} = %s" for p, _v in tests) or "1 = 1"
+            return sql, [v for _p, v in tests]
 
         order = {
             "relevance": "strict DESC, score DESC, tlen, popularity DESC,"
@@ -310,47 +403,64 @@ class EmbeddedBackend(SearchBackend):
             "popular": "strict DESC, popularity DESC, score DESC, id",
         }[query.sort]
         everything, everything_params = passing()
-        parts = [
+        listed = self.list_aggregate("position || ':' || id")
+        columns = [
             # The page is cut first (a top-n sort), then numbered: numbering every
             # candidate would sort them all.
-            "SELECT 'hit' AS kind, id, CAST(NULL AS TEXT) AS facet_key,"
-            " CAST(NULL AS TEXT) AS label, position AS n FROM ("
-            f" SELECT id, row_number() OVER (ORDER BY {order}) AS position FROM ("
-            " SELECT id, strict, score, tlen, popularity, published FROM candidates"
-            f" WHERE {everything} ORDER BY {order} LIMIT {query.page_size} OFFSET {query.offset}"
-            ") cut) page",
-            "SELECT 'total', CAST(NULL AS BIGINT), CAST(strict AS TEXT), CAST(NULL AS TEXT),"
-            f" count(*) FROM candidates WHERE {everything} GROUP BY strict",
+            f"(SELECT {listed} FROM (SELECT id, row_number() OVER (ORDER BY {order})"
+            " AS position FROM (SELECT id, strict, score, tlen, popularity, published"
+            f" FROM candidates WHERE {everything} ORDER BY {order}"
+            f" LIMIT {query.page_size} OFFSET {query.offset}) cut) page)",
+            f"sum(CASE WHEN {everything} THEN 1 ELSE 0 END)",
+            f"sum(CASE WHEN {everything} AND strict = 1 THEN 1 ELSE 0 END)",
         ]
-        part_params = [*everything_params, *everything_params]
-        for position, name in enumerate(FACETS):
+        params = [*params, *everything_params, *everything_params, *everything_params]
+        for position in range(len(FACETS)):
             others, others_params = passing(but=position)
-            label = f"min(l{position})" if position < 4 else "CAST(NULL AS TEXT)"
-            parts.append(
-                f"SELECT '{name}', CAST(NULL AS BIGINT), f{position}, {label}, count(*)"
-                f" FROM candidates WHERE {others} GROUP BY f{position}"
-            )
-            part_params.extend(others_params)
-        statement = f"{candidates} {' UNION ALL '.join(parts)}"
-        with self.by_index(not query_plan.empty), connection.cursor() as cursor:
-            cursor.execute(statement, [*params, *part_params])
-            rows = cursor.fetchall()
-        page = sorted((n, id_) for kind, id_, _key, _label, n in rows if kind == "hit")
+            for key, _label in values[position]:
+                columns.append(f"sum(CASE WHEN {others} AND f{position} = %s THEN 1 ELSE 0 END)")
+                params.extend([*others_params, key])
+            if position < len(_LABELLED_FACETS):
+                cases = " ".join(
+                    f"WHEN %s THEN (CASE WHEN l{position} = %s THEN 0 ELSE 1 END)"
+                    for _key in values[position]
+                )
+                columns.append(f"sum(CASE f{position} {cases} ELSE 1 END)" if cases else "count(*)")
+                params.extend(item for pair in values[position] for item in pair)
+        return f"{candidates} SELECT {', '.join(columns)} FROM candidates", params
+
+    def run(self, query: SearchQuery, query_plan: QueryPlan, *, partial: bool) -> SearchResults:
+        values, refreshed = self._facet_values(), False
+        while True:
+            statement, params = self._statement(query, query_plan, partial, values)
+            with self.by_index(not query_plan.empty), connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                listed, total, strict, *counts = cursor.fetchone()
+            labelled = range(len(_LABELLED_FACETS))
+            # Per labelled facet: its values' counts, then how many were not known.
+            unknown = [counts.pop(sum(len(values[q]) + 1 for q in range(p + 1)) - 1)
+                       for p in reversed(labelled)]  # fmt: skip
+            if not any(unknown) or refreshed:
+                break  # (labels that differ within the index itself: counted as they are)
+            values, refreshed = self._facet_values(refresh=True), True
         facets = {name: [] for name in FACETS}
-        total = partial_count = 0
-        for kind, _id, key, label, count in rows:
-            if kind == "total":
-                total += count
-                partial_count += count if str(key) == "0" else 0
-            elif kind != "hit" and key:
-                facets[kind].append((key, label, count))
+        counted = iter(counts)
+        for position, name in enumerate(FACETS):
+            for key, label in values[position]:
+                count = next(counted) or 0
+                if count and key:
+                    facets[name].append((key, label or key, count))
+        page = sorted(
+            tuple(map(int, item.split(":"))) for item in (listed or "").split(",") if item
+        )
+        total, strict = total or 0, strict or 0
         return SearchResults(
-            hits=self._hits([id_ for _n, id_ in page], query_plan, total - partial_count, query),
+            hits=self._hits([id_ for _n, id_ in page], query_plan, strict, query),
             total=total,
             facets=_facets(facets, query.filters),
             page=query.page,
             page_size=query.page_size,
-            partial=partial_count,
+            partial=total - strict,
         )
 
     def _hits(self, ids: list[int], query_plan: QueryPlan, strict: int, query) -> list[Hit]:
@@ -373,7 +483,7 @@ class EmbeddedBackend(SearchBackend):
         held, params = self._held(lookups)
         numbers = {lookup: n for n, lookup in enumerate(lookups)}
         holds = " OR ".join(
-            "(" + " AND ".join(f"h.p{numbers[lookup]} = 1" for lookup in group) + ")"
+            "(" + " AND ".join(has(numbers[lookup]) for lookup in group) + ")"
             for group in alternatives
         )
         with self.by_index(True), connection.cursor() as cursor:

@@ -37,12 +37,17 @@ class PostgresBackend(EmbeddedBackend):
             [(lexemes(columns), id_) for id_, columns in rows],
         )
 
-    def lookup(self, number: int, lookup: Lookup) -> tuple[str, str]:
+    bits_aggregate = "bit_or"
+
+    def lookup(self, columns: str, lookup: Lookup) -> tuple[str, str]:
         star = ":*" if lookup.prefix else ""
         return (
-            f"SELECT id, {number} AS t FROM search_searchentry WHERE tokens @@ %s::tsquery",
+            f"SELECT id, {columns} FROM search_searchentry WHERE tokens @@ %s::tsquery",
             f"'{TAGS[lookup.column]}:{lookup.token}'{star}",
         )
+
+    def list_aggregate(self, value: str) -> str:
+        return f"string_agg({value}, ',')"
 
     @contextlib.contextmanager
     def by_index(self, searching: bool = True):
@@ -69,8 +74,14 @@ class PostgresBackend(EmbeddedBackend):
     def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
         if not terms:
             return {}, 0
-        lookups = [Lookup(t.token, FIELD_COLUMNS[t.field]) for t in terms]
-        found, params = self._found(lookups)
+        parts, params = [], []
+        for number, term in enumerate(terms):
+            sql, param = self.lookup(
+                f"{number} AS t", Lookup(term.token, FIELD_COLUMNS[term.field])
+            )
+            parts.append(sql)
+            params.append(param)
+        found = " UNION ALL ".join(parts)
         with self.by_index(), connection.cursor() as cursor:
             cursor.execute(
                 f"WITH found(id, t) AS MATERIALIZED ({found})"

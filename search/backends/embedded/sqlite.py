@@ -34,12 +34,15 @@ class SQLiteBackend(EmbeddedBackend):
                 f"DELETE FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT id FROM search_searchentry)"
             )
 
-    def lookup(self, number: int, lookup: Lookup) -> tuple[str, str]:
+    def lookup(self, columns: str, lookup: Lookup) -> tuple[str, str]:
         star = " *" if lookup.prefix else ""
         return (
-            f"SELECT rowid AS id, {number} AS t FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            f"SELECT rowid AS id, {columns} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
             f'{{{lookup.column}}} : "{lookup.token}"{star}',
         )
+
+    def list_aggregate(self, value: str) -> str:
+        return f"group_concat({value})"
 
     def by_index(self, searching: bool = True):
         return contextlib.nullcontext()
