@@ -207,12 +207,17 @@ def run(args) -> None:
 
     django.setup()
     from django.conf import settings
+    from django.test.utils import override_settings
 
     # Static files are not served here; their compressed, hashed copies (collectstatic
     # takes minutes) would not change a page's time.
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
+    # override_settings, not an assignment: it also resets the storages already made.
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
     if settings.DEBUG:
         raise RuntimeError("DEBUG is on; the benchmark measures production settings")
     state = seed(args, random.Random(args.seed))

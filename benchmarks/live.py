@@ -16,8 +16,10 @@ the ingest supervisor (`manage.py live_ingest`), then publishes with ffmpeg:
             URLs, for N concurrent viewers.
 
     .venv/bin/python benchmarks/live.py [--seconds 60] [--lectures 2] [--viewers 100,1000]
+        [--port 8670]
 
-Shared machine: the load average is printed with every figure. Ports 8670-8679.
+Shared machine: the load average is printed with every figure. Ten ports from --port
+(8670-8679 by default: web, RTMP, HTTP, then SRT).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.loopback import load_average  # noqa: E402
 
-PORTS = {"web": 8670, "rtmp": 8671, "http": 8672}
+PORTS = {"web": 8670, "rtmp": 8671, "http": 8672, "srt": 8673, "last": 8679}
 PY = str(ROOT / ".venv/bin/python")
 
 
@@ -51,7 +53,7 @@ def environment(data_dir: Path) -> dict:
         "LMS_LIVE_RTMP_URL": f"rtmp://127.0.0.1:{PORTS['rtmp']}/live",
         "LMS_LIVE_RTMP_PULL_URL": f"rtmp://127.0.0.1:{PORTS['rtmp']}/live",
         "LMS_LIVE_RTMP_CONTROL_URL": f"http://127.0.0.1:{PORTS['http']}/control",
-        "LMS_LIVE_SRT_PORTS": "8673-8679",
+        "LMS_LIVE_SRT_PORTS": f"{PORTS['srt']}-{PORTS['last']}",
         "LMS_LOG_LEVEL": "WARNING",
     }
 
@@ -104,7 +106,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--lectures", type=int, default=2)
     parser.add_argument("--viewers", default="100,1000")
+    parser.add_argument("--port", type=int, default=PORTS["web"], help="first of ten ports")
     args = parser.parse_args()
+    PORTS.update({name: args.port + n for n, name in enumerate(PORTS) if name != "last"})
+    PORTS["last"] = args.port + 9
 
     data_dir = Path(tempfile.mkdtemp(prefix="lms-bench-live-"))
     env = environment(data_dir)

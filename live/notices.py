@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lms.services import notify
+from lms.services import notify_many
 
 
 def _when(moment) -> str:
@@ -25,7 +25,7 @@ def _lecturer(lecture) -> str:
     return lecture.lecturer.title if lecture.lecturer_id else ""
 
 
-def reminder(*, lecture, learners, day_before: bool) -> None:
+def reminder(*, lecture, learner_ids, day_before: bool) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         if day_before:
             text = _(
@@ -42,17 +42,13 @@ def reminder(*, lecture, learners, day_before: bool) -> None:
             "lecturer": _lecturer(lecture),
             "when": _when(lecture.starts_at),
         }
-    url = _url(lecture)
-    for learner in learners:
-        notify(user=learner, text=text, url=url, sms=True)
+    return notify_many(user_ids=learner_ids, text=text, url=_url(lecture), sms=True)
 
 
-def replay_ready(*, lecture, learners) -> None:
+def replay_ready(*, lecture, learner_ids) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         text = _(
             "The replay of the live lecture %(title)s is ready. Watch it any time; it "
             "counts towards your learning hours like any video lesson."
         ) % {"title": lecture.title}
-    url = _url(lecture)
-    for learner in learners:
-        notify(user=learner, text=text, url=url)
+    return notify_many(user_ids=learner_ids, text=text, url=_url(lecture))

@@ -7,6 +7,8 @@ before ``video.services.rendition_set_publish`` makes it the video's.
 
 from __future__ import annotations
 
+import bisect
+import datetime
 import logging
 import os
 import shutil
@@ -56,11 +58,10 @@ def end_playlists(out_dir: str, lecture: LiveLecture) -> float:
     renditions = aligned(
         {name: hls.lecture_segments(os.path.join(out_dir, name)) for name in names}
     )
+    if not all(renditions.values()):
+        return 0.0
     lengths = []
-    for name, segments in renditions.items():
-        if not segments:
-            return 0.0
-        segments = hls.trim_before(segments, lecture.starts_at)
+    for name, segments in trimmed(renditions, lecture.starts_at).items():
         directory = os.path.join(out_dir, name)
         hls.write_index(directory, segments, ended=True)
         hls.remove_unlisted(directory, segments)
@@ -69,9 +70,11 @@ def end_playlists(out_dir: str, lecture: LiveLecture) -> float:
 
 
 def aligned(renditions: dict[str, list[hls.LiveSegment]]) -> dict[str, list[hls.LiveSegment]]:
-    """Every rendition cut, connection by connection, to the length all of them reached:
-    an ffmpeg that was killed or stopped may have finished a segment in one rendition
-    and not yet in another, and a replay's renditions must last the same."""
+    """Every rendition cut, connection by connection, where all of them end a segment
+    together: an ffmpeg that was killed may have finished a segment in one rendition and
+    not yet in another, and a stream's audio may stop before its picture (or after), so
+    the last segments differ. A replay's renditions must last the same; whole segments
+    only, so up to one segment of a connection's tail may be left out."""
     sessions = sorted({segment.session for segments in renditions.values() for segment in segments})
     kept = {name: [] for name in renditions}
     for session in sessions:
@@ -79,14 +82,55 @@ def aligned(renditions: dict[str, list[hls.LiveSegment]]) -> dict[str, list[hls.
             name: [segment for segment in segments if segment.session == session]
             for name, segments in renditions.items()
         }
-        common = min(sum(segment.duration for segment in part) for part in parts.values())
+        totals = {name: sum(segment.duration for segment in kept[name]) for name in renditions}
+        counts = _common_cut(parts, totals)
         for name, part in parts.items():
-            end = 0.0
-            for segment in part:
-                end += segment.duration
-                if end > common + ALIGN_SLACK_SECONDS:
-                    break
-                kept[name].append(segment)
+            kept[name] += part[: counts[name]]
+    return kept
+
+
+def _common_cut(parts: dict[str, list[hls.LiveSegment]], totals: dict[str, float]) -> dict:
+    """How many segments of each rendition to keep from one connection: the most of the
+    first rendition for which every other one has a segment end within
+    ALIGN_SLACK_SECONDS, counted from the start of the replay (so that connections do
+    not add up their differences)."""
+    ends = {}
+    for name, part in parts.items():
+        end, ends[name] = totals[name], [totals[name]]
+        for segment in part:
+            end += segment.duration
+            ends[name].append(end)
+    first, *others = parts
+    for count in range(len(parts[first]), -1, -1):
+        moment = ends[first][count]
+        counts = {first: count}
+        for name in others:
+            # The ends grow: the nearest is on either side of where the moment would go.
+            at = bisect.bisect_left(ends[name], moment)
+            around = range(max(at - 1, 0), min(at + 1, len(ends[name])))
+            near = min(around, key=lambda n: abs(ends[name][n] - moment))
+            if abs(ends[name][near] - moment) > ALIGN_SLACK_SECONDS:
+                break
+            counts[name] = near
+        else:
+            return counts
+    return dict.fromkeys(parts, 0)
+
+
+def trimmed(renditions: dict, moment) -> dict[str, list[hls.LiveSegment]]:
+    """The replay from ``moment`` on (``hls.trim_before``): the first rendition decides
+    which segments go, and the others leave out the same stretch, whose segment ends
+    are a few milliseconds off the first's."""
+    first, *others = renditions
+    kept = {first: hls.trim_before(renditions[first], moment)}
+    dropped = len(renditions[first]) - len(kept[first])
+    cut = renditions[first][dropped - 1].ends_at if dropped else None
+    for name in others:
+        if cut is None:
+            kept[name] = renditions[name]
+        else:
+            slack = datetime.timedelta(seconds=ALIGN_SLACK_SECONDS)
+            kept[name] = hls.trim_before(renditions[name], cut + slack)
     return kept
 
 

@@ -351,7 +351,9 @@ def lecture_finalize(*, lecture_id: int) -> str:
         LiveLecture.objects.filter(pk=lecture_id).update(
             status=LiveStatus.ENDED, replay_ready_at=timezone.now(), updated_at=timezone.now()
         )
-        notices.replay_ready(lecture=lecture, learners=selectors.audience(lecture=lecture))
+        notices.replay_ready(
+            lecture=lecture, learner_ids=selectors.audience(lecture=lecture).iterator(2000)
+        )
     replay.keep_source(lecture=lecture)
     return "ready"
 
@@ -442,7 +444,9 @@ REMINDERS = (
 def reminders_send(*, now: datetime.datetime | None = None) -> int:
     """A day and 15 minutes before the start: a message (and text) to enrolled or
     booked learners and the followers of the lecturer and the academy. Each reminder
-    goes once: the lecture's row is claimed before sending."""
+    goes once: the lecture's row is claimed in the transaction that writes the messages
+    (a thousand per INSERT, read from the audience in batches), and the texts are
+    queued a thousand per task once it commits."""
     now = now or timezone.now()
     sent = 0
     for field, ahead, day_before in REMINDERS:
@@ -460,9 +464,11 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
                     continue
                 if day_before and lecture.starts_at - now < datetime.timedelta(hours=1):
                     continue  # scheduled at short notice: the 15-minute reminder will do
-                learners = selectors.audience(lecture=lecture)
-                notices.reminder(lecture=lecture, learners=learners, day_before=day_before)
-                sent += len(learners)
+                sent += notices.reminder(
+                    lecture=lecture,
+                    learner_ids=selectors.audience(lecture=lecture).iterator(2000),
+                    day_before=day_before,
+                )
     return sent
 
 

@@ -72,6 +72,14 @@ def ask_for_a_registration_code(page, text_messages, number: str) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _search_in_the_database(settings):
+    """Journeys search with the embedded backend: their database is emptied after each
+    test, an Elasticsearch index would keep the courses of earlier journeys (the same
+    titles, other ids). tests/search runs both backends."""
+    settings.ELASTICSEARCH_URL = ""
+
+
+@pytest.fixture(autouse=True)
 def _browser_tests_start_from_the_site_tree(site_tree):
     """Browser tests talk to a live server, so they run transactionally."""
 

@@ -5,6 +5,7 @@ import datetime
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -20,7 +21,7 @@ from live.models import IngestSession, LiveLecture, LiveQuestion, LiveStatus, Se
 from lms.models import Notification
 from tests.courses.factories import make_course
 
-from .conftest import World
+from .conftest import World, wait_for
 
 SECOND = datetime.timedelta(seconds=1)
 
@@ -175,6 +176,9 @@ def test_the_watchdog_kills_the_transcoder_of_a_lost_supervisor(world):
         [sys.executable, "-c", "import time; time.sleep(120)", "ffmpeg", lecture.rendition_dir],
         start_new_session=True,
     )
+    # Popen returns once the exec has begun; the kernel fills in the command line a
+    # moment later (the watchdog would read it empty and spare the process).
+    wait_for(lambda: Path(f"/proc/{transcoder.pid}/cmdline").read_bytes(), what="the exec")
     stale = timezone.now() - datetime.timedelta(minutes=5)
     from live.ingest import HOSTNAME
 
@@ -292,3 +296,16 @@ def test_a_night_school_class_taught_online_links_its_lecture(db, client):
     assert client.get(reverse("live_lectures:stream", args=(lecture.pk,))).status_code == 200
     client.force_login(school.academy_admin)
     assert client.get(reverse("live_lectures:stream", args=(lecture.pk,))).status_code == 404
+
+
+def test_the_home_page_shows_the_lectures_on_air_then_the_coming_ones(world, client):
+    soon = world.lecture(starts_in=datetime.timedelta(hours=3), title="三小时后的直播课")
+    on_air(world.lecture(starts_in=-SECOND * 60, title="正在直播的巡视课"))
+    over = world.lecture(starts_in=-SECOND * 600, title="已经结束的直播课")
+    LiveLecture.objects.filter(pk=over.pk).update(status=LiveStatus.ENDED)
+
+    page = client.get("/").content.decode()
+    section = page[page.index('id="live-title"') :]
+    assert section.index("直播中") < section.index("正在直播的巡视课") < section.index(soon.title)
+    assert reverse("live:lecture", args=(soon.pk,)) in section
+    assert "已经结束的直播课" not in page
