@@ -27,16 +27,24 @@ def _spelled(source: str, plan: QueryPlan, initials: bool) -> list[tuple[int, in
     if not sequences:
         return []
     chars = text.syllable_spans(source)
+    # Each character's fuzzy syllable and initial, once, and where a run of
+    # neighbouring characters ends; then each sequence compared at each start.
+    keys = {False: [text.fuzzy(s) for _start, _end, s in chars], True: [s[0] for *_, s in chars]}
+    run_end, end = [0] * len(chars), len(chars)
+    for i in reversed(range(len(chars))):
+        if i + 1 < len(chars) and chars[i + 1][0] != chars[i][1]:
+            end = i + 1
+        run_end[i] = end
     spans = []
     for sequence, by_initials in sequences:
-        width = len(sequence)
+        width, spelled = len(sequence), keys[by_initials]
         for i in range(len(chars) - width + 1):
-            window = chars[i : i + width]
-            if any(window[k][0] != window[k - 1][1] for k in range(1, width)):
-                continue  # not neighbouring characters
-            spelled = tuple(s[0] if by_initials else text.fuzzy(s) for _start, _end, s in window)
-            if spelled == tuple(sequence):
-                spans.append((window[0][0], window[-1][1]))
+            if (
+                spelled[i] == sequence[0]
+                and i + width <= run_end[i]
+                and tuple(spelled[i : i + width]) == sequence
+            ):
+                spans.append((chars[i][0], chars[i + width - 1][1]))
     return spans
 
 

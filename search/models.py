@@ -39,6 +39,21 @@ class SearchEntry(models.Model):
     popularity = models.BigIntegerField(default=0)
     indexed_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        indexes = [
+            # Browsing without words counts the facets' combinations in this order,
+            # reading the index alone; a facet value's label is the least in its
+            # index (search.backends.embedded).
+            models.Index(
+                fields=["academy_id", "category_id", "level", "mode", "hours_range"],
+                name="search_entry_facets",
+            ),
+            models.Index(fields=["academy_id", "academy"], name="search_entry_academy"),
+            models.Index(fields=["category_id", "category"], name="search_entry_category"),
+            models.Index(fields=["level", "level_label"], name="search_entry_level"),
+            models.Index(fields=["mode", "mode_label"], name="search_entry_mode"),
+        ]
+
     def __str__(self):
         return self.title_key
 

@@ -295,8 +295,8 @@ def test_facets_count_what_the_query_finds(indexed):
 
 
 def test_facets_follow_new_values_and_renamed_labels(backend, refresh):
-    """The embedded backend keeps the facet values it has seen per process: a new
-    academy and a renamed category must still be counted and labelled after a search."""
+    """A new academy and a renamed category are counted and labelled in the next search
+    (the embedded backend reads labels by key from its indexes, each search)."""
     backend.index([make_doc(1, "焊接入门", category_id="7", category="职业发展")])
     refresh()
     first = backend.search(SearchQuery(text="焊接"))
@@ -314,6 +314,38 @@ def test_facets_follow_new_values_and_renamed_labels(backend, refresh):
     assert academy["9"] == ("吉林省新农业工匠学院", 1)
     assert {v.label for v in again.facets["category"]} >= {"技能提升"}
     assert "职业发展" not in {v.label for v in again.facets["category"] if v.value == "7"}
+
+
+def test_browsing_counts_the_index_as_it_is(backend, refresh):
+    """Browsing without words counts every course (the embedded backend groups its
+    index of facet values, not the candidates of a search): each facet among the
+    courses meeting the other filters, labels as they are now."""
+    backend.index(
+        [
+            make_doc(1, "焊接入门", category_id="7", category="职业发展"),
+            make_doc(2, "电工基础", category_id="7", category="职业发展", level="advanced"),
+            make_doc(3, "书法", academy_id="2", academy="吉林省新装备工匠学院", hours=48.0),
+        ]
+    )
+    refresh()
+    first = backend.search(SearchQuery(filters={"level": "advanced", "category": "7"}))
+    assert first.total == 1 and [hit.id for hit in first.hits] == [2]
+    assert {v.value: v.count for v in first.facets["level"]} == {"advanced": 1, "beginner": 1}
+    assert {v.value: (v.label, v.count) for v in first.facets["category"]} == {"7": ("职业发展", 1)}
+    assert {v.value: v.count for v in first.facets["hours"]} == {"4-16": 1}
+
+    backend.index(
+        [
+            make_doc(1, "焊接入门", category_id="7", category="技能提升"),
+            make_doc(2, "电工基础", category_id="7", category="技能提升", level="advanced"),
+        ]
+    )
+    refresh()
+    again = backend.search(SearchQuery())
+    assert again.total == 3 and again.partial == 0
+    category = {v.value: (v.label, v.count) for v in again.facets["category"]}
+    assert category == {"7": ("技能提升", 2), "1": ("职业发展", 1)}
+    assert {v.value: v.count for v in again.facets["hours"]} == {"4-16": 2, "40-": 1}
 
 
 def test_sort_and_pages(indexed):

@@ -19,6 +19,8 @@ from search.backends import EMBEDDED, SearchBackend
 from search.documents import FACETS, HOURS_RANGES, CourseDocument, hours_range
 from search.models import SearchDocument, SearchEntry
 from search.query import (
+    INITIALS,
+    SPELL,
     TITLE_WEIGHT,
     All,
     Coverage,
@@ -81,14 +83,9 @@ def _entry(doc: CourseDocument) -> SearchEntry:
 
 
 BITS = 62  # terms a mask word holds (a signed 64-bit integer)
-_FACET_VALUES: dict[tuple[str, str], dict[int, list[tuple[str, str]]]] = {}
-# Facet columns with a label beside them, in the order of FACETS (hours has none).
-_LABELLED_FACETS = [
-    ("academy_id", "academy"),
-    ("category_id", "category"),
-    ("level", "level_label"),
-    ("mode", "mode_label"),
-]
+# The facets' key columns, in the order of FACETS, and the label beside each (hours has none).
+_FACET_KEYS = ("academy_id", "category_id", "level", "mode", "hours_range")
+_FACET_LABELS = ("academy", "category", "level_label", "mode_label")
 
 
 def _words(terms: int) -> int:
@@ -115,6 +112,49 @@ def _title_tokens(phrase: str) -> list[str]:
         if text.is_han(run):
             tokens += [run] if len(run) == 1 else [a + b for a, b in pairwise(run)]
     return tokens
+
+
+def _spelling_gates(query_plan: QueryPlan) -> list[Term]:
+    """The spell and initials terms a course holds when the query's pinyin or initials
+    are in its title or a lecturer's name (see `EmbeddedBackend._score`)."""
+    return [
+        term for gate in (*map(_reading_gate, query_plan.readings), _initials_gate(query_plan))
+        for term in gate
+    ]  # fmt: skip
+
+
+def _reading_gate(reading: tuple[str, ...]) -> list[Term]:
+    """A title or name spelled with `reading` holds the pairs of its fuzzy syllables
+    (`text.fuzzy_pairs`); a lone syllable is too common to be worth a gate."""
+    keys = [text.fuzzy(s) for s in reading]
+    return [Term(SPELL, a + b) for a, b in pairwise(keys)]
+
+
+def _initials_gate(query_plan: QueryPlan) -> list[Term]:
+    """Titles and names whose initials hold the query's hold its pairs of initials."""
+    return [Term(INITIALS, pair) for pair in query_plan.initial_bigrams]
+
+
+def _counted(combinations, filters: dict[str, str]) -> tuple[int, int, list[dict[str, int]]]:
+    """The total, the strict matches and each facet's counts by key from the
+    combinations of facet values found, as (keys…, strict, count): a facet's values
+    are counted among the courses meeting every chosen filter but its own.
+    (Positions in a row are spelled out: this runs for each of up to a few thousand.)"""
+    chosen = [(FACETS.index(name), value) for name, value in filters.items() if value]
+    total = strict = 0
+    counts: list[dict[str, int]] = [{} for _facet in FACETS]
+    every = range(len(FACETS))
+    for row in combinations:
+        misses = [p for p, value in chosen if row[p] != value]
+        if not misses:
+            total += row[6]
+            strict += row[6] if row[5] else 0
+            misses = every
+        elif len(misses) > 1:
+            continue
+        for p in misses:
+            counts[p][row[p]] = counts[p].get(row[p], 0) + row[6]
+    return total, strict, counts
 
 
 _ENTRY_FIELDS = [f.name for f in SearchEntry._meta.concrete_fields if f.name != "id"]
@@ -270,7 +310,10 @@ class EmbeddedBackend(SearchBackend):
         parts = [f"{w!r} * {held(numbers[t])}" for t, w in query_plan.scored(partial)]
         params = []
 
-        def signal(sql: str, points: float, *values) -> None:
+        def signal(sql: str, points: float, *values, gate: list[Term] = ()) -> None:
+            if gate:  # compared only in courses holding what a match needs
+                held_all = " AND ".join(has(numbers[term]) for term in gate)
+                sql = f"CASE WHEN {held_all} THEN {sql} ELSE 0 END"
             parts.append(f"{points!r} * ({sql})")
             params.extend(values)
 
@@ -296,23 +339,24 @@ class EmbeddedBackend(SearchBackend):
         for reading in query_plan.readings:
             exact = f" {' '.join(reading)} "
             fuzzy = " ".join(text.fuzzy(s) for s in reading)
-            signal(self.contains("e.title_fuzzy"), 8, f" {fuzzy} ")
-            signal(self.contains("e.title_pinyin"), 2, exact)
-            signal(self.contains("e.people_fuzzy"), 10, f"|{fuzzy}|")
+            gate = _reading_gate(reading)
+            signal(self.contains("e.title_fuzzy"), 8, f" {fuzzy} ", gate=gate)
+            signal(self.contains("e.title_pinyin"), 2, exact, gate=gate)
+            signal(self.contains("e.people_fuzzy"), 10, f"|{fuzzy}|", gate=gate)
         if query_plan.initials:
             letters = "".join(query_plan.initials)
-            signal(self.contains("e.title_initials"), 6, letters)
-            signal(self.contains("e.people_initials"), 4, letters)
+            gate = _initials_gate(query_plan)
+            signal(self.contains("e.title_initials"), 6, letters, gate=gate)
+            signal(self.contains("e.people_initials"), 4, letters, gate=gate)
         return " + ".join(parts) or "0", params
 
     def _candidates(self, query: SearchQuery, query_plan: QueryPlan, partial: bool):
         """A `candidates` table: the courses found, each with `strict` (1 or 0), its
-        score, facet values (f0…f4, in the order of FACETS) and labels (l0…l3), date and
+        score, facet keys (f0…f4, in the order of FACETS), title length, date and
         popularity. Only courses missing at most one chosen filter are kept."""
+        keys = ", ".join(f"e.{column} AS f{p}" for p, column in enumerate(_FACET_KEYS))
         columns_sql = (
-            "e.academy_id AS f0, e.category_id AS f1, e.level AS f2, e.mode AS f3,"
-            " e.hours_range AS f4, e.academy AS l0, e.category AS l1, e.level_label AS l2,"
-            " e.mode_label AS l3, e.published_at AS published, e.popularity AS popularity,"
+            f"{keys}, e.published_at AS published, e.popularity AS popularity,"
             " length(e.title_key) AS tlen"
         )
         where, params, cte = [], [], "WITH"
@@ -322,13 +366,21 @@ class EmbeddedBackend(SearchBackend):
             terms = query_plan.terms(partial)
             numbers: dict = {term: n for n, term in enumerate(terms)}
             lookups = [Lookup(t.token, FIELD_COLUMNS[t.field]) for t in terms]
+
+            def look_up(key, lookup: Lookup) -> None:
+                if key not in numbers:
+                    numbers[key] = len(lookups)
+                    lookups.append(lookup)
+
             # The title's characters, as terms of the title column (see _score).
             titled = [token for token, _w in query_plan.title_terms if text.is_han(token)]
             for phrase, _weight in query_plan.phrases:
                 titled += _title_tokens(phrase)
-            for token in dict.fromkeys(titled):
-                numbers[token, "title"] = len(lookups)
-                lookups.append(Lookup(token, "title"))
+            for token in titled:
+                look_up((token, "title"), Lookup(token, "title"))
+            # The pairs a spelling signal needs (see _score).
+            for term in _spelling_gates(query_plan):
+                look_up(term, Lookup(term.token, FIELD_COLUMNS[term.field]))
             held_sql, params = self._held(lookups)
             cte = f"{held_sql},"
             source = "held h JOIN search_searchentry e ON e.id = h.id"
@@ -343,7 +395,7 @@ class EmbeddedBackend(SearchBackend):
             score, score_params = self._score(query_plan, numbers, partial)
             params = [*params, *score_params]
         where_params = []
-        chosen = [(_FILTER_COLUMNS[n], v) for n, v in query.filters.items() if v]
+        chosen = [(f"e.{_FACET_KEYS[FACETS.index(n)]}", v) for n, v in query.filters.items() if v]
         if chosen:
             misses = " + ".join(
                 f"(CASE WHEN {column} <> %s THEN 1 ELSE 0 END)" for column, _v in chosen
@@ -361,99 +413,78 @@ class EmbeddedBackend(SearchBackend):
         )
         return sql, [*params, *where_params]
 
-    def _facet_values(self, *, refresh: bool = False) -> dict[int, list[tuple[str, str]]]:
-        """The values (and labels) each facet has in the index, by facet position: what
-        a search counts in one pass over its candidates. Kept per process and database,
-        and read again when a search meets a value or a label not known here (a new
-        academy, a renamed category: see `run`)."""
-        database = (connection.alias, connection.settings_dict["NAME"])
-        if database in _FACET_VALUES and not refresh:
-            return _FACET_VALUES[database]
-        sql = " UNION ALL ".join(
-            f"SELECT {position}, {column}, min({label}) FROM search_searchentry GROUP BY {column}"
-            for position, (column, label) in enumerate(_LABELLED_FACETS)
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
-            rows = cursor.fetchall()
-        values: dict[int, list[tuple[str, str]]] = {p: [] for p in range(len(_LABELLED_FACETS))}
-        for position, key, label in rows:
-            values[position].append((key, label))
-        values[FACETS.index("hours")] = [(key, "") for key, _low, _high, _l in HOURS_RANGES]
-        _FACET_VALUES[database] = values
-        return values
-
-    def _statement(self, query, query_plan, partial, values) -> tuple[str, list]:
-        """One statement: the candidates, then one row holding the page (position:id,
-        …), the totals and every facet value's count — one pass over the candidates
-        rather than a grouping per facet — and, per facet, how many candidates have a
-        value (or label) `values` does not know."""
-        candidates, params = self._candidates(query, query_plan, partial)
+    def _statement(self, query: SearchQuery, query_plan: QueryPlan, partial: bool):
+        """One statement: rows (0, position, id) of the page, then a row (1, …) for
+        each combination of facet values among the courses found, with strictness,
+        count and labels — one grouping, not one count per facet value; the totals
+        and every facet's counts are added up from them (`_counted`). Browsing the
+        whole index without words groups the entries themselves: an index holds the
+        combinations in order, so nothing is sorted."""
         chosen = {FACETS.index(n): v for n, v in query.filters.items() if v}
-
-        def passing(but: int | None = None) -> tuple[str, list]:
-            tests = [(p, v) for p, v in chosen.items() if p != but]
-            sql = " AND ".join(f"f{p} = %s" for p, _v in tests) or "1 = 1"
-            return sql, [v for _p, v in tests]
-
+        passing = " AND ".join(f"f{p} = %s" for p in chosen) or "1 = 1"
+        keys = [f"f{p}" for p in range(len(FACETS))]
         order = {
             "relevance": "strict DESC, score DESC, tlen, popularity DESC,"
             " published DESC NULLS LAST, id",
             "newest": "strict DESC, published DESC NULLS LAST, score DESC, id",
             "popular": "strict DESC, popularity DESC, score DESC, id",
         }[query.sort]
-        everything, everything_params = passing()
-        listed = self.list_aggregate("position || ':' || id")
-        columns = [
-            # The page is cut first (a top-n sort), then numbered: numbering every
-            # candidate would sort them all.
-            f"(SELECT {listed} FROM (SELECT id, row_number() OVER (ORDER BY {order})"
-            " AS position FROM (SELECT id, strict, score, tlen, popularity, published"
-            f" FROM candidates WHERE {everything} ORDER BY {order}"
-            f" LIMIT {query.page_size} OFFSET {query.offset}) cut) page)",
-            f"sum(CASE WHEN {everything} THEN 1 ELSE 0 END)",
-            f"sum(CASE WHEN {everything} AND strict = 1 THEN 1 ELSE 0 END)",
-        ]
-        params = [*params, *everything_params, *everything_params, *everything_params]
-        for position in range(len(FACETS)):
-            others, others_params = passing(but=position)
-            for key, _label in values[position]:
-                columns.append(f"sum(CASE WHEN {others} AND f{position} = %s THEN 1 ELSE 0 END)")
-                params.extend([*others_params, key])
-            if position < len(_LABELLED_FACETS):
-                cases = " ".join(
-                    f"WHEN %s THEN (CASE WHEN l{position} = %s THEN 0 ELSE 1 END)"
-                    for _key in values[position]
-                )
-                columns.append(f"sum(CASE f{position} {cases} ELSE 1 END)" if cases else "count(*)")
-                params.extend(item for pair in values[position] for item in pair)
-        return f"{candidates} SELECT {', '.join(columns)} FROM candidates", params
+        if query_plan.empty and query.only_ids is None:
+            named = ", ".join(f"{column} AS f{p}" for p, column in enumerate(_FACET_KEYS))
+            cte, params = "", []
+            rows = (
+                f"(SELECT id, 1 AS strict, 0 AS score, {named}, published_at AS published,"
+                " popularity, length(title_key) AS tlen FROM search_searchentry)"
+            )
+            grouped = (
+                f"SELECT 1, NULL, NULL, {named}, 1, count(*)"
+                f" FROM search_searchentry GROUP BY {', '.join(_FACET_KEYS)}"
+            )
+        else:
+            cte, params = self._candidates(query, query_plan, partial)
+            rows = "candidates"
+            grouped = (
+                f"SELECT 1, NULL, NULL, {', '.join(keys)}, strict, count(*)"
+                f" FROM candidates GROUP BY {', '.join(keys)}, strict"
+            )
+        nothing = ", ".join(["NULL"] * (len(keys) + 2))
+        # The page is cut first (a top-n sort), then numbered: numbering every
+        # candidate would sort them all.
+        page = (
+            f"SELECT 0, row_number() OVER (ORDER BY {order}), id, {nothing} FROM"
+            f" (SELECT id, strict, score, tlen, popularity, published FROM {rows} r"
+            f" WHERE {passing} ORDER BY {order}"
+            f" LIMIT {query.page_size} OFFSET {query.offset}) cut"
+        )
+        return f"{cte} {page} UNION ALL {grouped}", [*params, *chosen.values()]
+
+    def _labels(self, counts: list[dict[str, int]]) -> dict[tuple[int, str], str]:
+        """The label of each facet value counted, by (facet position, key): the least
+        of the index's labels for that key, each read from an index (key, label)."""
+        asked = [(p, key) for p in range(len(_FACET_LABELS)) for key in counts[p] if key]
+        if not asked:
+            return {}
+        sql = " UNION ALL ".join(
+            f"SELECT {p}, %s, (SELECT min({_FACET_LABELS[p]}) FROM search_searchentry"
+            f" WHERE {_FACET_KEYS[p]} = %s)"
+            for p, _key in asked
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [value for _p, key in asked for value in (key, key)])
+            return {(p, key): label for p, key, label in cursor.fetchall()}
 
     def run(self, query: SearchQuery, query_plan: QueryPlan, *, partial: bool) -> SearchResults:
-        values, refreshed = self._facet_values(), False
-        while True:
-            statement, params = self._statement(query, query_plan, partial, values)
-            with self.by_index(not query_plan.empty), connection.cursor() as cursor:
-                cursor.execute(statement, params)
-                listed, total, strict, *counts = cursor.fetchone()
-            labelled = range(len(_LABELLED_FACETS))
-            # Per labelled facet: its values' counts, then how many were not known.
-            unknown = [counts.pop(sum(len(values[q]) + 1 for q in range(p + 1)) - 1)
-                       for p in reversed(labelled)]  # fmt: skip
-            if not any(unknown) or refreshed:
-                break  # (labels that differ within the index itself: counted as they are)
-            values, refreshed = self._facet_values(refresh=True), True
-        facets = {name: [] for name in FACETS}
-        counted = iter(counts)
-        for position, name in enumerate(FACETS):
-            for key, label in values[position]:
-                count = next(counted) or 0
-                if count and key:
-                    facets[name].append((key, label or key, count))
-        page = sorted(
-            tuple(map(int, item.split(":"))) for item in (listed or "").split(",") if item
-        )
-        total, strict = total or 0, strict or 0
+        statement, params = self._statement(query, query_plan, partial)
+        with self.by_index(not query_plan.empty), connection.cursor() as cursor:
+            cursor.execute(statement, params)
+            rows = cursor.fetchall()
+        page = sorted((row[1], row[2]) for row in rows if row[0] == 0)
+        total, strict, counts = _counted([row[3:] for row in rows if row[0] == 1], query.filters)
+        labels = self._labels(counts)
+        facets = {
+            name: [(key, labels.get((p, key), ""), n) for key, n in counts[p].items() if key]
+            for p, name in enumerate(FACETS)
+        }
         return SearchResults(
             hits=self._hits([id_ for _n, id_ in page], query_plan, strict, query),
             total=total,
