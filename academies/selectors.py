@@ -15,6 +15,7 @@ from academies.models import (
     IndustryAcademyPage,
     TrainingBasePage,
 )
+from lms.selectors import kept_on_user
 
 
 def unit_page_models() -> list[type[AcademyUnitPage]]:
@@ -121,6 +122,10 @@ def managed_unit_ids(*, user) -> set[int] | None:
     publish; None means every unit (superusers)."""
     if user.is_superuser:
         return None
+    return set(kept_on_user(user, "academies.managed_unit_ids", lambda: _managed_ids(user)))
+
+
+def _managed_ids(user) -> set[int]:
     q = within_paths_q(permitted_paths(user=user, codename="publish_page"))
     if q is None:
         return set()
@@ -168,6 +173,11 @@ def staff_units(*, user) -> list[StaffUnit]:
         elif any(unit.path.startswith(path) for path in own_paths):
             result.append(StaffUnit(unit=unit, admins_editable=True))
     return result
+
+
+def manages_staff(*, user) -> bool:
+    """Whether the user may change any unit's groups (asked once per request)."""
+    return kept_on_user(user, "academies.manages_staff", lambda: bool(staff_units(user=user)))
 
 
 def staff_unit(*, user, unit_id: int) -> StaffUnit | None:

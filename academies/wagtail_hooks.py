@@ -8,7 +8,7 @@ from wagtail.admin.menu import MenuItem
 
 from academies import admin_urls
 from academies.models import AcademyUnitPage
-from academies.selectors import may_delete_unit, staff_units
+from academies.selectors import manages_staff, may_delete_unit
 
 
 @hooks.register("before_delete_page")
@@ -27,7 +27,7 @@ def keep_units_of_their_own_admins(request, page):
 
 class StaffMenuItem(MenuItem):
     def is_shown(self, request):
-        return bool(staff_units(user=request.user))
+        return manages_staff(user=request.user)
 
 
 @hooks.register("register_admin_urls")

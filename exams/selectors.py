@@ -27,6 +27,7 @@ from exams.models import (
     Registration,
 )
 from lms.figures import Figure
+from lms.selectors import kept_on_user
 
 # ---------------------------------------------------------------------------------------
 # Who manages what
@@ -39,6 +40,10 @@ def managed_unit_paths(*, user) -> list[str] | None:
         return []
     if user.is_superuser:
         return None
+    return list(kept_on_user(user, "exams.managed_unit_paths", lambda: _unit_paths(user)))
+
+
+def _unit_paths(user) -> list[str]:
     group_ids = list(user.groups.values_list("pk", flat=True))
     if not group_ids:
         return []

@@ -19,6 +19,7 @@ from wagtail.models import GroupPagePermission
 from accounts.phones import mask_phone
 from accounts.selectors import display_name
 from courses.models import Category, CoursePage
+from lms.selectors import kept_on_user
 from nightschool.models import Attendance, Booking, BookingStatus, ClassSession, NightSchoolPage
 
 CLASSES_PER_PAGE = 20
@@ -35,10 +36,23 @@ def seat_holding_q(now: datetime.datetime, prefix: str = "") -> Q:
 
 
 def _published_paths(user) -> list[str]:
-    return list(
-        GroupPagePermission.objects.filter(group__user=user, permission__codename="publish_page")
-        .values_list("page__path", flat=True)
-        .distinct()
+    return kept_on_user(
+        user,
+        "nightschool.published_paths",
+        lambda: list(
+            GroupPagePermission.objects.filter(
+                group__user=user, permission__codename="publish_page"
+            )
+            .values_list("page__path", flat=True)
+            .distinct()
+        ),
+    )
+
+
+def manages_a_site(*, user) -> bool:
+    """Whether the user administers any night-school site (asked once per request)."""
+    return kept_on_user(
+        user, "nightschool.manages_a_site", lambda: managed_sites(user=user).exists()
     )
 
 

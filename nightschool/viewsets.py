@@ -18,7 +18,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from nightschool import admin_views
 from nightschool.forms import SiteScopedForm
 from nightschool.models import ClassSession, NightSchoolPage, Term, Venue
-from nightschool.selectors import managed_sites
+from nightschool.selectors import managed_sites, manages_a_site
 
 
 class SitePermissionPolicy(BasePermissionPolicy):
@@ -26,7 +26,7 @@ class SitePermissionPolicy(BasePermissionPolicy):
     those of a site above it) manage them, superusers manage all."""
 
     def user_has_permission(self, user, action):
-        return user.is_active and managed_sites(user=user).exists()
+        return user.is_active and manages_a_site(user=user)
 
     def user_has_permission_for_instance(self, user, action, instance):
         return user.is_active and managed_sites(user=user).filter(pk=instance.site_id).exists()

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from academies.models import HeadquartersPage
+from lms.selectors import kept_on_user
 
 REPORT_PERMISSION = "search.view_querycount"
 
@@ -14,7 +15,9 @@ def is_headquarters_admin(user) -> bool:
     if not user.is_active or not user.is_authenticated:
         return False
     groups = HeadquartersPage.objects.exclude(admin_group=None).values("admin_group")
-    return user.groups.filter(pk__in=groups).exists()
+    return kept_on_user(
+        user, "search.is_headquarters_admin", lambda: user.groups.filter(pk__in=groups).exists()
+    )
 
 
 class HeadquartersPolicy(ModelPermissionPolicy):
