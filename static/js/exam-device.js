@@ -22,7 +22,10 @@
     }
     return id;
   };
-  document.querySelectorAll("[data-exam-start] input[name=device]").forEach(function (input) {
-    input.value = window.examDevice();
+  // The start button waits for the device id: a tap before this script ran (a slow
+  // phone) would otherwise reach the server without one.
+  document.querySelectorAll("[data-exam-start]").forEach(function (form) {
+    form.querySelector("input[name=device]").value = window.examDevice();
+    form.querySelector("button[type=submit]").disabled = false;
   });
 })();

@@ -1,6 +1,7 @@
 """The learner's pages and their JSON endpoints, through the Django test client."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -36,7 +37,10 @@ def start(client, exam, device="dev-a"):
 
 def test_list_detail_start_take_save_submit_result(signed_in, exam, learner):
     assert exam.title in signed_in.get(reverse("exams:list")).content.decode()
-    assert "开始考试" in signed_in.get(reverse("exams:detail", args=(exam.pk,))).content.decode()
+    detail = signed_in.get(reverse("exams:detail", args=(exam.pk,))).content.decode()
+    # The button waits for the script that says which device this is (a tap before it
+    # ran was refused as "no device").
+    assert re.search(r'<button type="submit" class="[^"]*" disabled>\s*开始考试', detail)
     attempt = start(signed_in, exam)
     page = signed_in.get(reverse("exams:take", args=(attempt.pk,))).content.decode()
     assert page.count("data-question=") == 5 and "题目导航" in page
