@@ -43,7 +43,6 @@ def seed(args, rng: random.Random) -> dict:
     from django.db import connection
     from tqdm import tqdm
 
-    from academies.selectors import unit_of
     from courses.models import CoursePage
     from dashboards.forms import default_period
     from dashboards.services import Tree
@@ -59,21 +58,7 @@ def seed(args, rng: random.Random) -> dict:
     state, timings = {}, {}
 
     def video_courses():
-        state["video_courses"] = []
-        for course in lb.seed_video_courses(rng):
-            academy = unit_of(course)
-            state["video_courses"].append(
-                {
-                    "id": course.pk,
-                    "title": course.title,
-                    "academy_id": academy.pk,
-                    "academy_title": academy.title,
-                    "lessons": [
-                        {"key": str(lesson.key), "duration": float(lesson.duration_seconds)}
-                        for lesson in course.lessons()
-                    ],
-                }
-            )
+        state["video_courses"] = lb.seed_video_course_rows(rng)
 
     def learners():
         state["learners"] = lb.seed_learners(args.learners, make_password(lb.PASSWORD))

@@ -630,6 +630,29 @@ def tree_problems() -> dict[str, int]:
     return {name: number for name, number in found.items() if number}
 
 
+def seed_video_course_rows(rng: random.Random) -> list[dict]:
+    """`seed_video_courses`, each course as the heartbeat and ledger seeding need it: its
+    id, title, academy and lessons (key, duration)."""
+    from academies.selectors import unit_of
+
+    rows = []
+    for course in seed_video_courses(rng):
+        academy = unit_of(course)
+        rows.append(
+            {
+                "id": course.pk,
+                "title": course.title,
+                "academy_id": academy.pk,
+                "academy_title": academy.title,
+                "lessons": [
+                    {"key": str(lesson.key), "duration": float(lesson.duration_seconds)}
+                    for lesson in course.lessons()
+                ],
+            }
+        )
+    return rows
+
+
 def seed_learners(count: int, password_hash: str) -> list[tuple[int, str]]:
     """Learner accounts as accounts.services.learner_register makes them: a user named by
     the mobile number, first_name the real name, and a LearnerProfile."""
@@ -819,28 +842,12 @@ def seed(args, rng: random.Random) -> dict:
     from django.db import connection
     from tqdm import tqdm
 
-    from academies.selectors import unit_of
     from courses.models import CoursePage
 
     state, timings = {}, {}
 
     def video_courses():
-        courses = seed_video_courses(rng)
-        state["video_courses"] = []
-        for course in courses:
-            academy = unit_of(course)
-            state["video_courses"].append(
-                {
-                    "id": course.pk,
-                    "title": course.title,
-                    "academy_id": academy.pk,
-                    "academy_title": academy.title,
-                    "lessons": [
-                        {"key": str(lesson.key), "duration": float(lesson.duration_seconds)}
-                        for lesson in course.lessons()
-                    ],
-                }
-            )
+        state["video_courses"] = seed_video_course_rows(rng)
 
     def learners():
         state["password_hash"] = make_password(PASSWORD)
