@@ -69,6 +69,18 @@ class SearchDocument(models.Model):
         return self.document.get("title", str(self.id))
 
 
+class IndexVersion(models.Model):
+    """A token that every write to the embedded index changes in its own transaction
+    (a random one, never reused, so a rolled-back write is never taken for a later
+    one): document frequencies kept per process are good while it stays the same."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.BigIntegerField()
+
+    def __str__(self):
+        return str(self.token)
+
+
 class IndexOperation(models.Model):
     """Outbox: a page whose courses must be brought up to date in one search backend.
 

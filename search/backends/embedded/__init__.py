@@ -9,6 +9,7 @@ per course in SQL, the plan's conditions and score computed on them, then facets
 paging, one code path for both. What differs — how tokens are stored and looked up —
 is in `sqlite.py` (an FTS5 table) and `postgresql.py` (a tsvector column)."""
 
+import secrets
 from collections.abc import Callable, Iterable
 from itertools import islice, pairwise
 
@@ -17,7 +18,7 @@ from django.db import connection, transaction
 from search import highlight, text, tokens
 from search.backends import EMBEDDED, SearchBackend
 from search.documents import FACETS, HOURS_RANGES, CourseDocument, hours_range
-from search.models import SearchDocument, SearchEntry
+from search.models import IndexVersion, SearchDocument, SearchEntry
 from search.query import (
     INITIALS,
     SPELL,
@@ -82,6 +83,11 @@ def _entry(doc: CourseDocument) -> SearchEntry:
     )
 
 
+# Document frequencies counted in this process: (database, index version), by term,
+# and how many courses there are (see EmbeddedBackend.frequencies).
+_kept: tuple = (None, {}, None)
+KEPT_TERMS = 100_000
+
 BITS = 62  # terms a mask word holds (a signed 64-bit integer)
 # The facets' key columns, in the order of FACETS, and the label beside each (hours has none).
 _FACET_KEYS = ("academy_id", "category_id", "level", "mode", "hours_range")
@@ -133,6 +139,36 @@ def _reading_gate(reading: tuple[str, ...]) -> list[Term]:
 def _initials_gate(query_plan: QueryPlan) -> list[Term]:
     """Titles and names whose initials hold the query's hold its pairs of initials."""
     return [Term(INITIALS, pair) for pair in query_plan.initial_bigrams]
+
+
+def _new_version() -> None:
+    """A new index version, in the transaction of the write (last in it: the row is
+    locked only until the commit)."""
+    IndexVersion.objects.bulk_create(
+        [IndexVersion(id=1, token=secrets.randbits(62))],
+        update_conflicts=True,
+        unique_fields=["id"],
+        update_fields=["token"],
+    )
+
+
+def _key(term: Term) -> tuple[str, str]:
+    return term.field, term.token
+
+
+def _within_drivers(lookups: list[Lookup], query_plan: QueryPlan, partial: bool) -> list[Lookup]:
+    """The lookups, each but the drivers' (`QueryPlan.drivers`) only in courses holding
+    a driver: a course holding none cannot be accepted, so its rows are not read (the
+    full-text index intersects the posting lists), and what a course accepted holds
+    is still known exactly."""
+    drivers = query_plan.drivers(partial)
+    if drivers is None:
+        return lookups
+    within = tuple(Lookup(t.token, FIELD_COLUMNS[t.field]) for t in sorted(drivers, key=_key))
+    return [
+        lookup if lookup in within else Lookup(lookup.token, lookup.column, within=within)
+        for lookup in lookups
+    ]
 
 
 def _counted(combinations, filters: dict[str, str]) -> tuple[int, int, list[dict[str, int]]]:
@@ -230,6 +266,7 @@ class EmbeddedBackend(SearchBackend):
         )
         with connection.cursor() as cursor:
             self.write_tokens(cursor, [(doc.id, tokens.columns(doc)) for doc in docs])
+        _new_version()
 
     def delete(self, ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -240,6 +277,7 @@ class EmbeddedBackend(SearchBackend):
                 SearchDocument.objects.filter(id__in=batch).delete()
                 with connection.cursor() as cursor:
                     self.delete_tokens(cursor, batch)
+                _new_version()
 
     def rebuild(
         self, docs: Iterable[CourseDocument], *, progress: Callable[[int], None] | None = None
@@ -255,7 +293,9 @@ class EmbeddedBackend(SearchBackend):
                 progress(len(batch))
         gone = set(SearchEntry.objects.values_list("id", flat=True)) - seen
         self.delete(sorted(gone))
-        self.drop_orphans()
+        with transaction.atomic():
+            self.drop_orphans()
+            _new_version()
         return len(seen)
 
     # Reading
@@ -381,7 +421,7 @@ class EmbeddedBackend(SearchBackend):
             # The pairs a spelling signal needs (see _score).
             for term in _spelling_gates(query_plan):
                 look_up(term, Lookup(term.token, FIELD_COLUMNS[term.field]))
-            held_sql, params = self._held(lookups)
+            held_sql, params = self._held(_within_drivers(lookups, query_plan, partial))
             cte = f"{held_sql},"
             source = "held h JOIN search_searchentry e ON e.id = h.id"
             accept = []
@@ -502,8 +542,32 @@ class EmbeddedBackend(SearchBackend):
             hits.append(hit_of(doc, query_plan, partial=position >= strict))
         return hits
 
-    def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
+    def count_terms(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
+        """In how many courses each term occurs (those in some), and how many courses
+        are indexed, counted in the index."""
         raise NotImplementedError
+
+    def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
+        """Counted once per process and index version (`IndexVersion`): a version
+        read by primary key, then only the terms not counted yet in that version. The
+        version is read first, so counts that see a newer write are kept under the older
+        version, which is then already gone."""
+        global _kept
+        if not terms:
+            return {}, 0
+        version = IndexVersion.objects.filter(id=1).values_list("token", flat=True).first()
+        if version is None:  # an index never written to
+            return self.count_terms(terms)
+        key = (connection.alias, connection.settings_dict["NAME"], version)
+        if _kept[0] != key or len(_kept[1]) > KEPT_TERMS:
+            _kept = (key, {}, None)
+        _key, known, count = _kept
+        missing = [term for term in terms if term not in known]
+        if missing:
+            found, count = self.count_terms(missing)
+            known.update({term: found.get(term, 0) for term in missing})
+            _kept = (key, known, count)
+        return {term: known[term] for term in terms if known[term]}, count
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         typed = plan_typed(prefix)

@@ -28,6 +28,15 @@ def lexemes(columns: dict[str, list[str]]) -> list[str]:
     )
 
 
+def _tsquery(lookup: Lookup) -> str:
+    """A tsquery for the lookup (the GIN index intersects the posting lists for `within`)."""
+    star = ":*" if lookup.prefix else ""
+    found = f"'{TAGS[lookup.column]}:{lookup.token}'{star}"
+    if lookup.within:
+        found += f" & ({' | '.join(map(_tsquery, lookup.within))})"
+    return found
+
+
 class PostgresBackend(EmbeddedBackend):
     materialized = " MATERIALIZED"
 
@@ -40,10 +49,9 @@ class PostgresBackend(EmbeddedBackend):
     bits_aggregate = "bit_or"
 
     def lookup(self, columns: str, lookup: Lookup) -> tuple[str, str]:
-        star = ":*" if lookup.prefix else ""
         return (
             f"SELECT id, {columns} FROM search_searchentry WHERE tokens @@ %s::tsquery",
-            f"'{TAGS[lookup.column]}:{lookup.token}'{star}",
+            _tsquery(lookup),
         )
 
     def list_aggregate(self, value: str) -> str:
@@ -71,9 +79,7 @@ class PostgresBackend(EmbeddedBackend):
     def equals(self, column: str) -> str:
         return f"({column} = %s)::int"
 
-    def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
-        if not terms:
-            return {}, 0
+    def count_terms(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
         parts, params = [], []
         for number, term in enumerate(terms):
             sql, param = self.lookup(

@@ -11,6 +11,15 @@ FTS_TABLE = "search_entry_fts"
 VOCABULARY_TABLE = "search_entry_vocab"
 
 
+def _match(lookup: Lookup) -> str:
+    """An FTS5 query for the lookup (FTS5 intersects the posting lists for `within`)."""
+    star = " *" if lookup.prefix else ""
+    found = f'{{{lookup.column}}} : "{lookup.token}"{star}'
+    if lookup.within:
+        found += f" AND ({' OR '.join(map(_match, lookup.within))})"
+    return found
+
+
 class SQLiteBackend(EmbeddedBackend):
     def write_tokens(self, cursor, rows) -> None:
         self.delete_tokens(cursor, [id_ for id_, _columns in rows])
@@ -35,10 +44,9 @@ class SQLiteBackend(EmbeddedBackend):
             )
 
     def lookup(self, columns: str, lookup: Lookup) -> tuple[str, str]:
-        star = " *" if lookup.prefix else ""
         return (
             f"SELECT rowid AS id, {columns} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-            f'{{{lookup.column}}} : "{lookup.token}"{star}',
+            _match(lookup),
         )
 
     def list_aggregate(self, value: str) -> str:
@@ -56,11 +64,9 @@ class SQLiteBackend(EmbeddedBackend):
     def equals(self, column: str) -> str:
         return f"({column} = %s)"
 
-    def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
+    def count_terms(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
         from django.db import connection
 
-        if not terms:
-            return {}, 0
         wanted = {(FIELD_COLUMNS[t.field], t.token): t for t in terms}
         tokens = sorted({token for _column, token in wanted})
         marks = ", ".join(["%s"] * len(tokens))
