@@ -120,6 +120,8 @@ def _drivers(condition, counts: dict[Term, int]) -> tuple[frozenset[Term], float
     if isinstance(condition, Term):
         return frozenset([condition]), counts.get(condition, math.inf)
     if isinstance(condition, Coverage):
+        if condition.need <= 0:  # a course holding nothing qualifies
+            return None
         parts = [(_drivers(part, counts), weight) for part, weight in condition.weights]
         # The commonest first (a part without drivers before any other).
         parts.sort(key=lambda p: -math.inf if p[0] is None else -p[0][1])
