@@ -63,12 +63,22 @@ class PostgresBackend(EmbeddedBackend):
         if not searching:
             yield
             return
+        names = list(_PLANNING)
         with transaction.atomic(), connection.cursor() as cursor:
-            for name, value in _PLANNING.items():
-                cursor.execute(f"SET LOCAL {name} = {value}")
+            # One round trip each way: the settings as they were, then set for this
+            # transaction (set_config(…, true) is SET LOCAL), put back after, as the
+            # transaction may be a savepoint in a longer one.
+            cursor.execute(
+                "SELECT " + ", ".join(["current_setting(%s)"] * len(names)) + ", "
+                + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                [*names, *(value for name in names for value in (name, _PLANNING[name]))],
+            )  # fmt: skip
+            before = cursor.fetchone()[: len(names)]
             yield
-            for name in _PLANNING:
-                cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+            cursor.execute(
+                "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                [value for pair in zip(names, before, strict=True) for value in pair],
+            )
 
     def contains(self, column: str) -> str:
         return f"(strpos({column}, %s) > 0)::int"
