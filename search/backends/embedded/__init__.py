@@ -141,7 +141,7 @@ def _initials_gate(query_plan: QueryPlan) -> list[Term]:
     return [Term(INITIALS, pair) for pair in query_plan.initial_bigrams]
 
 
-def _new_version() -> None:
+def new_version() -> None:
     """A new index version, in the transaction of the write (last in it: the row is
     locked only until the commit)."""
     IndexVersion.objects.bulk_create(
@@ -266,7 +266,7 @@ class EmbeddedBackend(SearchBackend):
         )
         with connection.cursor() as cursor:
             self.write_tokens(cursor, [(doc.id, tokens.columns(doc)) for doc in docs])
-        _new_version()
+        new_version()
 
     def delete(self, ids: Iterable[int]) -> None:
         ids = list(ids)
@@ -277,7 +277,7 @@ class EmbeddedBackend(SearchBackend):
                 SearchDocument.objects.filter(id__in=batch).delete()
                 with connection.cursor() as cursor:
                     self.delete_tokens(cursor, batch)
-                _new_version()
+                new_version()
 
     def rebuild(
         self, docs: Iterable[CourseDocument], *, progress: Callable[[int], None] | None = None
@@ -295,7 +295,7 @@ class EmbeddedBackend(SearchBackend):
         self.delete(sorted(gone))
         with transaction.atomic():
             self.drop_orphans()
-            _new_version()
+            new_version()
         return len(seen)
 
     # Reading
