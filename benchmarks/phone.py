@@ -5,14 +5,16 @@ beginning, one they stopped half-way through — it prints the bytes transferred
 DOMContentLoaded and load, the media requests made before play and, on the lessons, the
 time from the tap on play to the first frame. Every page is opened with an empty cache
 (a first visit); each lesson is then opened again (the browser's cache kept); and the
-lessons again as a browser without HLS of its own plays them, with hls.js.
+lessons again as a browser without HLS of its own plays them. Both play through
+static/js/vod-player.js (MediaSource), fetched on the tap.
 
     .venv/bin/python benchmarks/phone.py              # runs scripts/run.sh on port 8090
     .venv/bin/python benchmarks/phone.py --url http://127.0.0.1:8000   # a running server
 
 Targets: every page ready (load) < 3 s; the lesson < 150 KB and no media request before
 play; the first frame < 3 s after the tap. Before this work: lesson ready after 14.3 s,
-674 KB and 7 media requests before play, first frame 5.4 s after the tap.
+674 KB and 7 media requests before play, first frame 5.4 s after the tap; with hls.js
+fetched on the tap, 5.2–5.3 s.
 """
 
 import argparse
