@@ -121,6 +121,7 @@
     if (!early[url]) {
       early[url] = { at: performance.now(), response: fetch(url, { credentials: "same-origin" }) };
     }
+    if (!early[url].response) { return Promise.reject(new Error("taken")); }  // by vod-player.js
     return early[url].response.then(function (response) {
       return response.ok ? response.clone()[as]() : Promise.reject(new Error(String(response.status)));
     });

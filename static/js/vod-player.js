@@ -24,7 +24,8 @@
  *     against the new one.
  * Other options: size (short side of the rung to start at), fixed (never change rung), early
  * ({absolute URL: {response: Promise<Response>, at: ms}}: fetches the page started on the tap,
- * used instead of fetching again), onLevel(short side of the rung playing, 0 for sound),
+ * used instead of fetching again; what the player takes or fetches itself is left there
+ * without a response, so that the page does not fetch it too), onLevel(short side of the rung playing, 0 for sound),
  * onFatal() (the browser cannot decode it).
  */
 (function () {
@@ -151,11 +152,11 @@
       var settle = function (event) {
         buffer.removeEventListener("updateend", settle);
         buffer.removeEventListener("error", settle);
-        if (event.type === "error") { reject(new Error("append")); } else { resolve(); }
+        if (event.type === "updateend") { resolve(); } else { reject(event.error || new Error("append")); }
       };
       buffer.addEventListener("updateend", settle);
       buffer.addEventListener("error", settle);
-      try { buffer.appendBuffer(data); } catch (error) { settle({ type: "updateend" }); reject(error); }
+      try { buffer.appendBuffer(data); } catch (error) { settle({ type: "thrown", error: error }); }
     });
   };
 
@@ -311,12 +312,10 @@
       if (self.dead || owner.epoch !== epoch) { return Promise.reject(STALE); }
       var url = new URL(uri, from()).href;
       var early = self.early[url];
-      delete self.early[url];
-      var at = early ? early.at : performance.now();
-      var response;
-      if (early) {
-        response = early.response;
-      } else {
+      var at = early && early.response ? early.at : performance.now();
+      var response = early && early.response;
+      self.early[url] = { at: at };  // taken: the page does not fetch it again
+      if (!response) {
         owner.controller = window.AbortController ? new AbortController() : null;
         response = fetch(url, { credentials: "same-origin", signal: owner.controller && owner.controller.signal });
       }
