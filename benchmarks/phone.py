@@ -186,11 +186,11 @@ def measure(base: str) -> list[Visit]:
 
 def report(visits: list[Visit]) -> None:
     print(f"\nslow 3G (400 ms, 50 KB/s), 360 × 740, Chromium; load average {load_average()}")
-    print(f"{'page':<46} {'KB':>6} {'DOM ready':>10} {'load':>7} {'media':>6} {'frame':>8}")
+    print(f"{'page':<52} {'KB':>6} {'DOM ready':>10} {'load':>7} {'media':>6} {'frame':>8}")
     for visit in visits:
         frame = f"{visit.first_frame:.2f} s" if visit.first_frame is not None else "—"
         print(
-            f"{visit.label:<46} {visit.bytes / 1024:>6.1f} {visit.dom_ready:>8.2f} s"
+            f"{visit.label:<52} {visit.bytes / 1024:>6.1f} {visit.dom_ready:>8.2f} s"
             f" {visit.load:>5.2f} s {visit.media_before_play:>6} {frame:>8}"
         )
     print("media: requests for playlists and segments before the tap; frame: from the tap")
