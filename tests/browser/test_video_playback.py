@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_horizontal_scroll
 from tests.video.conftest import Units, clip, clip_folder, run_job  # noqa: F401
-from video import services
+from video import services, signing
 from video.models import Caption, Visibility
 
 pytestmark = pytest.mark.browser
@@ -182,6 +182,38 @@ def test_a_seek_far_ahead_through_a_network_drop_then_the_end(live_server, long_
     stretches = [r for beat in phone.evaluate("() => window.beats") for r in beat["ranges"]]
     assert any(start >= 41.9 and end >= 47.5 for start, end in stretches), stretches
     assert not any(start < 40 < end for start, end in stretches)  # the jump is not counted
+
+
+def test_expired_signed_urls_are_renewed_where_it_plays(
+    live_server, long_lecture, phone, monkeypatch
+):
+    phone.goto(f"{live_server.url}/video/{long_lecture.pk}/")
+    urls = record_requests(phone)
+    tap_play(phone)
+    # From now on the URLs the page holds have expired (410), fresh ones expire later.
+    first = next(url for url in urls if SEGMENT.search(url))
+    old = int(re.search(rf"/(\d+)/{long_lecture.pk}/", first)[1])  # when the page's URLs expire
+    check = signing.check
+    monkeypatch.setattr(signing, "expiry", lambda now=None: old + signing.WINDOW_SECONDS)
+    monkeypatch.setattr(
+        signing, "check",
+        lambda *, video_id, expires, given, now=None: (
+            "expired" if expires == old else check(video_id=video_id, expires=expires, given=given)
+        ),
+    )  # fmt: skip
+    playing = phone.evaluate(f"() => {VIDEO}.currentSrc")
+    phone.evaluate(f"() => {{ {VIDEO}.muted = true; {VIDEO}.currentTime = 40; }}")
+    phone.wait_for_function(f"() => {VIDEO}.currentTime > 40.5")
+    assert any(url.endswith(f"/video/{long_lecture.pk}/playback/") for url in urls)
+    fresh = [
+        url for url in urls if SEGMENT.search(url) and f"/{old + signing.WINDOW_SECONDS}/" in url
+    ]
+    assert fresh, urls
+    # It went on where it was, with the same MediaSource: nothing started again.
+    assert phone.evaluate(f"() => {VIDEO}.currentSrc") == playing
+    assert not any(
+        SEGMENT.search(u) and u.endswith("/00000.m4s") for u in urls[urls.index(fresh[0]) :]
+    )
 
 
 def test_without_native_hls_the_small_player_comes_with_the_tap(live_server, lecture, browser):
