@@ -233,14 +233,23 @@ def test_without_native_hls_the_small_player_comes_with_the_tap(live_server, lec
     context.close()
 
 
-def test_a_wide_screen_gets_the_top_rung(live_server, lecture, browser):
+def test_a_wide_screen_gets_the_top_rung_and_the_quality_menu_holds_one(
+    live_server, long_lecture, browser
+):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(NO_NATIVE_HLS)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/video/{lecture.pk}/")
+    page.goto(f"{live_server.url}/video/{long_lecture.pk}/")
     page.locator("[data-start-video]").click()
-    expect(page.locator("[data-video-player]")).to_have_attribute("data-level-height", "360")
+    player = page.locator("[data-video-player]")
+    expect(player).to_have_attribute("data-level-height", "360")
+    page.wait_for_function(f"() => {VIDEO}.currentTime > 1")
+    page.select_option("[data-quality]", "240")  # held, however fast the link
+    expect(player).to_have_attribute("data-level-height", "240")
+    page.wait_for_function(f"() => {VIDEO}.videoHeight === 240 && {VIDEO}.currentTime > 2")
+    page.select_option("[data-quality]", "")  # automatic again
+    expect(player).to_have_attribute("data-level-height", "360")
     context.close()
 
 
