@@ -128,6 +128,8 @@ def attempt_open(*, exam: Exam, learner, device: str, now=None) -> Attempt:
         .order_by("-number")
         .first()
     )
+    if current is not None:
+        current.exam = exam  # read already: its deadline is set from it
     if current is not None and current.is_open and _overdue(current, now):
         _submit(current, auto=True, now=now)
     if current is None or not current.is_open:

@@ -72,6 +72,22 @@ def sections_changed() -> None:
         cache.set(VERSION_KEY, 2, None)
 
 
+_MISSING = object()
+
+
+def shared_value(name: str, compute: Callable[[], object], seconds: int = 300):
+    """A value the same for every visitor and drawn from pages (the menu's pages), kept
+    like shared sections: computed once, forgotten when pages change (or after
+    `seconds`: another process may have seen the change)."""
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    key = f"lms:shared:{name}:{version}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, seconds)
+    return value
+
+
 def render_sections(*, slot: str, request, page) -> list[SafeString]:
     """The HTML of the slot's sections for this request, in order, empty ones left out."""
     version = cache.get_or_set(VERSION_KEY, 1, None)

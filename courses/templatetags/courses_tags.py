@@ -2,17 +2,19 @@ from django import template
 
 from courses import selectors
 from courses.models import EnrolmentStatus
+from lms.sections import shared_value
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def nav_pages(context):
-    """The province-wide course listing and faculty, looked up once per request."""
+    """The province-wide course listing and faculty (the same for everyone: kept in the
+    cache until pages change), looked up once per request."""
     request = context.get("request")
     cached = getattr(request, "_courses_nav_pages", None)
     if cached is None:
-        cached = selectors.nav_pages()
+        cached = shared_value("courses:nav", selectors.nav_pages)
         if request is not None:
             request._courses_nav_pages = cached
     return cached

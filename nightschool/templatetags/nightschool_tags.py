@@ -1,5 +1,6 @@
 from django import template
 
+from lms.sections import shared_value
 from nightschool import formats, selectors
 
 register = template.Library()
@@ -18,12 +19,13 @@ def clock(value) -> str:
 
 @register.simple_tag(takes_context=True)
 def night_school_root(context):
-    """The provincial night school's page, looked up once per request (for the menu)."""
+    """The provincial night school's page (for the menu: the same for everyone, kept in
+    the cache until pages change), looked up once per request."""
     request = context.get("request")
     if request is None:
-        return selectors.night_school_root()
+        return shared_value("nightschool:root", selectors.night_school_root)
     if not hasattr(request, "_night_school_root"):
-        request._night_school_root = selectors.night_school_root()
+        request._night_school_root = shared_value("nightschool:root", selectors.night_school_root)
     return request._night_school_root
 
 

@@ -2,19 +2,18 @@
  * The lecture player, made for phones on weak mobile networks.
  *
  * Before the learner taps play the page holds the poster and nothing else: no playlist,
- * no segment, no HLS library. On the tap the player
- *   - plays HLS natively where the browser can (recent Chrome, Safari) and the lesson
- *     starts at its beginning; otherwise — no HLS of its own, a lesson resumed mid-way
- *     (native players fetch the beginning before they seek), or hls.js already in the
- *     browser's cache — it loads hls.js from its hashed, long-cached static URL then;
- *     once a natively played video has a good buffer, hls.js is fetched quietly for
- *     the next lesson (not with the data saver on);
+ * no segment, no player library. On the tap the player
+ *   - plays an on-demand lecture with static/js/vod-player.js (a few KB, fetched then from
+ *     its hashed, long-cached static URL) wherever the browser has MediaSource, a live
+ *     lecture with hls.js (it holds the live edge), and HLS natively where the browser has
+ *     no MediaSource (older iPhones);
  *   - starts at the rung the link can carry, judged from what the browser knows of the
  *     connection and from how fast the poster came (the lowest rung when it cannot
- *     tell), or at the lowest when the learner turned on the data saver (省流量, kept in
- *     localStorage);
- *   - fetches the first playlists and segments in parallel, so that a player that asks
- *     for them one after another finds them in the browser's cache.
+ *     tell), never above the size of the picture shown, or at the lowest when the learner
+ *     turned on the data saver (省流量, kept in localStorage);
+ *   - fetches the first playlists, and the init and the segment at the start position of
+ *     the picture and of the sound, all at once while the player's script is on its way:
+ *     vod-player.js takes those responses, a native player finds them in the cache.
  * Tapping the picture plays and pauses; the controls are the page's own, below the
  * picture, so a portrait video keeps every control on the screen.
  *
@@ -22,7 +21,7 @@
  *   data-master-url / data-audio-url  signed HLS URLs (fresh ones from data-playback-url)
  *   [data-rung] elements              data-size (short side), data-bandwidth, data-url (the
  *                                     master playlist of that rung alone)
- *   data-hls-src                      the hls.js file, loaded only when needed
+ *   data-vod-src / data-hls-src       vod-player.js and hls.js, loaded on the tap when needed
  *   data-start="123.4"                start at this second
  *   data-progress-url="/…"            POST JSON heartbeats (see below) with static/js/heartbeat.js
  *   data-live                         a live lecture: start near the live edge
@@ -52,10 +51,7 @@
   // A browser playing HLS itself is given the whole ladder (it adapts on its own) only
   // when the link carries a rung of this size; otherwise one rung's own playlist.
   var NATIVE_AUTO_SIZE = 480;
-  var HLS_CACHED_KEY = "lms.video.hlsLibrary";
-  // Seconds buffered ahead before hls.js may be fetched for later, beside the video.
-  var PREFETCH_AFTER_BUFFER = 20;
-  var hlsLibrary = null;
+  var libraries = {};
   var playing = 0;
 
   function csrfToken() {
@@ -73,38 +69,22 @@
     return hours ? hours + ":" + pad(minutes) + ":" + pad(secs) : minutes + ":" + pad(secs);
   }
 
-  function loadHlsLibrary(src) {
-    if (window.Hls) { return Promise.resolve(window.Hls); }
-    if (!hlsLibrary) {
-      hlsLibrary = new Promise(function (resolve, reject) {
+  /* The script at `src`, which defines window[name]: loaded once, when first needed. */
+  function loadLibrary(src, name) {
+    if (window[name]) { return Promise.resolve(window[name]); }
+    if (!libraries[name]) {
+      libraries[name] = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
         script.src = src;
         script.async = true;
         script.onload = function () {
-          if (!window.Hls) { reject(new Error("hls.js")); return; }
-          libraryCached(src, true);
-          resolve(window.Hls);
+          if (window[name]) { resolve(window[name]); } else { reject(new Error(name)); }
         };
-        script.onerror = function () { hlsLibrary = null; reject(new Error("hls.js")); };
+        script.onerror = function () { delete libraries[name]; reject(new Error(name)); };
         document.head.appendChild(script);
       });
     }
-    return hlsLibrary;
-  }
-
-  /* Whether hls.js (at this hashed URL) is in the browser's cache: it was loaded here. */
-  function libraryCached(src, loaded) {
-    try {
-      if (loaded) { window.localStorage.setItem(HLS_CACHED_KEY, src); }
-      return window.localStorage.getItem(HLS_CACHED_KEY) === src;
-    } catch (e) { return false; }
-  }
-
-  function prefetchLibrary(src) {
-    fetch(src, { credentials: "same-origin", priority: "low" })
-      .then(function (response) { return response.ok ? response.blob() : null; })
-      .then(function (body) { if (body) { libraryCached(src, true); } })
-      .catch(function () {});
+    return libraries[name];
   }
 
   function dataSaverStored() {
@@ -133,16 +113,23 @@
   }
 
   /* Fetch what a player asks for first — the playlists, then the init and the segment at
-     `position` of the video and of the audio — all at once, into the HTTP cache. */
-  function fetchText(url) {
-    return fetch(url, { credentials: "same-origin" }).then(function (response) {
-      return response.ok ? response.text() : Promise.reject(new Error(String(response.status)));
+     `position` of the video and of the audio — all at once. Each response is kept in
+     `early` by its URL for vod-player.js (which reads it instead of fetching again) and
+     read here too, so that it reaches the HTTP cache whoever plays. */
+  function fetchEarly(early, url, as) {
+    url = new URL(url, window.location.href).href;
+    if (!early[url]) {
+      early[url] = { at: performance.now(), response: fetch(url, { credentials: "same-origin" }) };
+    }
+    if (!early[url].response) { return Promise.reject(new Error("taken")); }  // by vod-player.js
+    return early[url].response.then(function (response) {
+      return response.ok ? response.clone()[as]() : Promise.reject(new Error(String(response.status)));
     });
   }
 
-  function warmMedia(url, position) {
+  function warmMedia(early, url, position) {
     url = new URL(url, window.location.href).href;
-    return fetchText(url).then(function (body) {
+    return fetchEarly(early, url, "text").then(function (body) {
       var time = 0;
       var length = 0;
       var init = null;
@@ -159,11 +146,7 @@
         }
       });
       [init, target].forEach(function (uri) {
-        if (uri) {
-          fetch(new URL(uri, url).href, { credentials: "same-origin" })
-            .then(function (response) { return response.arrayBuffer(); })
-            .catch(function () {});
-        }
+        if (uri) { fetchEarly(early, new URL(uri, url).href, "arrayBuffer").catch(function () {}); }
       });
     });
   }
@@ -172,16 +155,15 @@
      playlists it will read next, when the page knows them (else they are read from the
      master): fetched at once rather than one after another. */
   function warm(source, media, position) {
+    var early = {};
     if (media.length) {
-      if (media.indexOf(source) < 0) {
-        fetchText(new URL(source, window.location.href).href).catch(function () {});
-      }
-      media.forEach(function (url) { warmMedia(url, position).catch(function () {}); });
-      return;
+      if (media.indexOf(source) < 0) { fetchEarly(early, source, "text").catch(function () {}); }
+      media.forEach(function (url) { warmMedia(early, url, position).catch(function () {}); });
+      return early;
     }
     var url = new URL(source, window.location.href).href;
-    fetchText(url).then(function (body) {
-      if (body.indexOf("#EXT-X-STREAM-INF") < 0) { return warmMedia(url, position); }
+    fetchEarly(early, url, "text").then(function (body) {
+      if (body.indexOf("#EXT-X-STREAM-INF") < 0) { return warmMedia(early, url, position); }
       var lines = body.split(/\r?\n/);
       var audio = null;
       var variant = null;
@@ -194,9 +176,10 @@
         }
       });
       [variant, audio].forEach(function (uri) {
-        if (uri) { warmMedia(new URL(uri, url).href, position); }
+        if (uri) { warmMedia(early, new URL(uri, url).href, position).catch(function () {}); }
       });
     }).catch(function () { /* the player fetches them itself */ });
+    return early;
   }
 
   function Player(root) {
@@ -219,8 +202,9 @@
     }).sort(function (a, b) { return a.bandwidth - b.bandwidth; });
     this.nativeHls = Boolean(this.video.canPlayType("application/vnd.apple.mpegurl"));
     this.mediaSource = Boolean(window.MediaSource || window.ManagedMediaSource);
-    this.native = false;  // how the current video plays: natively, or with hls.js
-    this.prefetched = false;
+    // How videos play here: natively only without MediaSource (a live lecture then too).
+    this.native = this.nativeHls && !this.mediaSource;
+    this.live = root.hasAttribute("data-live");
     this.audioOnly = root.classList.contains("is-audio-only") && !this.rungs.length;
     this.dataSaver = this.rungs.length > 0 && dataSaverStored();
     this.quality = "";  // "" automatic, else the short side of the rung chosen
@@ -233,6 +217,7 @@
     this.counted = false;
     this.lastTime = 0;
     this.hls = null;
+    this.vod = null;
     this.refreshing = false;
     this.isPlaying = false;
     root.lmsPlayer = this;
@@ -246,6 +231,11 @@
   Player.prototype.say = function (key) {
     this.message.textContent = key ? this.message.dataset[key] : "";
     this.message.hidden = !key;
+  };
+
+  /* What the message line says while all is well. */
+  Player.prototype.sayState = function () {
+    this.say(this.audioOnly && this.rungs.length ? "sayAudioOnly" : (this.dataSaver ? "sayDataSaver" : ""));
   };
 
   /* The first tap: everything is fetched from here on. */
@@ -262,30 +252,19 @@
     }
     // Within the tap, so that the browser lets the video play with sound.
     var position = parseFloat(this.root.dataset.start || "0") || 0;
-    this.native = this.playsNatively(position);
     this.load(this.source(), position, true);
   };
 
-  /* Natively, when the browser can and nothing speaks for hls.js: a live lecture, hls.js
-     loaded or cached already, a video starting mid-way (native players fetch the
-     beginning before seeking). */
-  Player.prototype.playsNatively = function (position) {
-    if (!this.nativeHls) { return false; }
-    if (!this.mediaSource) { return true; }
-    // A live lecture wants hls.js's hold on the live edge (and its back-to-live).
-    if (this.root.hasAttribute("data-live") || window.Hls) { return false; }
-    return !(position > 0 || libraryCached(this.root.dataset.hlsSrc));
-  };
-
-  /* With a natively played video well buffered, fetch hls.js for the next lesson. */
-  Player.prototype.maybePrefetch = function () {
-    var video = this.video;
-    if (!this.native || this.prefetched || this.dataSaver || !video.buffered.length) { return; }
-    var ahead = video.buffered.end(video.buffered.length - 1) - video.currentTime;
-    if (ahead >= PREFETCH_AFTER_BUFFER && !libraryCached(this.root.dataset.hlsSrc)) {
-      this.prefetched = true;
-      prefetchLibrary(this.root.dataset.hlsSrc);
-    }
+  /* The largest rung worth fetching: the lowest with the data saver, else the smallest
+     whose long side covers the picture's in device pixels (as hls.js's capLevelToPlayerSize). */
+  Player.prototype.sizeCap = function () {
+    var rungs = this.rungs;
+    if (this.dataSaver) { return rungs[0].size; }
+    var sides = (this.root.dataset.aspect || "16 / 9").split("/").map(Number);
+    var ratio = Math.max(sides[0], sides[1]) / Math.min(sides[0], sides[1]) || 16 / 9;
+    var shown = Math.max(this.video.clientWidth, this.video.clientHeight) * (window.devicePixelRatio || 1);
+    var fits = rungs.filter(function (rung) { return rung.size * ratio >= shown; })[0];
+    return (fits || rungs[rungs.length - 1]).size;
   };
 
   /* What to play: {url, size (the rung to start with, 0 for sound only), fixed}. */
@@ -298,9 +277,12 @@
     var fixed = rungs.filter(function (rung) { return rung.size === wanted; })[0];
     if (fixed) { return { url: fixed.url || this.masterUrl, size: fixed.size, fixed: true }; }
     var estimate = linkEstimate(this.video);
+    var cap = this.sizeCap();
     var start = rungs[0];
     if (estimate) {
-      rungs.forEach(function (rung) { if (rung.bandwidth <= estimate * LINK_SHARE) { start = rung; } });
+      rungs.forEach(function (rung) {
+        if (rung.bandwidth <= estimate * LINK_SHARE && rung.size <= cap) { start = rung; }
+      });
     }
     var top = rungs[rungs.length - 1].size;
     if (this.native && start.url && !(estimate && start.size >= Math.min(NATIVE_AUTO_SIZE, top))) {
@@ -325,9 +307,10 @@
     } else if (rung && rung.playlist && this.audioUrl) {
       media = [rung.playlist, this.audioUrl];
     }
-    warm(source.url, media, position);
+    var early = warm(source.url, media, position);
+    if (this.hls) { this.hls.destroy(); this.hls = null; }
+    if (this.vod) { this.vod.destroy(); this.vod = null; }
     if (this.native) {
-      if (this.hls) { this.hls.destroy(); this.hls = null; }
       video.src = source.url;
       video.addEventListener("loadedmetadata", function () {
         if (position > 0) { video.currentTime = position; }
@@ -335,16 +318,41 @@
       if (autoplay) { video.play().catch(function () {}); }
       return;
     }
-    loadHlsLibrary(this.root.dataset.hlsSrc).then(function (Hls) {
+    var failed = function () {
+      self.waiting.hidden = true;
+      self.say("sayNetwork");
+      self.started = false;
+      self.startPanel.hidden = false;
+    };
+    if (!this.live && this.mediaSource) {
+      loadLibrary(this.root.dataset.vodSrc, "LmsVod").then(function (Vod) {
+        if (self.current !== source) { return; }  // another source was chosen meanwhile
+        self.vod = new Vod(video, {
+          url: source.url,
+          position: position,
+          size: source.size,
+          fixed: source.fixed,
+          early: early,
+          cap: function () { return self.sizeCap(); },
+          onLevel: function (size) { self.root.dataset.levelHeight = String(size); },
+          onNetwork: function (down) { if (down) { self.say("sayNetwork"); } else { self.sayState(); } },
+          onExpired: function () { if (!self.refreshing) { self.refreshUrls(); } },
+          onFatal: function () { self.vod = null; self.waiting.hidden = true; self.say("sayUnsupported"); },
+        });
+        if (autoplay) { video.play().catch(function () {}); }
+      }).catch(failed);
+      return;
+    }
+    loadLibrary(this.root.dataset.hlsSrc, "Hls").then(function (Hls) {
       if (!Hls.isSupported()) { self.say("sayUnsupported"); self.waiting.hidden = true; return; }
-      if (self.hls) { self.hls.destroy(); }
+      if (self.current !== source) { return; }
       var hls = new Hls({
         // Phones on weak networks: never fetch a rung larger than the player shows.
         capLevelToPlayerSize: true,
         startPosition: position > 0 ? position : -1,
         maxBufferLength: 30,
         // Live: two segments (4 s) behind the edge, for a glass-to-screen delay under 10 s.
-        liveSyncDurationCount: self.root.hasAttribute("data-live") ? 2 : 3,
+        liveSyncDurationCount: self.live ? 2 : 3,
       });
       self.hls = hls;
       hls.on(Hls.Events.MANIFEST_PARSED, function () {
@@ -362,20 +370,14 @@
       hls.on(Hls.Events.ERROR, function (_event, data) { self.onHlsError(data); });
       hls.loadSource(source.url);
       hls.attachMedia(video);
-    }).catch(function () {
-      self.waiting.hidden = true;
-      self.say("sayNetwork");
-      self.started = false;
-      self.startPanel.hidden = false;
-    });
+    }).catch(failed);
   };
 
   Player.prototype.reload = function () {
     if (!this.started) { return; }
     var video = this.video;
-    var rate = video.playbackRate;
+    this.closeRange(video.currentTime);  // the new source starts at 0 before it seeks
     this.load(this.source(), video.currentTime, !video.paused);
-    video.playbackRate = rate;
   };
 
   Player.prototype.onHlsError = function (data) {
@@ -398,14 +400,26 @@
     fetch(this.root.dataset.playbackUrl, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
+        var renamed = {};  // old URL: fresh URL
+        renamed[self.masterUrl] = data.master;
+        renamed[self.audioUrl] = data.audio;
         self.masterUrl = data.master;
         self.audioUrl = data.audio;
         (data.rungs || []).forEach(function (fresh) {
           self.rungs.forEach(function (rung) {
-            if (rung.size === fresh.size) { rung.url = fresh.url; rung.playlist = fresh.playlist; }
+            if (rung.size === fresh.size) {
+              renamed[rung.url] = fresh.url;
+              rung.url = fresh.url;
+              rung.playlist = fresh.playlist;
+            }
           });
         });
-        self.reload();
+        if (self.vod) {  // the same files under a fresh signature: it goes on where it is
+          self.current.url = renamed[self.current.url] || data.master;
+          self.vod.rebase(self.current.url);
+        } else {
+          self.reload();
+        }
       })
       .finally(function () { self.refreshing = false; });
   };
@@ -485,7 +499,8 @@
     });
 
     root.querySelector("[data-speed]").addEventListener("change", function (event) {
-      video.playbackRate = parseFloat(event.target.value);
+      // The default too: a new source (another rung, sound only) keeps the speed.
+      video.defaultPlaybackRate = video.playbackRate = parseFloat(event.target.value);
     });
     var quality = root.querySelector("[data-quality]");
     if (quality) {
@@ -523,7 +538,7 @@
       });
     }
     video.addEventListener("error", function () {
-      if (self.hls || !self.started) { return; }
+      if (self.hls || self.vod || !self.started) { return; }
       var code = video.error && video.error.code;
       if (!self.refreshing && code !== 1) { self.refreshUrls(); } else { self.say("sayNetwork"); }
     });
@@ -533,7 +548,6 @@
     video.addEventListener("loadedmetadata", function () {
       self.emit("video:ready", { videoId: self.videoId, duration: video.duration });
     });
-    video.addEventListener("progress", function () { self.maybePrefetch(); });
   };
 
   Player.prototype.emit = function (name, detail) {
@@ -547,7 +561,7 @@
     video.addEventListener("playing", function () {
       self.rangeStart = video.currentTime;
       self.lastTime = video.currentTime;
-      self.say(self.audioOnly && self.rungs.length ? "sayAudioOnly" : (self.dataSaver ? "sayDataSaver" : ""));
+      self.sayState();
       self.heartbeat("playing");  // the server measures wall time from here
     });
     video.addEventListener("seeking", function () { self.closeRange(self.lastTime); });

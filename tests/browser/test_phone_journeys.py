@@ -130,9 +130,14 @@ def test_continue_learning_goes_on_at_the_second_it_stopped(live_server, catalog
     expect(card).to_contain_text("上次看到 0:03")
     card.click()
     expect(phone.get_by_role("heading", name="组件安装实操")).to_be_visible()
+    phone.wait_for_load_state("networkidle")
+    urls = []
+    phone.on("request", lambda request: urls.append(request.url))
     phone.locator("[data-start-video]").tap()
     phone.wait_for_function(f"() => {VIDEO}.currentTime > 0")
     assert phone.evaluate(f"() => {VIDEO}.currentTime") == pytest.approx(3.0, abs=0.6)
+    # The tap brought the small player, not hls.js.
+    assert any("/static/js/vod-player" in u for u in urls) and not any("hls.min" in u for u in urls)
 
 
 def pages_to_check(base, catalogue) -> list[str]:

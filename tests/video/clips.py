@@ -37,6 +37,11 @@ def _phone(path: Path) -> None:
     ffmpeg("-i", flat, "-c", "copy", "-metadata:s:v:0", "rotate=90", path)
 
 
+def _lecture(path: Path) -> None:
+    # Longer than what the player buffers ahead (30 s): twelve 4 s segments per rendition.
+    ffmpeg(*picture("640x360", 48), *tone(48), *X264, *AAC, path)
+
+
 def _portrait(path: Path) -> None:
     # A lecture filmed upright on a phone, long enough to look at its player while it plays.
     ffmpeg(*picture("360x640", 12), *tone(12), *X264, *AAC, path)
@@ -82,6 +87,7 @@ def _truncated(path: Path) -> None:
 MAKERS = {
     "landscape.mp4": _landscape,
     "ladder.mp4": _ladder,
+    "lecture.mp4": _lecture,
     "phone.mp4": _phone,
     "portrait.mp4": _portrait,
     "long.mp4": _long,

@@ -270,11 +270,12 @@ def test_the_video_page_works_on_a_phone_layout(client, units, ready_video):
     video = ready_video(visibility=Visibility.PUBLIC)
     html = client.get(reverse("video:page", args=[video.pk])).content.decode()
     for needle in ("playsinline", 'preload="none"', "data-speed", "data-rung",
-                   'data-hls-src="/static/vendor/hls.min.js"', "js/video-player.js",
+                   'data-vod-src="/static/js/vod-player.js"', "js/video-player.js",
                    'data-play-ticket="', "王师傅"):  # fmt: skip
         assert needle in html
-    # The HLS library comes when the learner taps play, not with the page.
-    assert '<script src="/static/vendor/hls.min.js"' not in html
+    # The player's library comes when the learner taps play, not with the page; an
+    # on-demand video never needs hls.js.
+    assert '<script src="/static/js/vod-player.js"' not in html and "hls.min.js" not in html
     assert (
         engines["django"].from_string("{% load video_tags %}{{ 3725|video_duration }}").render({})
         == "1:02:05"
