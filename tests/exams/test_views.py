@@ -162,3 +162,61 @@ def test_pages_need_a_login(client, exam):
     assert client.get(reverse("exams:list")).status_code == 302
     response = post_json(client, reverse("exams:save", args=(1,)), {})
     assert response.status_code == 401
+
+
+def test_a_reloaded_taking_page_shows_every_saved_answer_escaped(signed_in, new_energy):
+    """The taking page (built by exams_tags, not a template loop) shows on a reload what
+    was saved for every type of question, marks it in the question map, shows only the
+    first question, and escapes what the bank's authors typed."""
+    bank = make_bank(new_energy)
+    questions = one_of_each(bank)
+    single = questions[0]
+    single.options = ["<script>alert(1)</script>", "电压", "频率", "功率因数"]
+    single.save()
+    paper = make_paper(new_energy, fixed=[(q, 2) for q in questions])
+    exam = make_exam(new_energy, paper, ExamKind.PRACTICE, time_limit_minutes=20)
+    attempt = start(signed_in, exam)
+    kinds = {q.pk: q.type for q in questions}
+    responses = {
+        "single": [1],
+        "multiple": [0, 3],
+        "true_false": [False],
+        "fill": ["电压 <b>", "5"],
+        "short": ["先断开直流侧 & 交流侧"],
+    }
+    saved_positions = []
+    for position, entry in enumerate(attempt.questions):
+        kind = kinds[entry["question"]]
+        if kind == "short":
+            continue  # left unanswered: the map must not mark it
+        body = {"device": "dev-a", "position": position, "response": responses[kind],
+                "client_id": f"c{position}", "revision": 1}  # fmt: skip
+        saved = post_json(signed_in, reverse("exams:save", args=(attempt.pk,)), body)
+        assert saved.status_code == 200
+        saved_positions.append(position)
+    page = signed_in.get(reverse("exams:take", args=(attempt.pk,))).content.decode()
+
+    sections = re.findall(r'<section class="card exam-question" data-question="(\d+)"[^>]*>', page)
+    assert len(sections) == 5
+    hidden = [
+        " hidden" in tag for tag in re.findall(r'<section class="card exam-question"[^>]*>', page)
+    ]
+    assert hidden == [False, True, True, True, True]
+    assert (
+        "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    )
+    name = {kinds[e["question"]]: f"q{p}-{e['question']}" for p, e in enumerate(attempt.questions)}
+    checked = set(re.findall(r'name="([^"]+)" value="([^"]+)" checked', page))
+    assert checked == {
+        (name["single"], "1"), (name["multiple"], "0"), (name["multiple"], "3"),
+        (name["true_false"], "false"),
+    }  # fmt: skip
+    assert f'name="{name["fill"]}-0" value="电压 &lt;b&gt;"' in page
+    assert f'name="{name["fill"]}-1" value="5"' in page
+    short = name["short"]
+    assert (
+        f'<textarea id="{short}-text" name="{short}" rows="6" maxlength="5000"></textarea>' in page
+    )
+    answered = re.findall(r'class="exam-map__item is-answered" data-goto="(\d+)"', page)
+    assert sorted(map(int, answered)) == saved_positions
+    assert "第 1 题 / 共 5 题" in page and "第 5 题 / 共 5 题" in page
