@@ -10,6 +10,7 @@ paging, one code path for both. What differs — how tokens are stored and looke
 is in `sqlite.py` (an FTS5 table) and `postgresql.py` (a tsvector column)."""
 
 import secrets
+from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from itertools import islice, pairwise
 
@@ -200,13 +201,6 @@ def _counted(combinations, filters: dict[str, str]) -> tuple[int, int, list[dict
 
 
 _ENTRY_FIELDS = [f.name for f in SearchEntry._meta.concrete_fields if f.name != "id"]
-_FILTER_COLUMNS = {
-    "academy": "e.academy_id",
-    "category": "e.category_id",
-    "level": "e.level",
-    "mode": "e.mode",
-    "hours": "e.hours_range",
-}
 
 
 class EmbeddedBackend(SearchBackend):
@@ -214,8 +208,9 @@ class EmbeddedBackend(SearchBackend):
     materialized = ""  # how a dialect keeps the term lookups from being inlined
 
     # What a dialect provides
+    @abstractmethod
     def write_tokens(self, cursor, rows: list[tuple[int, dict[str, str]]]) -> None:
-        raise NotImplementedError
+        """Store the token columns of these (id, columns) documents."""
 
     def delete_tokens(self, cursor, ids: list[int]) -> None:
         """Tokens of these courses (PostgreSQL keeps them in the entry row itself)."""
@@ -225,30 +220,27 @@ class EmbeddedBackend(SearchBackend):
 
     bits_aggregate = "sum"  # of the bits of the terms a course holds (each once)
 
+    @abstractmethod
     def lookup(self, columns: str, lookup: Lookup) -> tuple[str, str]:
         """SQL listing the courses holding a term (`id`, then `columns`), and the
         parameter it takes."""
-        raise NotImplementedError
 
-    def list_aggregate(self, value: str) -> str:
-        """SQL: the values of a group joined with commas."""
-        raise NotImplementedError
+    @abstractmethod
+    def by_index(self, searching: bool = True):
+        """A context in which search statements run (`searching`: the full-text index
+        is used)."""
 
-    def by_index(self):
-        """A context in which search statements run."""
-        raise NotImplementedError
-
+    @abstractmethod
     def contains(self, column: str) -> str:
         """SQL: 1 when `column` contains the parameter, else 0."""
-        raise NotImplementedError
 
+    @abstractmethod
     def starts(self, column: str) -> str:
         """SQL: 1 when `column` starts with the parameter, else 0."""
-        raise NotImplementedError
 
+    @abstractmethod
     def equals(self, column: str) -> str:
         """SQL: 1 when `column` is the parameter, else 0."""
-        raise NotImplementedError
 
     # Writing
     def index(self, docs: Iterable[CourseDocument]) -> None:
@@ -548,10 +540,10 @@ class EmbeddedBackend(SearchBackend):
             hits.append(hit_of(doc, query_plan, partial=position >= strict))
         return hits
 
+    @abstractmethod
     def count_terms(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
         """In how many courses each term occurs (those in some), and how many courses
         are indexed, counted in the index."""
-        raise NotImplementedError
 
     def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
         """Counted once per process and index version (`IndexVersion`): a version

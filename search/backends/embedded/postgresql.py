@@ -54,9 +54,6 @@ class PostgresBackend(EmbeddedBackend):
             _tsquery(lookup),
         )
 
-    def list_aggregate(self, value: str) -> str:
-        return f"string_agg({value}, ',')"
-
     @contextlib.contextmanager
     def by_index(self, searching: bool = True):
         """A statement planned as _PLANNING says, in a transaction of its own."""

@@ -49,9 +49,6 @@ class SQLiteBackend(EmbeddedBackend):
             _match(lookup),
         )
 
-    def list_aggregate(self, value: str) -> str:
-        return f"group_concat({value})"
-
     def by_index(self, searching: bool = True):
         return contextlib.nullcontext()
 
