@@ -76,9 +76,9 @@ _MISSING = object()
 
 
 def shared_value(name: str, compute: Callable[[], object], seconds: int = 300):
-    """A value the same for every visitor and drawn from pages (the menu's pages), kept
-    like shared sections: computed once, forgotten when pages change (or after
-    `seconds`: another process may have seen the change)."""
+    """A value the same for every visitor and drawn from pages (a shared section's HTML,
+    the menu's pages): computed once, forgotten when pages change (or after `seconds`:
+    another process may have seen the change)."""
     version = cache.get_or_set(VERSION_KEY, 1, None)
     key = f"lms:shared:{name}:{version}"
     value = cache.get(key, _MISSING)
@@ -90,16 +90,15 @@ def shared_value(name: str, compute: Callable[[], object], seconds: int = 300):
 
 def render_sections(*, slot: str, request, page) -> list[SafeString]:
     """The HTML of the slot's sections for this request, in order, empty ones left out."""
-    version = cache.get_or_set(VERSION_KEY, 1, None)
     language = translation.get_language()
     rendered = []
     for section in sections_of(slot):
         if section.shared:
-            key = f"lms:section:{slot}:{section.key}:{page.pk}:{language}:{version}"
-            html = cache.get(key)
-            if html is None:
-                html = _render(section, request, page)
-                cache.set(key, html, section.cache_seconds)
+            html = shared_value(
+                f"section:{slot}:{section.key}:{page.pk}:{language}",
+                lambda section=section: _render(section, request, page),
+                section.cache_seconds,
+            )
         else:
             html = _render(section, request, page)
         if html:
