@@ -13,7 +13,7 @@ ALLOWED_WORDS = {
     "ctrl", "alt", "shift", "esc", "cmd", "english", "rtmp", "srt", "webvtt", "zh-hans",
 }  # fmt: skip
 # An English word: not a code or an account name (JL2026-GJTC5WHD, new_energy_admin).
-WORD = re.compile(r"(?<![A-Za-z0-9_])[A-Za-z][A-Za-z'’-]{2,}(?![A-Za-z0-9_])")
+WORD = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z][A-Za-z'’-]{2,}(?![A-Za-z0-9_])")
 ATTRIBUTES = (
     "title",
     "aria-label",
