@@ -61,15 +61,6 @@ def progress_state(progress: LessonProgress | None, *, completed_now=False) -> P
     )
 
 
-def _progress_row(learner, lesson: StudiedLesson) -> LessonProgress:
-    """The learner's row for the lesson, or a new one (saved by the caller). Read without
-    a row lock: the learner's clock lock is held."""
-    progress = LessonProgress.objects.filter(learner=learner, lesson_key=lesson.key).first()
-    return progress or LessonProgress(
-        learner=learner, lesson_key=lesson.key, course_id=lesson.course.pk
-    )
-
-
 # The busiest statements of the site (every studying learner, every 15 s) are written as
 # SQL: building and compiling them with the ORM took more CPU than running them. Table and
 # column names come from the models; values are prepared and read by the models' fields.
@@ -109,39 +100,39 @@ PROGRESS_READ = (
 
 def _locked_clock_and_progress(learner, lesson: StudiedLesson):
     """The learner's clock, locked until the transaction ends, and their progress row for
-    the lesson (a new one if none): one statement once the learner has a clock."""
+    the lesson (a new one if none, saved by the caller). Two statements: the progress is
+    read after the lock is held, so a beat that waited for another tab's reads what that
+    tab committed (a row joined to the locked one would be the version seen before the
+    wait on PostgreSQL, and the later beat would overwrite the earlier one's credit)."""
     quote = connection.ops.quote_name
-    lock = " FOR UPDATE OF c" if connection.features.has_select_for_update_of else ""
-    progress_columns = ", ".join(f"p.{quote(name)}" for name in PROGRESS_READ)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT c.credited_until, c.slack_seconds, {progress_columns}"
-            f" FROM {quote(LearnerClock._meta.db_table)} c"
-            f" LEFT JOIN {quote(LessonProgress._meta.db_table)} p"
-            " ON p.learner_id = c.learner_id AND p.lesson_key = %s"
-            f" WHERE c.learner_id = %s{lock}",
-            [_prepared(LessonProgress, "lesson_key", lesson.key), learner.pk],
+            "SELECT credited_until, slack_seconds"
+            f" FROM {quote(LearnerClock._meta.db_table)} WHERE learner_id = %s{lock}",
+            [learner.pk],
         )
         row = cursor.fetchone()
-    if row is None:
-        return lock_learner(learner), _progress_row(learner, lesson)
-    clock = LearnerClock(
-        learner_id=learner.pk,
-        credited_until=_from_db(LearnerClock, "credited_until", row[0]),
-        slack_seconds=row[1],
-    )
-    if row[2] is None:
-        return clock, _progress_row(learner, lesson)
-    progress = LessonProgress(
-        learner=learner,
-        lesson_key=lesson.key,
-        course_id=lesson.course.pk,
-        **{
-            name: _from_db(LessonProgress, name, value)
-            for name, value in zip(PROGRESS_READ, row[2:], strict=True)
-        },
-    )
-    progress._state.adding = False
+        if row is None:
+            clock = lock_learner(learner)
+        else:
+            clock = LearnerClock(
+                learner_id=learner.pk,
+                credited_until=_from_db(LearnerClock, "credited_until", row[0]),
+                slack_seconds=row[1],
+            )
+        cursor.execute(
+            f"SELECT {', '.join(quote(name) for name in PROGRESS_READ)}"
+            f" FROM {quote(LessonProgress._meta.db_table)}"
+            " WHERE learner_id = %s AND lesson_key = %s",
+            [learner.pk, _prepared(LessonProgress, "lesson_key", lesson.key)],
+        )
+        row = cursor.fetchone()
+    progress = LessonProgress(learner=learner, lesson_key=lesson.key, course_id=lesson.course.pk)
+    if row is not None:
+        for name, value in zip(PROGRESS_READ, row, strict=True):
+            setattr(progress, name, _from_db(LessonProgress, name, value))
+        progress._state.adding = False
     return clock, progress
 
 
@@ -240,8 +231,7 @@ def lesson_opened(*, learner, lesson: StudiedLesson, now=None) -> ProgressState:
         progress = LessonProgress.objects.filter(learner=learner, lesson_key=lesson.key).first()
         return progress_state(progress)
     with transaction.atomic(savepoint=False):
-        lock_learner(learner)
-        progress = _progress_row(learner, lesson)
+        _clock, progress = _locked_clock_and_progress(learner, lesson)
         completed_now = progress.completed_at is None
         if completed_now:
             progress.completed_at = now or timezone.now()

@@ -4,17 +4,19 @@ Beats sent at the same moment from many tabs, and adjustments made at the same m
 two admins, wait for one another on the learner's clock row (SELECT … FOR UPDATE on
 PostgreSQL, BEGIN IMMEDIATE on SQLite). The tests run in both passes of the suite."""
 
+import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Sum
 
 from academies import demo as academies_demo
 from courses.services import course_enrol, lesson_heartbeat
 from learning.crediting import CLOCK_SLACK_SECONDS, Beat
 from learning.models import LedgerEntry, LessonProgress
-from learning.services import ledger_adjust, ledger_append
+from learning.services import ledger_adjust, ledger_append, lock_learner
 from tests.courses.factories import make_course, make_learner, studied, user, with_video_lesson
 from tests.courses.test_concurrency import run_together
 
@@ -79,3 +81,40 @@ def test_two_admins_cannot_together_take_hours_below_zero():
         total=Sum("minutes")
     )["total"]
     assert total == 30
+
+
+def test_a_beat_waiting_for_the_clock_reads_the_progress_written_meanwhile():
+    """A beat that waited on the learner's clock row builds on the progress the beat
+    before it committed, not on what it saw before waiting (on PostgreSQL a joined row
+    is not read again after a row lock waits): nothing credited is overwritten."""
+    academies_demo.seed_headquarters()
+    academy = academies_demo.seed_academy(academies_demo.ACADEMIES[0])
+    course = with_video_lesson(make_course(academy, "光伏发电站设计", lessons=1), seconds=600)
+    learner = make_learner("13900000001")
+    course_enrol(learner=learner, course=course)
+    lesson = studied(course, course.lessons()[0])
+    lesson_heartbeat(
+        learner=learner, lesson=lesson, beat=Beat(0, [], 1.0, True), tab="phone"
+    )  # the progress row exists
+    waiting = threading.Event()
+
+    def earlier_beat():  # holds the clock while it writes 300 s, commits after a pause
+        with transaction.atomic():
+            lock_learner(learner)
+            LessonProgress.objects.filter(learner=learner).update(
+                watched=[[0.0, 300.0]], credited_seconds=300.0, position=300.0
+            )
+            waiting.wait(timeout=10)
+            time.sleep(0.5)
+
+    def later_beat():
+        waiting.set()
+        lesson_heartbeat(
+            learner=learner, lesson=lesson, beat=Beat(300, [], 1.0, True), tab="laptop"
+        )
+
+    assert run_together([earlier_beat, later_beat]) == []
+    progress = LessonProgress.objects.get(learner=learner)
+    assert progress.credited_seconds == 300.0
+    assert progress.watched == [[0.0, 300.0]]
+    assert set(progress.tabs) == {"phone", "laptop"}

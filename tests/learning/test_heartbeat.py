@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 # One beat through the API, logged in with the session: the session and the user; the
 # lesson with its course, unit, enrolment and whether a view restriction or an alias is
 # above the course; then, in a transaction (a savepoint in a test: 2 statements), the
-# learner's clock (locked) with the lesson's progress, the clock and the progress written.
-PLAIN_BEAT_QUERIES = 8
+# learner's clock (locked), then the lesson's progress (read once the lock is held, so it is
+# what the beat before committed), the clock and the progress written.
+PLAIN_BEAT_QUERIES = 9
 # Crossing a whole minute adds the ledger entry (in a savepoint).
 LEDGER_BEAT_QUERIES = PLAIN_BEAT_QUERIES + 3
 
