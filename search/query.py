@@ -112,40 +112,6 @@ def terms_of(condition) -> list[Term]:
     return [term for part in condition.parts for term in terms_of(part)]
 
 
-def _drivers(condition, counts: dict[Term, int]) -> tuple[frozenset[Term], float] | None:
-    """Terms one of which a course meeting `condition` holds, and how many courses
-    hold them at most; None when there is no such set. All: its cheapest part's; Any:
-    every part's; Coverage: every part's but the commonest ones whose weights together
-    stay below `need` (a course holding none of the others cannot reach it)."""
-    if isinstance(condition, Term):
-        return frozenset([condition]), counts.get(condition, math.inf)
-    if isinstance(condition, Coverage):
-        if condition.need <= 0:  # a course holding nothing qualifies
-            return None
-        parts = [(_drivers(part, counts), weight) for part, weight in condition.weights]
-        # The commonest first (a part without drivers before any other).
-        parts.sort(key=lambda p: -math.inf if p[0] is None else -p[0][1])
-        dropped, kept = 0.0, []
-        for driving, weight in parts:
-            # A margin for sums of floats made in another order (in SQL).
-            if dropped + weight < condition.need - 1e-9:
-                dropped += weight
-            elif driving is None:
-                return None
-            else:
-                kept.append(driving)
-        if not kept:
-            return None
-        return frozenset().union(*(d for d, _n in kept)), sum(n for _d, n in kept)
-    parts = [_drivers(part, counts) for part in condition.parts]
-    if isinstance(condition, All):
-        known = [p for p in parts if p is not None]
-        return min(known, key=lambda p: p[1]) if known else None
-    if any(p is None for p in parts):
-        return None
-    return frozenset().union(*(d for d, _n in parts)), sum(n for _d, n in parts)
-
-
 @dataclass(frozen=True)
 class Unit:
     """A word of the query and what may stand for it (vocabulary terms)."""
@@ -176,25 +142,10 @@ class QueryPlan:
     marks: tuple[str, ...] = ()
     slips: bool = False
     partial_weights: tuple[tuple[Term, float], ...] = ()
-    counts: tuple[tuple[Term, int], ...] = ()  # in how many courses each term occurs
 
     @property
     def empty(self) -> bool:
         return not self.text
-
-    def drivers(self, partial: bool = False) -> frozenset[Term] | None:
-        """Terms one of which every course accepted holds (strict matches, and with
-        `partial` partial ones): the other terms need looking up only in courses
-        holding one of these. None when no such set is known."""
-        counts = dict(self.counts)
-        found = frozenset()
-        for condition in (self.strict, self.partial if partial else None):
-            if condition is not None:
-                driving = _drivers(condition, counts)
-                if driving is None:
-                    return None
-                found |= driving[0]
-        return found or None
 
     def terms(self, partial: bool = False) -> list[Term]:
         """The terms to look up: for partial matches too, the query's characters."""
@@ -474,7 +425,6 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         marks=tuple(marks),
         slips=latin and len(letters) >= 4,
         partial_weights=tuple(partial_weights.items()),
-        counts=tuple(weigh.df.items()),
     )
 
 
@@ -500,7 +450,6 @@ def corrected(query_plan: QueryPlan, frequencies: Frequencies) -> QueryPlan | No
         title_terms=(),
         phrases=(),
         readings=tuple(_readings(fix)[0] for fix in found),
-        counts=tuple(weigh.df.items()),
     )
 
 
@@ -570,13 +519,11 @@ def _share(
 
 @dataclass(frozen=True)
 class Lookup:
-    """A term to look up in a column; `prefix` for the word being typed; `within`:
-    only in courses holding one of these."""
+    """A term to look up in a column; `prefix` for the word being typed."""
 
     token: str
     column: str
     prefix: bool = False
-    within: tuple["Lookup", ...] = ()
 
 
 def _tokens(tokens, column, prefix_last=False) -> list[Lookup]:

@@ -424,9 +424,7 @@ def test_the_embedded_index_is_the_databases_full_text_search(db):
     backend.index([make_doc(9, "光伏发电站设计", lecturers=("李秀梅",))])
     with CaptureQueriesContext(connection) as queries:
         assert [hit.id for hit in backend.search(SearchQuery(text="光伏")).hits] == [9]
-    searched = next(
-        q["sql"] for q in queries.captured_queries if "JOIN search_searchentry" in q["sql"]
-    )
+    searched = " ".join(q["sql"] for q in queries.captured_queries)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Lexemes tagged with their column (title, body, spelling, initials).

@@ -1,5 +1,6 @@
-"""What keeps embedded searches fast without changing what they find: posting lists read
-only in courses that can be accepted, document frequencies kept per index version."""
+"""What keeps embedded searches fast without changing what they find: the courses and the
+posting lists of the terms searched kept in the process as bit sets per index version,
+read again after any index write (`search.backends.embedded.memory`)."""
 
 import pytest
 from django.db import connection, transaction
@@ -7,7 +8,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from search.backends import EMBEDDED, get_backend
-from search.query import All, Any, Coverage, QueryPlan, SearchQuery, Term, _drivers
+from search.backends.embedded import memory, new_version
+from search.query import All, Any, Coverage, SearchQuery, Term
 from tests.search.conftest import make_doc
 
 pytestmark = pytest.mark.django_db
@@ -15,32 +17,22 @@ pytestmark = pytest.mark.django_db
 A, B, C, D = (Term("text", token) for token in ("甲乙", "丙丁", "戊己", "庚辛"))
 
 
-def test_drivers_all_cheapest_part_any_every_part():
-    counts = {A: 100, B: 5, C: 40}
-    assert _drivers(All((A, B)), counts) == ({B}, 5)
-    assert _drivers(Any((All((A, B)), C)), counts) == ({B, C}, 45)
-
-
-def test_drivers_of_a_coverage_leave_out_the_commonest_terms_below_need():
-    counts = {A: 900, B: 500, C: 40, D: 3}
-    # A and B together weigh 1.0 < 1.2: a course holding neither C nor D cannot reach it.
-    coverage = Coverage(((A, 0.5), (B, 0.5), (C, 1.0), (D, 2.0)), 1.2)
-    assert _drivers(coverage, counts)[0] == {C, D}
-    # Without A, B and C (1.5 >= 1.2) a course can still qualify: C is a driver too.
-    assert _drivers(Coverage(((A, 0.5), (B, 0.5), (C, 0.5), (D, 2.0)), 1.2), counts)[0] == {
-        C,
-        D,
+def test_bit_sets_round_trip_and_hold_what_the_conditions_say():
+    assert memory.ordinals(memory.bitset([0, 3, 64, 9_999], 10_000)) == [0, 3, 64, 9_999]
+    assert memory.ordinals(0) == []
+    snapshot = memory.Snapshot.of(("k",), [])
+    snapshot.postings = {
+        memory.lookup_of(A): 0b01111,
+        memory.lookup_of(B): 0b00110,
+        memory.lookup_of(C): 0b10100,
+        memory.lookup_of(D): 0b00000,
     }
-    # Nothing can be left out when every course may qualify.
-    assert _drivers(Coverage(((A, 0.5),), 0), counts) is None
-
-
-def test_a_plan_is_driven_by_its_strict_and_partial_conditions():
-    query_plan = QueryPlan(
-        "q", All((A, B)), Coverage(((C, 1.0), (D, 1.0)), 0.8), (), (), (), counts=((A, 9), (B, 2))
-    )
-    assert query_plan.drivers() == {B}
-    assert query_plan.drivers(partial=True) == {B, C, D}
+    assert snapshot.held(All((A, B))) == 0b00110
+    assert snapshot.held(Any((All((B, C)), D))) == 0b00100
+    # Weights summed per course: exactly `need` qualifies, just under does not.
+    coverage = Coverage(((A, 0.5), (B, 0.25), (C, 0.25), (D, 5.0)), 0.75)
+    assert memory.ordinals(snapshot.held(coverage)) == [1, 2]
+    assert memory.ordinals(snapshot.held(Coverage(((A, 0.5), (C, 0.5)), 1.0))) == [2]
 
 
 COURSES = [
@@ -81,55 +73,86 @@ def _answer(results):
     )
 
 
+def _looked_up(captured) -> bool:
+    """A posting list was read from the full-text index."""
+    return any(
+        "tokens @@" in q["sql"] or "search_entry_fts MATCH" in q["sql"]
+        for q in captured.captured_queries
+    )
+
+
+QUERIES = [
+    SearchQuery(text="大国工匠", synonyms=SYNONYMS),
+    SearchQuery(text="大国工匠", synonyms=SYNONYMS, filters={"level": "advanced"}),
+    SearchQuery(text="大国工匠", synonyms=SYNONYMS, filters={"level": "advanced", "academy": "1"}),
+    SearchQuery(text="工匠讲堂", page=2, page_size=3),
+    SearchQuery(text="工匠", sort="newest"),
+    SearchQuery(text="工匠", sort="popular", page=3, page_size=7),
+    SearchQuery(text="大国工匠的故事在哪里看"),  # partial matches
+    SearchQuery(text="daguogongjiang"),
+    SearchQuery(text=""),
+    SearchQuery(text="", filters={"mode": "in_person"}),
+]
+
+
 @pytest.mark.postgres
 @override_settings(ELASTICSEARCH_URL="")
-def test_posting_lists_are_read_only_in_courses_holding_a_driver(monkeypatch):
+def test_searches_answered_from_memory_are_exact():
     backend = get_backend(EMBEDDED)
     backend.index(COURSES)
-    queries = [
-        SearchQuery(text="大国工匠", synonyms=SYNONYMS),
-        SearchQuery(text="大国工匠", synonyms=SYNONYMS, filters={"level": "advanced"}),
-        SearchQuery(text="工匠讲堂", page=2, page_size=3),
-        SearchQuery(text="大国工匠的故事在哪里看"),  # partial matches
-        SearchQuery(text="daguogongjiang"),
-    ]
     with CaptureQueriesContext(connection) as captured:
-        restricted = [_answer(backend.search(query)) for query in queries]
-    # 工匠 is in every course (the academies' names): it is looked up only among the
-    # courses holding 大国 or 首席 (the drivers), the index intersecting them.
-    searched = " ".join(q["sql"] for q in captured.captured_queries)
-    if connection.vendor == "postgresql":
-        assert "b:工匠'' & (" in searched  # the tsquery, quoted in the statement
-    else:
-        assert '{body} : "工匠" AND (' in searched
-    # Exactly what reading every posting list whole finds: page, totals, facet counts.
-    monkeypatch.setattr(QueryPlan, "drivers", lambda self, partial=False: None)
-    assert [_answer(backend.search(query)) for query in queries] == restricted
-    assert restricted[0][1] == 13 and restricted[3][2] > 0
-
-
-def _counted(captured) -> bool:
-    return any("count(*) FROM search_searchentry" in q["sql"] for q in captured.captured_queries)
+        first = [_answer(backend.search(query)) for query in QUERIES]
+    assert _looked_up(captured)
+    with CaptureQueriesContext(connection) as captured:
+        again = [_answer(backend.search(query)) for query in QUERIES]
+    # Again: the version and the page's documents only, nothing looked up or counted.
+    assert not _looked_up(captured)
+    assert again == first
+    # The counts are those of the courses themselves: 8 大国工匠 and 5 首席技师 courses.
+    pages, totals = [a[0] for a in first], [a[1] for a in first]
+    assert totals[:3] == [13, 5, 0] and first[2][0] == []
+    assert first[1][3]["academy"] == [("2", "吉林省新装备工匠学院", 5)]
+    # A facet's own filter does not narrow its counts: every academy stays listed.
+    assert {value for value, _l, _n in first[2][3]["academy"]} == {"1", "2"}
+    assert {value: n for value, _l, n in first[0][3]["level"]} == {"advanced": 5, "beginner": 8}
+    assert totals[8] == len(COURSES) and totals[9] == 26
+    assert len(pages[3]) == 3 and len(pages[5]) == 7 and first[6][2] > 0
 
 
 @pytest.mark.postgres
 @override_settings(ELASTICSEARCH_URL="")
-def test_frequencies_are_kept_until_the_index_changes():
+def test_the_kept_posting_lists_are_bounded(monkeypatch):
+    backend = get_backend(EMBEDDED)
+    backend.index(COURSES)
+    expected = [_answer(backend.search(query)) for query in QUERIES]
+    kept = len(backend.snapshot().postings)
+    monkeypatch.setattr(memory, "KEPT_LOOKUPS", 3)
+    new_version()  # as after an index write: everything read again
+    assert [_answer(backend.search(query)) for query in QUERIES] == expected
+    assert len(backend.snapshot().postings) < kept
+
+
+@pytest.mark.postgres
+@override_settings(ELASTICSEARCH_URL="")
+def test_what_is_kept_is_read_again_after_every_index_write():
     backend = get_backend(EMBEDDED)
     backend.index(COURSES[:3])
     backend.search(SearchQuery(text="储能电站"))
     with CaptureQueriesContext(connection) as captured:
         assert backend.search(SearchQuery(text="储能电站")).total == 0
-    assert not _counted(captured)  # one read of the version, no counting
-    # A write inside a transaction that is rolled back: what a search counted in it is
+    assert not _looked_up(captured)  # one read of the version, nothing looked up
+    # A write inside a transaction that is rolled back: what a search read in it is
     # never taken for the index after a later write (a new version, never a reused one).
     with transaction.atomic():
         backend.index([make_doc(90, "书法")])
-        assert backend.search(SearchQuery(text="储能电站")).total == 0
+        assert backend.search(SearchQuery(text="书法")).total == 1
         transaction.set_rollback(True)
+    assert backend.search(SearchQuery(text="书法")).total == 0
     backend.index([make_doc(91, "储能电站运维")])
     with CaptureQueriesContext(connection) as captured:
         assert [hit.id for hit in backend.search(SearchQuery(text="储能电站")).hits] == [91]
-    assert _counted(captured)
+    assert _looked_up(captured)
+    assert [s.title for s in backend.suggest("储能")] == ["储能电站运维"]
     backend.delete([91])
     assert backend.search(SearchQuery(text="储能电站")).total == 0
+    assert backend.suggest("储能") == []

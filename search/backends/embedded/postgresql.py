@@ -7,8 +7,8 @@ import contextlib
 
 from django.db import connection, transaction
 
-from search.backends.embedded import FIELD_COLUMNS, EmbeddedBackend
-from search.query import Lookup, Term
+from search.backends.embedded import EmbeddedBackend
+from search.query import Lookup
 
 TAGS = {"title": "t", "spell": "s", "initials": "i", "body": "b", "grams": "g"}
 
@@ -29,24 +29,18 @@ def lexemes(columns: dict[str, list[str]]) -> list[str]:
 
 
 def _tsquery(lookup: Lookup) -> str:
-    """A tsquery for the lookup (the GIN index intersects the posting lists for `within`)."""
     star = ":*" if lookup.prefix else ""
-    found = f"'{TAGS[lookup.column]}:{lookup.token}'{star}"
-    if lookup.within:
-        found += f" & ({' | '.join(map(_tsquery, lookup.within))})"
-    return found
+    return f"'{TAGS[lookup.column]}:{lookup.token}'{star}"
 
 
 class PostgresBackend(EmbeddedBackend):
-    materialized = " MATERIALIZED"
+    id_list = "string_agg(CAST(id AS TEXT), ',')"
 
     def write_tokens(self, cursor, rows) -> None:
         cursor.executemany(
             "UPDATE search_searchentry SET tokens = array_to_tsvector(%s::text[]) WHERE id = %s",
             [(lexemes(columns), id_) for id_, columns in rows],
         )
-
-    bits_aggregate = "bit_or"
 
     def lookup(self, columns: str, lookup: Lookup) -> tuple[str, str]:
         return (
@@ -76,32 +70,3 @@ class PostgresBackend(EmbeddedBackend):
                 "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
                 [value for pair in zip(names, before, strict=True) for value in pair],
             )
-
-    def contains(self, column: str) -> str:
-        return f"(strpos({column}, %s) > 0)::int"
-
-    def starts(self, column: str) -> str:
-        return f"(strpos({column}, %s) = 1)::int"
-
-    def equals(self, column: str) -> str:
-        return f"({column} = %s)::int"
-
-    def count_terms(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
-        parts, params = [], []
-        for number, term in enumerate(terms):
-            sql, param = self.lookup(
-                f"{number} AS t", Lookup(term.token, FIELD_COLUMNS[term.field])
-            )
-            parts.append(sql)
-            params.append(param)
-        found = " UNION ALL ".join(parts)
-        with self.by_index(), connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH found(id, t) AS MATERIALIZED ({found})"
-                " SELECT t, count(*) FROM found GROUP BY t"
-                " UNION ALL SELECT -1, count(*) FROM search_searchentry",
-                params,
-            )
-            rows = cursor.fetchall()
-        counts = dict(rows)
-        return {t: counts[n] for n, t in enumerate(terms) if n in counts}, counts.get(-1, 0)
