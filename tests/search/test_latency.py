@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from search.backends import EMBEDDED, get_backend
 from search.backends.embedded import memory, new_version
 from search.query import All, Any, Coverage, SearchQuery, Term
+from tests.courses.test_concurrency import run_together
 from tests.search.conftest import make_doc
 
 pytestmark = pytest.mark.django_db
@@ -21,18 +22,18 @@ def test_bit_sets_round_trip_and_hold_what_the_conditions_say():
     assert memory.ordinals(memory.bitset([0, 3, 64, 9_999], 10_000)) == [0, 3, 64, 9_999]
     assert memory.ordinals(0) == []
     snapshot = memory.Snapshot.of(("k",), [])
-    snapshot.postings = {
+    postings = {
         memory.lookup_of(A): 0b01111,
         memory.lookup_of(B): 0b00110,
         memory.lookup_of(C): 0b10100,
         memory.lookup_of(D): 0b00000,
     }
-    assert snapshot.held(All((A, B))) == 0b00110
-    assert snapshot.held(Any((All((B, C)), D))) == 0b00100
+    assert snapshot.held(All((A, B)), postings) == 0b00110
+    assert snapshot.held(Any((All((B, C)), D)), postings) == 0b00100
     # Weights summed per course: exactly `need` qualifies, just under does not.
     coverage = Coverage(((A, 0.5), (B, 0.25), (C, 0.25), (D, 5.0)), 0.75)
-    assert memory.ordinals(snapshot.held(coverage)) == [1, 2]
-    assert memory.ordinals(snapshot.held(Coverage(((A, 0.5), (C, 0.5)), 1.0))) == [2]
+    assert memory.ordinals(snapshot.held(coverage, postings)) == [1, 2]
+    assert memory.ordinals(snapshot.held(Coverage(((A, 0.5), (C, 0.5)), 1.0), postings)) == [2]
 
 
 COURSES = [
@@ -156,3 +157,23 @@ def test_what_is_kept_is_read_again_after_every_index_write():
     backend.delete([91])
     assert backend.search(SearchQuery(text="储能电站")).total == 0
     assert backend.suggest("储能") == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@override_settings(ELASTICSEARCH_URL="")
+def test_threads_searching_at_once_share_what_is_kept(monkeypatch):
+    """gunicorn's threads share the snapshot: one letting the kept posting lists go (past
+    KEPT_LOOKUPS) never takes away what another is reading."""
+    backend = get_backend(EMBEDDED)
+    backend.index(COURSES)
+    expected = [_answer(backend.search(query)) for query in QUERIES]
+    monkeypatch.setattr(memory, "KEPT_LOOKUPS", 2)
+    answers = []
+
+    def search_all():
+        for _round in range(3):
+            answers.append([_answer(get_backend(EMBEDDED).search(q)) for q in QUERIES])
+
+    assert run_together([search_all] * 6) == []
+    assert answers == [expected] * 18

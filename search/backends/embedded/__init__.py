@@ -209,12 +209,14 @@ class EmbeddedBackend(SearchBackend):
             _kept = snapshot
         return _kept
 
-    def postings(self, snapshot: memory.Snapshot, lookups: Iterable[Lookup]) -> None:
-        """Read the posting lists `snapshot` does not hold yet, in one statement (each
-        as one row: its ids joined by commas)."""
-        missing = snapshot.missing(lookups)
+    def postings(self, snapshot: memory.Snapshot, lookups: Iterable[Lookup]) -> dict[Lookup, int]:
+        """The posting lists of `lookups`: those `snapshot` keeps, the others read in one
+        statement (each as one row: its ids joined by commas) and kept."""
+        wanted = list(dict.fromkeys(lookups))
+        found = snapshot.kept(wanted)
+        missing = [lookup for lookup in wanted if lookup not in found]
         if not missing:
-            return
+            return found
         parts, params = zip(
             *(self.lookup(f"{n} AS t", x) for n, x in enumerate(missing)), strict=True
         )
@@ -224,12 +226,15 @@ class EmbeddedBackend(SearchBackend):
                 params,
             )
             rows = dict(cursor.fetchall())
-        snapshot.keep(
-            {
-                lookup: [int(id_) for id_ in rows[n].split(",")] if n in rows else []
-                for n, lookup in enumerate(missing)
-            }
+        found.update(
+            snapshot.keep(
+                {
+                    lookup: [int(id_) for id_ in rows[n].split(",")] if n in rows else []
+                    for n, lookup in enumerate(missing)
+                }
+            )
         )
+        return found
 
     def frequencies(self, terms: list[Term]) -> tuple[dict[Term, int], int]:
         """Counted from the terms' posting lists, kept in this process until the index
@@ -237,20 +242,22 @@ class EmbeddedBackend(SearchBackend):
         if not terms:
             return {}, 0
         snapshot = self._current()
-        self.postings(snapshot, map(memory.lookup_of, terms))
-        counts = {term: snapshot.postings[memory.lookup_of(term)].bit_count() for term in terms}
+        postings = self.postings(snapshot, map(memory.lookup_of, terms))
+        counts = {term: postings[memory.lookup_of(term)].bit_count() for term in terms}
         return {term: n for term, n in counts.items() if n}, snapshot.size
 
     def run(self, query: SearchQuery, query_plan: QueryPlan, *, partial: bool) -> SearchResults:
         snapshot = self._current()
+        postings = self.postings(snapshot, memory.lookups_of(query_plan, partial))
         if query_plan.empty:
             found = strict = snapshot.every
         else:
-            self.postings(snapshot, memory.lookups_of(query_plan, partial))
-            strict = snapshot.held(query_plan.strict) if query_plan.strict is not None else 0
+            strict = 0
+            if query_plan.strict is not None:
+                strict = snapshot.held(query_plan.strict, postings)
             found = strict
             if partial and query_plan.partial is not None:
-                found |= snapshot.held(query_plan.partial)
+                found |= snapshot.held(query_plan.partial, postings)
         if query.only_ids is not None:
             position = snapshot.position
             only = (position[i] for i in query.only_ids if i in position)
@@ -261,7 +268,7 @@ class EmbeddedBackend(SearchBackend):
         score = (
             dict.fromkeys(courses, 0.0)
             if query_plan.empty
-            else snapshot.scores(query_plan, partial, courses)
+            else snapshot.scores(query_plan, partial, courses, postings)
         )
         end = query.offset + query.page_size
         page = snapshot.page(courses, strict, score, query.sort, end)[query.offset : end]
@@ -295,12 +302,12 @@ class EmbeddedBackend(SearchBackend):
         if not alternatives:
             return []
         snapshot = self.snapshot()
-        self.postings(snapshot, (lookup for group in alternatives for lookup in group))
+        postings = self.postings(snapshot, (lookup for group in alternatives for lookup in group))
         found = 0
         for group in alternatives:
             bits = snapshot.every
             for lookup in group:
-                bits &= snapshot.postings[lookup]
+                bits &= postings[lookup]
             found |= bits
         popularity, strings = snapshot.popularity, snapshot.strings
         candidates = heapq.nsmallest(

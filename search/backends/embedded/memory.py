@@ -151,42 +151,44 @@ class Snapshot:
     def every(self) -> int:
         return (1 << self.size) - 1
 
-    def missing(self, lookups: Iterable[Lookup]) -> list[Lookup]:
-        """Which of `lookups` need reading: those not kept, or all of them when keeping
-        them too would pass KEPT_LOOKUPS (what was kept is then let go)."""
-        wanted = list(dict.fromkeys(lookups))
-        missing = [lookup for lookup in wanted if lookup not in self.postings]
-        if missing and len(self.postings) + len(missing) > KEPT_LOOKUPS:
-            self.postings.clear()
-            return wanted
-        return missing
+    def kept(self, lookups: Iterable[Lookup]) -> dict[Lookup, int]:
+        """The posting lists of `lookups` already kept."""
+        postings = self.postings  # replaced, never emptied, while others read it
+        return {lookup: postings[lookup] for lookup in lookups if lookup in postings}
 
-    def keep(self, found: dict[Lookup, list[int]]) -> None:
-        """Keep the posting lists read (ids; those of courses written since this
-        version was read are left out, the next search reads the new version)."""
+    def keep(self, found: dict[Lookup, list[int]]) -> dict[Lookup, int]:
+        """Keep the posting lists read (ids; those of courses written since this version
+        was read are left out, the next search reads the new version), and return them.
+        Past KEPT_LOOKUPS, what was kept is let go."""
         position = self.position
-        for lookup, ids in found.items():
-            self.postings[lookup] = bitset((position[i] for i in ids if i in position), self.size)
+        read = {
+            lookup: bitset((position[i] for i in ids if i in position), self.size)
+            for lookup, ids in found.items()
+        }
+        if len(self.postings) + len(read) > KEPT_LOOKUPS:
+            self.postings = {}
+        self.postings.update(read)
+        return read
 
-    def held(self, condition) -> int:
-        """The courses meeting a plan's condition."""
+    def held(self, condition, postings: dict[Lookup, int]) -> int:
+        """The courses meeting a plan's condition, from the `postings` of its terms."""
         if isinstance(condition, Term):
-            return self.postings[lookup_of(condition)]
+            return postings[lookup_of(condition)]
         if isinstance(condition, Coverage):
-            return self._covered(condition)
-        parts = [self.held(part) for part in condition.parts]
+            return self._covered(condition, postings)
+        parts = [self.held(part, postings) for part in condition.parts]
         result = parts[0]
         for part in parts[1:]:
             result = result & part if isinstance(condition, All) else result | part
         return result
 
-    def _covered(self, condition: Coverage) -> int:
+    def _covered(self, condition: Coverage, postings: dict[Lookup, int]) -> int:
         """Courses whose parts held weigh at least `need` (summed in the parts' order):
         the courses are split by the parts they hold, one part after another, a group
         settled once it reaches `need` or can no longer reach it."""
         if condition.need <= 0:
             return self.every
-        parts = [(self.held(part), weight) for part, weight in condition.weights]
+        parts = [(self.held(part, postings), weight) for part, weight in condition.weights]
         left = [sum(weight for _bits, weight in parts[n:]) for n in range(len(parts) + 1)]
         some = 0  # a course holding none of the parts weighs 0 < need
         for bits, _weight in parts:
@@ -205,7 +207,9 @@ class Snapshot:
             groups = split
         return accepted
 
-    def scores(self, query_plan: QueryPlan, partial: bool, courses: list[int]) -> dict:
+    def scores(
+        self, query_plan: QueryPlan, partial: bool, courses: list[int], postings: dict
+    ) -> dict:
         """The plan's score of each of `courses`: the weight of the terms held, twice
         more in the title; the query as (the start of) a title or a lecturer's name; its
         spelling. Titles and names are compared only in courses holding what a match
@@ -221,7 +225,7 @@ class Snapshot:
         def gated(gate: list[Lookup]) -> list[int]:
             bits = chosen
             for lookup in gate:
-                bits &= self.postings[lookup]
+                bits &= postings[lookup]
             return ordinals(bits) if gate else courses
 
         def signal(gate: list[Lookup], column: str, value: str, points: float) -> None:
@@ -231,10 +235,10 @@ class Snapshot:
                     score[i] += points
 
         for term, weight in query_plan.scored(partial):
-            add(self.postings[lookup_of(term)], weight)
+            add(postings[lookup_of(term)], weight)
         for token, weight in query_plan.title_terms:
             if text.is_han(token):
-                add(self.postings[title_lookup(token)], TITLE_WEIGHT * weight)
+                add(postings[title_lookup(token)], TITLE_WEIGHT * weight)
             else:
                 signal([], "title_key", token, TITLE_WEIGHT * weight)
         titles = strings["title_key"]
