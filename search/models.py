@@ -72,7 +72,8 @@ class SearchDocument(models.Model):
 class IndexVersion(models.Model):
     """A token that every write to the embedded index changes in its own transaction
     (a random one, never reused, so a rolled-back write is never taken for a later
-    one): document frequencies kept per process are good while it stays the same."""
+    one): what searching keeps per process (`search.backends.embedded.memory`) is good
+    while it stays the same."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     token = models.BigIntegerField()

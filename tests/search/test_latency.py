@@ -127,7 +127,7 @@ def test_the_kept_posting_lists_are_bounded(monkeypatch):
     backend.index(COURSES)
     expected = [_answer(backend.search(query)) for query in QUERIES]
     kept = len(backend.snapshot().postings)
-    monkeypatch.setattr(memory, "KEPT_LOOKUPS", 3)
+    monkeypatch.setattr(memory, "KEPT_BYTES", 3 * (len(COURSES) // 8 + 1))  # 3 terms
     new_version()  # as after an index write: everything read again
     assert [_answer(backend.search(query)) for query in QUERIES] == expected
     assert len(backend.snapshot().postings) < kept
@@ -164,11 +164,11 @@ def test_what_is_kept_is_read_again_after_every_index_write():
 @override_settings(ELASTICSEARCH_URL="")
 def test_threads_searching_at_once_share_what_is_kept(monkeypatch):
     """gunicorn's threads share the snapshot: one letting the kept posting lists go (past
-    KEPT_LOOKUPS) never takes away what another is reading."""
+    KEPT_BYTES) never takes away what another is reading."""
     backend = get_backend(EMBEDDED)
     backend.index(COURSES)
     expected = [_answer(backend.search(query)) for query in QUERIES]
-    monkeypatch.setattr(memory, "KEPT_LOOKUPS", 2)
+    monkeypatch.setattr(memory, "KEPT_BYTES", 2 * (len(COURSES) // 8 + 1))  # 2 terms
     answers = []
 
     def search_all():

@@ -39,7 +39,9 @@ ENTRIES = (
     " published_at DESC NULLS LAST, id)"
     " FROM search_searchentry ORDER BY id"
 )
-KEPT_LOOKUPS = 20_000  # posting lists kept at most (about 1.3 KB each at 10,000 courses)
+# Posting lists kept in a process, in bytes of their bit sets (a course a bit): about
+# 13,000 terms at 10,000 courses, 1,300 at 100,000.
+KEPT_BYTES = 16 * 2**20
 _ONE = re.compile("1")
 
 
@@ -159,13 +161,13 @@ class Snapshot:
     def keep(self, found: dict[Lookup, list[int]]) -> dict[Lookup, int]:
         """Keep the posting lists read (ids; those of courses written since this version
         was read are left out, the next search reads the new version), and return them.
-        Past KEPT_LOOKUPS, what was kept is let go."""
+        Past KEPT_BYTES, what was kept is let go."""
         position = self.position
         read = {
             lookup: bitset((position[i] for i in ids if i in position), self.size)
             for lookup, ids in found.items()
         }
-        if len(self.postings) + len(read) > KEPT_LOOKUPS:
+        if (len(self.postings) + len(read)) * (self.size // 8 + 1) > KEPT_BYTES:
             self.postings = {}
         self.postings.update(read)
         return read
