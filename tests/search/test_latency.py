@@ -2,6 +2,8 @@
 posting lists of the terms searched kept in the process as bit sets per index version,
 read again after any index write (`search.backends.embedded.memory`)."""
 
+import datetime
+
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
@@ -177,3 +179,27 @@ def test_threads_searching_at_once_share_what_is_kept(monkeypatch):
 
     assert run_together([search_all] * 6) == []
     assert answers == [expected] * 18
+
+
+@pytest.mark.postgres
+@override_settings(ELASTICSEARCH_URL="")
+def test_ties_are_broken_as_documented_with_and_without_a_publication_date():
+    """Equal scores: relevance by shorter title, more popular, newer (none last), id;
+    newest first by date (none last), then score, then id — on both databases, whose
+    dates the snapshot compares as text."""
+    day = datetime.datetime(2026, 3, 1, 8, 30, tzinfo=datetime.UTC)
+    docs = [
+        make_doc(1, "焊接甲", published_at=None),
+        make_doc(2, "焊接乙", published_at=day),
+        make_doc(3, "焊接丙", published_at=day + datetime.timedelta(microseconds=500)),
+        make_doc(4, "焊接丁丁", published_at=day + datetime.timedelta(days=1)),
+        make_doc(5, "焊接戊", published_at=day),
+    ]
+    backend = get_backend(EMBEDDED)
+    backend.index(docs)
+
+    def ids(sort):
+        return [hit.id for hit in backend.search(SearchQuery(text="焊接", sort=sort)).hits]
+
+    assert ids("relevance") == [3, 2, 5, 1, 4]
+    assert ids("newest") == [4, 3, 2, 5, 1]

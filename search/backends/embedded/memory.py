@@ -10,6 +10,7 @@ on every search, the courses once per version, and each term's posting list once
 Counts and pages are exact, as the database would give them."""
 
 import heapq
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,15 +29,11 @@ STRINGS = (
     "title_key", "people_key", "title_pinyin", "title_fuzzy", "people_fuzzy", "title_initials",
     "people_initials",
 )  # fmt: skip
-# What a snapshot reads of each course, in the order of its id; the two orders a search
-# breaks ties by are ranked in SQL: by publication (newest first, none last) and by title
-# length, popularity ↓, publication ↓, id.
-COLUMNS = ("id", *STRINGS, *FACET_KEYS, *FACET_LABELS, "popularity")
+# What a snapshot reads of each course, in the order of its id; the publication as text,
+# which sorts as the dates do on both databases (UTC, the same form throughout).
+COLUMNS = ("id", *STRINGS, *FACET_KEYS, *FACET_LABELS, "popularity", "published")
 ENTRIES = (
-    f"SELECT {', '.join(COLUMNS)},"
-    " DENSE_RANK() OVER (ORDER BY published_at DESC NULLS LAST),"
-    " ROW_NUMBER() OVER (ORDER BY length(title_key), popularity DESC,"
-    " published_at DESC NULLS LAST, id)"
+    f"SELECT {', '.join(COLUMNS[:-1])}, CAST(published_at AS TEXT)"
     " FROM search_searchentry ORDER BY id"
 )
 # Posting lists kept in a process, in bytes of their bit sets (a course a bit): about
@@ -104,7 +101,7 @@ class Snapshot:
     """The index at one version, as searching reads it."""
 
     key: tuple
-    ids: list[int]
+    ids: tuple[int, ...]
     position: dict[int, int]  # of each id
     strings: dict[str, tuple[str, ...]]
     popularity: tuple[int, ...]
@@ -116,10 +113,21 @@ class Snapshot:
 
     @classmethod
     def of(cls, key: tuple, rows: list[tuple]) -> "Snapshot":
-        """From the rows of ENTRIES."""
+        """From the rows of ENTRIES. Ties are broken by title length, popularity ↓,
+        publication ↓ (none last), id."""
         size = len(rows)
-        names = (*COLUMNS, "newest", "ties")
-        column = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+        column = dict(zip(COLUMNS, zip(*rows, strict=True), strict=True)) if rows else {}
+        published, popularity = column.get("published", ()), column.get("popularity", ())
+        dates = sorted({date for date in published if date is not None}, reverse=True)
+        rank = {date: n for n, date in enumerate(dates)}
+        newest = tuple(len(dates) if date is None else rank[date] for date in published)
+        titles, ids = column.get("title_key", ()), column.get("id", ())
+        ties = [0] * size
+        by_ties = zip(
+            map(len, titles), map(operator.neg, popularity), newest, ids, range(size), strict=True
+        )
+        for n, row in enumerate(sorted(by_ties)):
+            ties[row[-1]] = n
         facets = []
         for name in FACET_KEYS:
             members: dict[str, list[int]] = {}
@@ -128,19 +136,17 @@ class Snapshot:
             facets.append({value: bitset(found, size) for value, found in members.items()})
         labels: dict[tuple[int, str], str] = {}
         for p, name in enumerate(FACET_LABELS):
-            for pair in zip(column.get(FACET_KEYS[p], ()), column.get(name, ()), strict=True):
-                value, label = pair
-                if (p, value) not in labels or label < labels[p, value]:
-                    labels[p, value] = label
-        ids = list(column.get("id", ()))
+            pairs = set(zip(column.get(FACET_KEYS[p], ()), column.get(name, ()), strict=True))
+            for value, label in sorted(pairs, reverse=True):  # the least label last
+                labels[p, value] = label
         return cls(
             key=key,
             ids=ids,
             position={id_: n for n, id_ in enumerate(ids)},
             strings={name: column.get(name, ()) for name in STRINGS},
-            popularity=column.get("popularity", ()),
-            newest=column.get("newest", ()),
-            ties=column.get("ties", ()),
+            popularity=popularity,
+            newest=newest,
+            ties=tuple(ties),
             facets=facets,
             labels=labels,
         )
