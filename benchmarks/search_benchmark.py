@@ -279,7 +279,7 @@ def measure(backend_name: str, courses: int, rounds: int, batch_courses: int) ->
         started = time.perf_counter()
         backend.search(query)
         repeated.append((time.perf_counter() - started) * 1000)
-    after_write = []  # the embedded index: terms counted again after an index write
+    after_write = []  # the embedded index: its snapshot read again after an index write
     if backend_name == EMBEDDED:
         for query in queries * 3:
             new_version()
@@ -348,7 +348,7 @@ def report(name: str, figures: dict, p95_target: float, rebuild_target: float | 
     )
     if figures["after_write_p50"] is not None:
         print(
-            f"  after an index write (terms counted again) p50 {figures['after_write_p50']:6.1f} ms"
+            f"  after an index write (snapshot read again) p50 {figures['after_write_p50']:6.1f} ms"
             f"   p95 {figures['after_write_p95']:6.1f} ms"
         )
     print(
