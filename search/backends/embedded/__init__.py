@@ -2,12 +2,12 @@
 (character unigrams and bigrams, Latin words and their pieces, fuzzy pinyin syllables
 and their pairs, pairs of initials), so Chinese works without any parser.
 
-What the two databases share lives here: the tokens of a document, the rows beside
-them, and the statement that runs a query plan — each term looked up on its own in
-the full-text structure (one posting list each), the terms a course holds gathered
-per course in SQL, the plan's conditions and score computed on them, then facets and
-paging, one code path for both. What differs — how tokens are stored and looked up —
-is in `sqlite.py` (an FTS5 table) and `postgresql.py` (a tsvector column)."""
+What the two databases share lives here: the tokens of a document and the rows beside
+them, and searching — each term's posting list read once from the full-text structure
+and kept in this process until the index changes, the plan's conditions, facets, score
+and page computed on them (`memory`), one code path for both. What differs — how tokens
+are stored and looked up — is in `sqlite.py` (an FTS5 table) and `postgresql.py` (a
+tsvector column)."""
 
 import heapq
 import secrets
@@ -79,8 +79,8 @@ def _entry(doc: CourseDocument) -> SearchEntry:
     )
 
 
-# The index as searching reads it, kept in this process for one index version (see
-# `memory`): the database, the version, the snapshot.
+# The index as searching reads it, kept in this process for one database and index
+# version (its `key`; see `memory`).
 _kept: memory.Snapshot | None = None
 
 
@@ -120,9 +120,8 @@ class EmbeddedBackend(SearchBackend):
     id_list: str  # SQL: the aggregate of a group's ids as text, joined by commas
 
     @abstractmethod
-    def by_index(self, searching: bool = True):
-        """A context in which search statements run (`searching`: the full-text index
-        is used)."""
+    def by_index(self):
+        """A context in which the statements reading posting lists run."""
 
     # Writing
     def index(self, docs: Iterable[CourseDocument]) -> None:

@@ -49,11 +49,8 @@ class PostgresBackend(EmbeddedBackend):
         )
 
     @contextlib.contextmanager
-    def by_index(self, searching: bool = True):
+    def by_index(self):
         """A statement planned as _PLANNING says, in a transaction of its own."""
-        if not searching:
-            yield
-            return
         names = list(_PLANNING)
         with transaction.atomic(), connection.cursor() as cursor:
             # One round trip each way: the settings as they were, then set for this

@@ -47,5 +47,5 @@ class SQLiteBackend(EmbeddedBackend):
             _match(lookup),
         )
 
-    def by_index(self, searching: bool = True):
+    def by_index(self):
         return contextlib.nullcontext()
