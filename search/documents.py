@@ -206,9 +206,9 @@ def _initials() -> Text:
 
 class CourseIndexDocument(Document):
     """The Elasticsearch mapping of a `CourseDocument`. What the query plan looks up:
-    `body` (every text of the course, normalised), `spell`, `initials` and `grams`;
-    what ranking compares: the title (`title_terms`, `title_key`), the lecturers'
-    names and the spelling of both. The texts as written are only shown."""
+    `body` (every text of the course, normalised), `spell`, `initials`, `grams` and
+    `repeats`; what ranking compares: the title (`title_terms`, `title_key`), the
+    lecturers' names and the spelling of both. The texts as written are only shown."""
 
     url = Keyword(index=False)
     title = _shown()
@@ -238,6 +238,7 @@ class CourseIndexDocument(Document):
     spell = _tokens()
     initials = _tokens()
     grams = _tokens()
+    repeats = _tokens()
     level = Keyword()
     level_label = Keyword(index=False)
     level_facet = _facet()
@@ -269,6 +270,7 @@ class CourseIndexDocument(Document):
             spell=kinds["spell"],
             initials=kinds["initials"],
             grams=kinds["grams"],
+            repeats=kinds["repeats"],
         )
         for name, key_, label in (
             ("academy", doc.academy_id, doc.academy),

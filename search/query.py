@@ -12,10 +12,12 @@ corrected) and as initials.
 A course is a *strict* match when it holds every unit. When few do, courses holding
 most of the query's characters, weighted by how rare they are (IDF), follow as
 *partial* matches, marked as such. Rare terms weigh more in the ranking, a title
-holding the query's words more than the body, and the whole query as (the start
-of) a title or a lecturer's name most.
+holding the query's words (or, among partial matches, its characters) more than the
+body, a course naming them again and again in its own texts a little more, and the
+whole query as (the start of) a title or a lecturer's name most.
 
-Both backends run the same plan: the embedded one in SQL, Elasticsearch as a query."""
+Both backends run the same plan: the embedded one on posting lists kept in memory,
+Elasticsearch as a query."""
 
 import math
 import re
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 
-from search import text
+from search import text, tokens
 from search.documents import FACETS, HOURS_RANGES
 
 SORTS = ("relevance", "newest", "popular")
@@ -34,6 +36,9 @@ PARTIAL_WORDS = 3  # a query of more words than this needs a smaller share of th
 PARTIAL_BELOW = 10  # strict matches: fewer, and partial matches follow
 CHARACTER_WEIGHT = 0.3  # a character found counts less than a pair of them
 TITLE_WEIGHT = 2.0  # a term in the title counts this much more
+# What a term named again and again in a course's own texts adds, as a share of its
+# weight, at each of `tokens.REPEAT_LEVELS` reached: 0.3 for twice … 0.85 for 8 times.
+REPEAT_STEPS = (0.3, 0.2, 0.15, 0.1, 0.1)
 MAX_TYPO_READINGS = 5
 
 TOKEN = re.compile(rf"[a-z0-9{text.HAN}]+")
@@ -159,6 +164,26 @@ class QueryPlan:
         """What each term found is worth (characters only count among partial matches)."""
         return self.weights + (self.partial_weights if partial else ())
 
+    def titled(self, partial: bool = False) -> tuple[tuple[str, float], ...]:
+        """The title's terms and their weight (TITLE_WEIGHT times it in a title): the
+        query's words, and among partial matches its characters."""
+        characters = tuple(
+            (term.token, weight)
+            for term, weight in (self.partial_weights if partial else ())
+            if text.is_han(term.token)
+        )
+        return self.title_terms + characters
+
+    def repeats(self, partial: bool = False) -> tuple[tuple[str, float], ...]:
+        """The repeats-column tokens of the terms scored, each with what reaching its
+        level adds: a course naming a term often is more about it (term frequency)."""
+        return tuple(
+            (tokens.repeated(term.token, level), weight * step)
+            for term, weight in self.scored(partial)
+            if term.field == TEXT
+            for level, step in zip(tokens.REPEAT_LEVELS, REPEAT_STEPS, strict=True)
+        )
+
     @property
     def initial_bigrams(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(a + b for a, b in pairwise(self.initials)))
@@ -240,19 +265,22 @@ def _whole_latin(piece: str, at: int, term: str) -> bool:
     return not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum())
 
 
-def _alternative_terms(alternative: str) -> list:
+def _alternative_terms(alternative: str, by_words: bool = False) -> list:
     """The terms of one wording: pairs of characters (a lone character itself), Latin
     words and numbers, also inside longer Latin words (cad in autocad, 10 in 10kv; a
-    longer word by all its longest pieces: solid in solidworks)."""
+    longer word by all its longest pieces: solid in solidworks). `by_words`: the pairs
+    of each of its words, as a query's words are read (数控编程: 数控 编程, not the 控编
+    across them, which a course on 数控车床编程 does not hold)."""
     longest = max(text.GRAM_SIZES)
     found = []
     for run in text.runs(alternative):
         if text.is_han(run):
-            found += (
-                [Term(TEXT, run)]
-                if len(run) == 1
-                else [Term(TEXT, a + b) for a, b in pairwise(run)]
-            )
+            for word in text.words(run) if by_words else [run]:
+                found += (
+                    [Term(TEXT, word)]
+                    if len(word) == 1
+                    else [Term(TEXT, a + b) for a, b in pairwise(word)]
+                )
         elif 2 <= len(run) <= longest:
             found.append(Any((Term(TEXT, run), Term(GRAMS, run))))
         elif len(run) > longest and not run.isdigit():
@@ -326,7 +354,12 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         return QueryPlan("", None, None, (), (), ())
     query_units = units(normalized, query.synonyms)
     wanted = [u for u in query_units if not u.filler]
-    conditions = {(u.text, alt): _alternative_terms(alt) for u in wanted for alt in u.alternatives}
+    # The word typed by its pairs; a vocabulary term standing for it by its own words.
+    conditions = {
+        (u.text, alt): _alternative_terms(alt, by_words=alt != u.text)
+        for u in wanted
+        for alt in u.alternatives
+    }
     letters = normalized.replace(" ", "")
     latin = letters.isascii() and letters.isalpha()
     readings = _readings(normalized) if latin else ()
@@ -426,6 +459,13 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         slips=latin and len(letters) >= 4,
         partial_weights=tuple(partial_weights.items()),
     )
+
+
+def phrase_points(phrase: str, weight: float) -> tuple[float, float, float]:
+    """Points for a title holding the query as a whole, starting with it, and being
+    it. Not for starting with a lone character: it is most often the first of a
+    longer word (焊 of 焊接机器人编程与应用), which says little about the course."""
+    return 10 * weight, 4 * weight if len(phrase) > 1 else 0.0, 10 * weight
 
 
 def corrected(query_plan: QueryPlan, frequencies: Frequencies) -> QueryPlan | None:

@@ -41,6 +41,7 @@ from search.query import (
     SearchResults,
     Suggestion,
     Term,
+    phrase_points,
     plan_typed,
 )
 
@@ -138,20 +139,26 @@ def _typed(lookup: Lookup) -> Q:
 
 
 def _score(query_plan: QueryPlan, partial: bool) -> list[Q]:
-    """The plan's score (as the embedded backend computes it in SQL)."""
+    """The plan's score (as the embedded backend computes it, `memory.Snapshot.scores`)."""
     should = [_weighed(term, weight) for term, weight in query_plan.scored(partial)]
     should += [
+        _weighed(Term(TEXT, token), weight, "repeats")
+        for token, weight in query_plan.repeats(partial)
+    ]
+    should += [
         _weighed(Term(TEXT, token), TITLE_WEIGHT * weight, "title_terms")
-        for token, weight in query_plan.title_terms
+        for token, weight in query_plan.titled(partial)
     ]
 
     def signal(query: Q, points: float) -> None:
-        should.append(Q("constant_score", filter=query, boost=points))
+        if points:
+            should.append(Q("constant_score", filter=query, boost=points))
 
     for phrase, weight in query_plan.phrases:
-        signal(Q("match_phrase", title_terms=phrase), 10 * weight)
-        signal(Q("prefix", title_key=phrase), 4 * weight)
-        signal(Q("term", title_key=phrase), 10 * weight)
+        within, start, whole = phrase_points(phrase, weight)
+        signal(Q("match_phrase", title_terms=phrase), within)
+        signal(Q("prefix", title_key=phrase), start)
+        signal(Q("term", title_key=phrase), whole)
         signal(Q("term", lecturer_keys=phrase), 12 * weight)
     for reading in query_plan.readings:
         fuzzy = " ".join(text.fuzzy(s) for s in reading)

@@ -8,6 +8,8 @@ drain writes it again in the new form; Elasticsearch needs
 
 from django.db import migrations, models
 
+from search.migrations._reindex import requeue_embedded
+
 SQLITE = [
     "DROP TABLE IF EXISTS search_entry_fts",
     "CREATE VIRTUAL TABLE search_entry_fts USING fts5("
@@ -21,20 +23,13 @@ SQLITE_REVERSE = [
     "CREATE VIRTUAL TABLE search_entry_fts USING fts5("
     "title, spell, initials, body, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3 4')",
 ]
-REQUEUE = (
-    "INSERT INTO search_indexoperation"
-    " (backend, page_id, created_at, attempts, next_attempt_at, last_error)"
-    " SELECT 'embedded', id, {now}, 0, {now}, '' FROM search_searchentry"
-)
 
 
 def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
+    if schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE:
             schema_editor.execute(statement)
-    now = "now()" if vendor == "postgresql" else "CURRENT_TIMESTAMP"
-    schema_editor.execute(REQUEUE.format(now=now))
+    requeue_embedded(schema_editor)
 
 
 def backwards(apps, schema_editor):

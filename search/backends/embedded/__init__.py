@@ -38,7 +38,7 @@ BATCH = 500
 SUGGESTION_CANDIDATES = 200
 # The columns of a document's tokens (`search.tokens`: FTS5 columns on SQLite, tags
 # of lexemes on PostgreSQL).
-COLUMNS = ("title", "spell", "initials", "body", "grams")
+COLUMNS = ("title", "spell", "initials", "body", "grams", "repeats")
 
 
 def embedded_backend() -> "EmbeddedBackend":

@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from search import text
 from search.documents import FACETS
-from search.query import TITLE_WEIGHT, All, Coverage, Lookup, QueryPlan, Term
+from search.query import TITLE_WEIGHT, All, Coverage, Lookup, QueryPlan, Term, phrase_points
 
 # A field of a plan's term, the column of the index it is looked up in.
 FIELD_COLUMNS = {"text": "body", "spell": "spell", "initials": "initials", "grams": "grams"}
@@ -62,6 +62,10 @@ def title_lookup(token: str) -> Lookup:
     return Lookup(token, "title")
 
 
+def repeats_lookup(token: str) -> Lookup:
+    return Lookup(token, "repeats")
+
+
 def title_tokens(phrase: str) -> list[str]:
     """The title-column terms a title containing `phrase` holds: the pairs of its
     Chinese characters (a lone character itself)."""
@@ -88,7 +92,8 @@ def lookups_of(query_plan: QueryPlan, partial: bool) -> list[Lookup]:
     """Every posting list a run of the plan reads: its terms, the title's characters
     and the pairs the spelling signals are gated on (see `Snapshot.scores`)."""
     found = [lookup_of(term) for term in query_plan.terms(partial)]
-    found += [title_lookup(t) for t, _w in query_plan.title_terms if text.is_han(t)]
+    found += [title_lookup(t) for t, _w in query_plan.titled(partial) if text.is_han(t)]
+    found += [repeats_lookup(t) for t, _w in query_plan.repeats(partial)]
     for phrase, _weight in query_plan.phrases:
         found += map(title_lookup, title_tokens(phrase))
     for reading in query_plan.readings:
@@ -219,9 +224,10 @@ class Snapshot:
         self, query_plan: QueryPlan, partial: bool, courses: list[int], postings: dict
     ) -> dict:
         """The plan's score of each of `courses`: the weight of the terms held, twice
-        more in the title; the query as (the start of) a title or a lecturer's name; its
-        spelling. Titles and names are compared only in courses holding what a match
-        needs (the gate's posting lists), not one by one."""
+        more in the title, a share more when named often; the query as (the start of)
+        a title or a lecturer's name; its spelling. Titles and names are compared only
+        in courses holding what a match needs (the gate's posting lists), not one by
+        one."""
         score = dict.fromkeys(courses, 0.0)
         chosen = bitset(courses, self.size)
         strings = self.strings
@@ -244,18 +250,21 @@ class Snapshot:
 
         for term, weight in query_plan.scored(partial):
             add(postings[lookup_of(term)], weight)
-        for token, weight in query_plan.title_terms:
+        for token, weight in query_plan.repeats(partial):
+            add(postings[repeats_lookup(token)], weight)
+        for token, weight in query_plan.titled(partial):
             if text.is_han(token):
                 add(postings[title_lookup(token)], TITLE_WEIGHT * weight)
             else:
                 signal([], "title_key", token, TITLE_WEIGHT * weight)
         titles = strings["title_key"]
         for phrase, weight in query_plan.phrases:
+            within, start, whole = phrase_points(phrase, weight)
             for i in gated([title_lookup(t) for t in title_tokens(phrase)]):
                 title = titles[i]
                 if phrase in title:
-                    starts, whole = title.startswith(phrase), title == phrase
-                    score[i] += 10 * weight + 4 * weight * starts + 10 * weight * whole
+                    starts, same = title.startswith(phrase), title == phrase
+                    score[i] += within + start * starts + whole * same
             signal([], "people_key", f"|{phrase}|", 12 * weight)
         for reading in query_plan.readings:
             fuzzy = " ".join(text.fuzzy(s) for s in reading)

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from search.backends.embedded import EmbeddedBackend
 from search.query import Lookup
 
-TAGS = {"title": "t", "spell": "s", "initials": "i", "body": "b", "grams": "g"}
+TAGS = {"title": "t", "spell": "s", "initials": "i", "body": "b", "grams": "g", "repeats": "r"}
 
 # How PostgreSQL plans a search. Its planner does not see what reading a tsvector
 # stored out of line costs: it would rather scan the table and read every course's

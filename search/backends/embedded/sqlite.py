@@ -1,7 +1,5 @@
 """The embedded index on SQLite: an FTS5 table beside the entries (one column per kind
-of token, fed with pre-cut tokens, so its tokenizer only splits on spaces). (Migration
-0006 also made an fts5vocab table of it, no longer read: frequencies are counted from
-the posting lists kept in this process.)"""
+of token, fed with pre-cut tokens, so its tokenizer only splits on spaces)."""
 
 import contextlib
 
