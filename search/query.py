@@ -11,7 +11,8 @@ corrected) and as initials.
 
 A course is a *strict* match when it holds every unit. When few do, courses holding
 most of the query's characters, weighted by how rare they are (IDF), follow as
-*partial* matches, marked as such. Rare terms weigh more in the ranking, a title
+*partial* matches, marked as such. Rare terms weigh more in the ranking (words
+saying what kind of course, not on what — 技术 培训 入门 — less), a title
 holding the query's words (or, among partial matches, its characters) more than the
 body, a course naming them again and again in its own texts a little more, and the
 whole query as (the start of) a title or a lecturer's name most.
@@ -31,6 +32,7 @@ from search.documents import FACETS, HOURS_RANGES
 
 SORTS = ("relevance", "newest", "popular")
 SYNONYM_WEIGHT = 0.5
+GENERIC_WEIGHT = 0.5  # of a word saying what kind of course, not on what (text.GENERIC)
 PARTIAL_SHARE = 0.35  # of the weight of the query's characters, for a partial match
 PARTIAL_WORDS = 3  # a query of more words than this needs a smaller share of them
 PARTIAL_BELOW = 10  # strict matches: fewer, and partial matches follow
@@ -375,6 +377,15 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     if latin and weigh.found(Term(TEXT, letters)):
         initials, initial_pairs = (), []  # a word the courses use, not initials
 
+    # Words that say what kind of course, not on what (技术 of 焊接技术, 技能提升), weigh
+    # less, unless nothing else is asked.
+    generic = {u.text for u in wanted if u.text in text.GENERIC}
+    if len(generic) == len(wanted):
+        generic = set()
+
+    def factor(unit: Unit) -> float:
+        return GENERIC_WEIGHT if unit.text in generic else 1.0
+
     # Strict: every unit, through one of its alternatives.
     unit_conditions, weights, title_terms = [], {}, {}
     synonyms_held = []
@@ -394,7 +405,7 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
                 1.0 if alt == unit.text else SYNONYM_WEIGHT * min(1, literal / len(terms_of(held)))
             )
             for term in terms_of(held):
-                weight = weigh.idf(term) * share
+                weight = weigh.idf(term) * share * factor(unit)
                 weights[term] = max(weights.get(term, 0), weight)
                 if term.field == TEXT:
                     title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
@@ -422,11 +433,16 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     # Partial: most of the query's characters (and Latin words), or of its syllables,
     # rare ones weighing more.
     pieces = []  # (condition, weight): a unit's characters, or its vocabulary terms
+    counted: dict[Term, float] = {}  # each character, as the unit weighing it most does
+    for unit in wanted:
+        for t in characters:
+            if t.token in unit.text:
+                counted[t] = max(counted.get(t, 0), factor(unit))
     for unit, synonyms in zip(wanted, synonyms_held, strict=True):
         mine = [t for t in characters if t.token in unit.text]
-        pieces += [(t, weigh.idf(t)) for t in mine]
+        pieces += [(t, weigh.idf(t) * counted[t]) for t in mine]
         if synonyms is not None:
-            pieces.append((synonyms, sum(weigh.idf(t) for t in mine)))
+            pieces.append((synonyms, sum(weigh.idf(t) for t in mine) * factor(unit)))
     partial_weights: dict[Term, float] = {}
     # A long question holds words no course uses (脖子 疼 of 长期坐办公室脖子疼怎么办):
     # the more words, the smaller the share of them a partial match needs.

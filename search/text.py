@@ -198,6 +198,13 @@ _FILLER = """
     多少 多久 需要学 学什么 做 当 成为 怎么做 如何做 知识 方面 内容
 """
 FILLER = frozenset(_FILLER.split())
+# Words of course titles that say what kind of course, not on what: they weigh less
+# in a query holding other words (焊接技术, 化工总控工技能提升).
+_GENERIC = """
+    技术 技能 提升 提高 培训 入门 基础 实操 实务 实战 实训 训练 强化 进阶 初级 中级 高级 考前
+    辅导 精讲 专题 速成 应用
+"""
+GENERIC = frozenset(_GENERIC.split())
 
 
 @cache

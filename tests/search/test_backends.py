@@ -157,6 +157,79 @@ def test_title_phrase_then_most_title_bigrams_then_the_description(backend, refr
     ]
 
 
+def test_a_course_naming_the_query_again_and_again_ranks_first(backend, refresh):
+    # Both titles start with 焊接; ties would put the shorter first, but the other
+    # names 焊接 six times in its own texts (term frequency).
+    backend.index(
+        [
+            make_doc(31, "焊接入门", summary="入门课程。"),
+            make_doc(
+                32,
+                "焊接工艺与实操",
+                summary="焊接工艺、焊接缺陷与焊接检验。",
+                lessons=("焊接安全", "焊接材料"),
+            ),
+        ]
+    )
+    refresh()
+    assert [hit.id for hit in backend.search(SearchQuery(text="焊接")).hits] == [32, 31]
+
+
+def test_one_character_starting_a_title_is_no_sign(backend, refresh):
+    # 焊 starts the first title only as the first of a longer word.
+    backend.index(
+        [
+            make_doc(33, "焊接机器人编程", summary="示教编程。"),
+            make_doc(34, "氩弧焊实操", summary="氩弧焊的焊枪、焊丝与焊缝。"),
+        ]
+    )
+    refresh()
+    assert [hit.id for hit in backend.search(SearchQuery(text="焊")).hits] == [34, 33]
+
+
+def test_partial_matches_with_the_querys_characters_in_the_title_first(backend, refresh):
+    # Neither holds 焊接; both name 焊 twice, one of them in its (longer) title.
+    backend.index(
+        [
+            make_doc(35, "二氧化碳气体保护焊实操", summary="保护焊设备调节。"),
+            make_doc(36, "金属材料基础", summary="焊缝与焊点的金属组织。"),
+        ]
+    )
+    refresh()
+    found = backend.search(SearchQuery(text="焊接"))
+    assert [hit.id for hit in found.hits] == [35, 36] and found.partial == 2
+
+
+def test_words_saying_what_kind_of_course_weigh_less(backend, refresh):
+    # The sibling sharing the subject (化工) comes before the one sharing 技能提升.
+    backend.index(
+        [
+            make_doc(37, "化工总控工技能提升"),
+            make_doc(38, "维修电工技能提升"),
+            make_doc(39, "化工过程控制与优化"),
+            make_doc(40, "中式烹调师"),
+            make_doc(41, "班组长管理"),
+        ]
+    )
+    refresh()
+    found = backend.search(SearchQuery(text="化工总控工技能提升"))
+    assert [hit.id for hit in found.hits] == [37, 39, 38]
+
+
+def test_a_vocabulary_term_of_several_words_is_held_through_its_words(backend, refresh):
+    # 数控编程 stands for CNC编程; a course on 数控车床编程 holds 数控 and 编程, not 控编.
+    backend.index(
+        [
+            make_doc(42, "数控车床编程与操作"),
+            make_doc(43, "Python编程入门"),
+            make_doc(44, "CNC机床维护"),
+        ]
+    )
+    refresh()
+    found = backend.search(SearchQuery(text="CNC编程", synonyms=(("cnc编程", "数控编程"),)))
+    assert strict(found) == ["数控车床编程与操作"]
+
+
 def test_words_in_no_one_course_find_partial_matches_marked(indexed):
     # 光伏 and 焊接 are both there, but in no one course: each is a partial match.
     found = indexed.search(SearchQuery(text="光伏焊接"))
