@@ -41,6 +41,7 @@ TITLE_WEIGHT = 2.0  # a term in the title counts this much more
 # What a term named again and again in a course's own texts adds, as a share of its
 # weight, at each of `tokens.REPEAT_LEVELS` reached: 0.3 for twice … 0.85 for 8 times.
 REPEAT_STEPS = (0.3, 0.2, 0.15, 0.1, 0.1)
+SCORE_STEP = 64  # scores are multiples of its inverse (`points`)
 MAX_TYPO_READINGS = 5
 
 TOKEN = re.compile(rf"[a-z0-9{text.HAN}]+")
@@ -164,7 +165,8 @@ class QueryPlan:
 
     def scored(self, partial: bool = False) -> tuple[tuple[Term, float], ...]:
         """What each term found is worth (characters only count among partial matches)."""
-        return self.weights + (self.partial_weights if partial else ())
+        found = self.weights + (self.partial_weights if partial else ())
+        return tuple((term, points(weight)) for term, weight in found)
 
     def titled(self, partial: bool = False) -> tuple[tuple[str, float], ...]:
         """The title's terms and their weight (TITLE_WEIGHT times it in a title): the
@@ -174,13 +176,13 @@ class QueryPlan:
             for term, weight in (self.partial_weights if partial else ())
             if text.is_han(term.token)
         )
-        return self.title_terms + characters
+        return tuple((token, points(weight)) for token, weight in self.title_terms + characters)
 
     def repeats(self, partial: bool = False) -> tuple[tuple[str, float], ...]:
         """The repeats-column tokens of the terms scored, each with what reaching its
         level adds: a course naming a term often is more about it (term frequency)."""
         return tuple(
-            (tokens.repeated(term.token, level), weight * step)
+            (tokens.repeated(term.token, level), points(weight * step))
             for term, weight in self.scored(partial)
             if term.field == TEXT
             for level, step in zip(tokens.REPEAT_LEVELS, REPEAT_STEPS, strict=True)
@@ -477,11 +479,19 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     )
 
 
+def points(value: float) -> float:
+    """A score's part as both backends add it: a multiple of 1/SCORE_STEP, which sums
+    exactly in Elasticsearch's 32-bit floats as in Python's, so that courses scoring
+    nearly the same are not ordered apart by rounding."""
+    return round(value * SCORE_STEP) / SCORE_STEP
+
+
 def phrase_points(phrase: str, weight: float) -> tuple[float, float, float]:
     """Points for a title holding the query as a whole, starting with it, and being
     it. Not for starting with a lone character: it is most often the first of a
     longer word (焊 of 焊接机器人编程与应用), which says little about the course."""
-    return 10 * weight, 4 * weight if len(phrase) > 1 else 0.0, 10 * weight
+    start = 4 * weight if len(phrase) > 1 else 0.0
+    return points(10 * weight), points(start), points(10 * weight)
 
 
 def corrected(query_plan: QueryPlan, frequencies: Frequencies) -> QueryPlan | None:

@@ -1,7 +1,19 @@
+import struct
+
 import pytest
 
 from search import text
-from search.query import INITIALS, TEXT, SearchQuery, Term, plan, terms_of, units
+from search.query import (
+    INITIALS,
+    SCORE_STEP,
+    TEXT,
+    SearchQuery,
+    Term,
+    phrase_points,
+    plan,
+    terms_of,
+    units,
+)
 
 
 def test_chinese_is_cut_into_characters_and_bigrams_latin_stays_whole():
@@ -151,6 +163,26 @@ def test_a_word_in_no_course_leaves_only_partial_matches():
 
     planned = plan(SearchQuery(text="钢琴培训"), some)
     assert planned.strict is None
+
+
+def test_every_part_of_a_score_is_added_exactly_by_both_backends():
+    def some(terms):
+        return {t: 3 for t in terms}, 7  # weights such as log(1 + 7/3), not dyadic
+
+    planned = plan(SearchQuery(text="焊接技术"), some)
+    parts = [w for _t, w in planned.scored(partial=True)]
+    parts += [w for _t, w in planned.titled(partial=True) + planned.repeats(partial=True)]
+    parts += [p for phrase, w in planned.phrases for p in phrase_points(phrase, w)]
+    assert parts and all((w * SCORE_STEP).is_integer() for w in parts)
+
+    def float32_sum(values):  # as Elasticsearch adds a course's parts, rounding each sum
+        total = 0.0
+        for value in values:
+            total = struct.unpack("f", struct.pack("f", total + value))[0]
+        return total
+
+    # so 32-bit sums are the exact sums, in any order: near-equal courses order alike
+    assert float32_sum(parts) == float32_sum(reversed(parts)) == sum(parts)
 
 
 def test_full_width_and_case_are_normalised():
