@@ -38,9 +38,10 @@ PARTIAL_WORDS = 3  # a query of more words than this needs a smaller share of th
 PARTIAL_BELOW = 10  # strict matches: fewer, and partial matches follow
 CHARACTER_WEIGHT = 0.3  # a character found counts less than a pair of them
 TITLE_WEIGHT = 2.0  # a term in the title counts this much more
-# What a term named again and again in a course's own texts adds, as a share of its
-# weight, at each of `tokens.REPEAT_LEVELS` reached: 0.3 for twice … 0.85 for 8 times.
-REPEAT_STEPS = (0.3, 0.2, 0.15, 0.1, 0.1)
+# What a word of the query named again and again in a course's own texts adds, as a
+# share of its weight, at each of `tokens.REPEAT_LEVELS`: 0.3 for twice … 0.85 for 8 times.
+REPEAT_SHARES = (0.3, 0.5, 0.65, 0.75, 0.85)
+REPEATED = 2  # words of a query counted so (a search's cost grows with them)
 SCORE_STEP = 64  # scores are multiples of its inverse (`points`)
 MAX_TYPO_READINGS = 5
 
@@ -178,14 +179,18 @@ class QueryPlan:
         )
         return tuple((token, points(weight)) for token, weight in self.title_terms + characters)
 
-    def repeats(self, partial: bool = False) -> tuple[tuple[str, float], ...]:
-        """The repeats-column tokens of the terms scored, each with what reaching its
-        level adds: a course naming a term often is more about it (term frequency)."""
+    def repeats(self) -> tuple[tuple[str, float], ...]:
+        """The repeats-column tokens of the query's words weighing most (REPEATED, not
+        the characters partial matches count), each with what its level adds: a course
+        naming a word often is more about it (term frequency)."""
+        words = sorted(
+            ((term, weight) for term, weight in self.scored() if term.field == TEXT),
+            key=lambda found: (-found[1], found[0].token),
+        )
         return tuple(
-            (tokens.repeated(term.token, level), points(weight * step))
-            for term, weight in self.scored(partial)
-            if term.field == TEXT
-            for level, step in zip(tokens.REPEAT_LEVELS, REPEAT_STEPS, strict=True)
+            (tokens.repeated(term.token, level), points(weight * share))
+            for term, weight in words[:REPEATED]
+            for level, share in zip(tokens.REPEAT_LEVELS, REPEAT_SHARES, strict=True)
         )
 
     @property

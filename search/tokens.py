@@ -8,8 +8,9 @@ from itertools import pairwise
 
 from search import text
 
-# How many times a course's own texts name a term, counted in steps (its term frequency,
-# kept as tokens: both backends hold sets of terms).
+# How many times a course's own texts name a term (its term frequency), in steps: a
+# term named twice or more is kept as one token of the highest level it reaches (both
+# backends hold sets of terms).
 REPEAT_LEVELS = (2, 3, 4, 6, 8)
 
 
@@ -47,18 +48,18 @@ def _initial_pairs(names: Iterable[str]) -> list[str]:
 
 
 def repeated(token: str, level: int) -> str:
-    """The token of a term named at least `level` times (焊3). The level is one digit,
-    the last: two terms never give the same token."""
+    """The token of a term named `level` times or more, up to the next level (焊3: three
+    times). The level is one digit, the last: two terms never give the same token."""
     return f"{token}{level}"
 
 
-def _repeats(values: Iterable[str]) -> list[str]:
-    counts = Counter(token for value in values for token in text.index_tokens(value))
+def _repeats(cut: Iterable[list[str]]) -> list[str]:
+    """The repeats tokens of texts cut into their tokens."""
+    counts = Counter(token for tokens in cut for token in tokens)
     return [
-        repeated(token, level)
+        repeated(token, max(level for level in REPEAT_LEVELS if count >= level))
         for token, count in counts.items()
-        for level in REPEAT_LEVELS
-        if count >= level
+        if count >= REPEAT_LEVELS[0]
     ]
 
 
@@ -67,13 +68,15 @@ def columns(doc) -> dict[str, list[str]]:
     spell: fuzzy pinyin of the title, lecturers, summary, tags and lessons; initials:
     pairs of initials of the title and lecturers; grams: pieces of Latin words;
     repeats: the terms the course's own texts (title, summary, description, lessons)
-    name two times or more, at each of REPEAT_LEVELS reached."""
+    name two times or more, at the highest of REPEAT_LEVELS reached."""
     every = [value for value in texts(doc) if value]
+    cut = {value: text.index_tokens(value) for value in every}  # each text cut once
+    own = [doc.title, doc.summary, doc.description, *doc.lessons]
     return {
-        "title": text.index_tokens(doc.title),
+        "title": cut.get(doc.title, []),
         "spell": _spelling([doc.title, *doc.lecturers, doc.summary, *doc.tags, *doc.lessons]),
         "initials": _initial_pairs([doc.title, *doc.lecturers]),
-        "body": list(dict.fromkeys(t for value in every for t in text.index_tokens(value))),
+        "body": list(dict.fromkeys(t for value in every for t in cut[value])),
         "grams": text.latin_grams(" ".join(every)),
-        "repeats": _repeats([doc.title, doc.summary, doc.description, *doc.lessons]),
+        "repeats": _repeats(cut[value] for value in own if value),
     }

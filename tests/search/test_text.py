@@ -2,9 +2,10 @@ import struct
 
 import pytest
 
-from search import text
+from search import text, tokens
 from search.query import (
     INITIALS,
+    REPEATED,
     SCORE_STEP,
     TEXT,
     SearchQuery,
@@ -14,6 +15,7 @@ from search.query import (
     terms_of,
     units,
 )
+from tests.search.conftest import make_doc
 
 
 def test_chinese_is_cut_into_characters_and_bigrams_latin_stays_whole():
@@ -171,7 +173,7 @@ def test_every_part_of_a_score_is_added_exactly_by_both_backends():
 
     planned = plan(SearchQuery(text="焊接技术"), some)
     parts = [w for _t, w in planned.scored(partial=True)]
-    parts += [w for _t, w in planned.titled(partial=True) + planned.repeats(partial=True)]
+    parts += [w for _t, w in planned.titled(partial=True) + planned.repeats()]
     parts += [p for phrase, w in planned.phrases for p in phrase_points(phrase, w)]
     assert parts and all((w * SCORE_STEP).is_integer() for w in parts)
 
@@ -183,6 +185,23 @@ def test_every_part_of_a_score_is_added_exactly_by_both_backends():
 
     # so 32-bit sums are the exact sums, in any order: near-equal courses order alike
     assert float32_sum(parts) == float32_sum(reversed(parts)) == sum(parts)
+
+
+def test_a_course_keeps_the_level_each_term_is_repeated_to():
+    doc = make_doc(
+        1, "焊接工艺", summary="焊接缺陷与焊接检验。", lessons=("焊接安全", "焊接材料", "钳工")
+    )
+    repeats = tokens.columns(doc)["repeats"]
+    # 焊接 five times: level 4 (4–5), one token; 工 twice (焊接工艺, 钳工); 钳 once: none.
+    assert "焊接4" in repeats and not {"焊接2", "焊接3", "焊接6"} & set(repeats)
+    assert "工2" in repeats and not any(token.startswith("钳") for token in repeats)
+    # A search asks for each level of its words weighing most, up to REPEATED of them.
+    two = plan(SearchQuery(text="焊接工艺"), everywhere).repeats()
+    assert {token for token, _w in two} == {
+        tokens.repeated(word, level) for word in ("焊接", "工艺") for level in tokens.REPEAT_LEVELS
+    }
+    three = plan(SearchQuery(text="焊接工艺检验"), everywhere).repeats()
+    assert len({token[:-1] for token, _w in three}) == REPEATED
 
 
 def test_full_width_and_case_are_normalised():

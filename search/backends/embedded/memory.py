@@ -93,7 +93,7 @@ def lookups_of(query_plan: QueryPlan, partial: bool) -> list[Lookup]:
     and the pairs the spelling signals are gated on (see `Snapshot.scores`)."""
     found = [lookup_of(term) for term in query_plan.terms(partial)]
     found += [title_lookup(t) for t, _w in query_plan.titled(partial) if text.is_han(t)]
-    found += [repeats_lookup(t) for t, _w in query_plan.repeats(partial)]
+    found += [repeats_lookup(t) for t, _w in query_plan.repeats()]
     for phrase, _weight in query_plan.phrases:
         found += map(title_lookup, title_tokens(phrase))
     for reading in query_plan.readings:
@@ -250,7 +250,7 @@ class Snapshot:
 
         for term, weight in query_plan.scored(partial):
             add(postings[lookup_of(term)], weight)
-        for token, weight in query_plan.repeats(partial):
+        for token, weight in query_plan.repeats():
             add(postings[repeats_lookup(token)], weight)
         for token, weight in query_plan.titled(partial):
             if text.is_han(token):
