@@ -142,8 +142,7 @@ def _score(query_plan: QueryPlan, partial: bool) -> list[Q]:
     """The plan's score (as the embedded backend computes it, `memory.Snapshot.scores`)."""
     should = [_weighed(term, weight) for term, weight in query_plan.scored(partial)]
     should += [
-        _weighed(Term(TEXT, token), weight, "repeats")
-        for token, weight in query_plan.repeats()
+        _weighed(Term(TEXT, token), weight, "repeats") for token, weight in query_plan.repeats()
     ]
     should += [
         _weighed(Term(TEXT, token), TITLE_WEIGHT * weight, "title_terms")
