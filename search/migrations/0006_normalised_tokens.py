@@ -8,7 +8,7 @@ drain writes it again in the new form; Elasticsearch needs
 
 from django.db import migrations, models
 
-from search.migrations._reindex import requeue_embedded
+from search.migrations._reindex import new_tokens
 
 SQLITE = [
     "DROP TABLE IF EXISTS search_entry_fts",
@@ -25,17 +25,7 @@ SQLITE_REVERSE = [
 ]
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE:
-            schema_editor.execute(statement)
-    requeue_embedded(schema_editor)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_REVERSE:
-            schema_editor.execute(statement)
+forwards, backwards = new_tokens(SQLITE, SQLITE_REVERSE)
 
 
 class Migration(migrations.Migration):

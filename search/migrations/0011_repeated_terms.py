@@ -7,7 +7,7 @@ for its new `repeats` field."""
 
 from django.db import migrations
 
-from search.migrations._reindex import requeue_embedded
+from search.migrations._reindex import new_tokens
 
 FTS = (
     "CREATE VIRTUAL TABLE search_entry_fts USING fts5("
@@ -26,17 +26,7 @@ SQLITE_REVERSE = [
 ]
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE:
-            schema_editor.execute(statement)
-    requeue_embedded(schema_editor)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_REVERSE:
-            schema_editor.execute(statement)
+forwards, backwards = new_tokens(SQLITE, SQLITE_REVERSE)
 
 
 class Migration(migrations.Migration):

@@ -9,3 +9,22 @@ def requeue_embedded(schema_editor) -> None:
         " (backend, page_id, created_at, attempts, next_attempt_at, last_error)"
         f" SELECT 'embedded', id, {now}, 0, {now}, '' FROM search_searchentry"
     )
+
+
+def new_tokens(sqlite: list[str], sqlite_reverse: list[str]):
+    """RunPython's two functions for new tokens: on SQLite, `sqlite` (the FTS5 table made
+    again) then every course requeued; backwards, `sqlite_reverse`."""
+
+    def run(schema_editor, statements) -> None:
+        if schema_editor.connection.vendor == "sqlite":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    def forwards(apps, schema_editor):
+        run(schema_editor, sqlite)
+        requeue_embedded(schema_editor)
+
+    def backwards(apps, schema_editor):
+        run(schema_editor, sqlite_reverse)
+
+    return forwards, backwards
