@@ -439,14 +439,13 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
 
     # Partial: most of the query's characters (and Latin words), or of its syllables,
     # rare ones weighing more.
-    pieces = []  # (condition, weight): a unit's characters, or its vocabulary terms
+    held_by = [(unit, [t for t in characters if t.token in unit.text]) for unit in wanted]
     counted: dict[Term, float] = {}  # each character, as the unit weighing it most does
-    for unit in wanted:
-        for t in characters:
-            if t.token in unit.text:
-                counted[t] = max(counted.get(t, 0), factor(unit))
-    for unit, synonyms in zip(wanted, synonyms_held, strict=True):
-        mine = [t for t in characters if t.token in unit.text]
+    for unit, mine in held_by:
+        for t in mine:
+            counted[t] = max(counted.get(t, 0), factor(unit))
+    pieces = []  # (condition, weight): a unit's characters, or its vocabulary terms
+    for (unit, mine), synonyms in zip(held_by, synonyms_held, strict=True):
         pieces += [(t, weigh.idf(t) * counted[t]) for t in mine]
         if synonyms is not None:
             pieces.append((synonyms, sum(weigh.idf(t) for t in mine) * factor(unit)))
