@@ -3,10 +3,12 @@
 Indexes the catalogue written for it (`benchmarks/relevance/courses.py`, not the
 demo) and runs a set of queries with graded judgments through the search the site
 runs — the vocabulary the migrations load, query planning, partial matches — on
-each backend. Two sets: `tuning` (`relevance/judgments.py`, written before the
-engine was tuned, and tuned on) and `heldout` (`relevance/heldout.py`, written
-later without running the engine; not to be tuned on). `--queries` picks one or
-`both` (the default), each reported on its own:
+each backend. Three sets: `tuning` (`relevance/judgments.py`, written before the
+engine was tuned, and tuned on), `heldout` (`relevance/heldout.py`, written later
+without running the engine; not to be tuned on) and `fresh` (`relevance/fresh.py`,
+written later still from the catalogue alone, without the engine or the other sets;
+not to be tuned on either). `--queries` picks one or `all` (the default), each
+reported on its own:
 
 - the embedded index on SQLite (this process),
 - the embedded index on PostgreSQL (a child process with DATABASE_URL),
@@ -53,7 +55,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 from loopback import elasticsearch, load_average, loopback_service  # noqa: E402
-from relevance import heldout, judgments  # noqa: E402
+from relevance import fresh, heldout, judgments  # noqa: E402
 from relevance.courses import ACADEMIES, COURSES, LECTURERS  # noqa: E402
 from relevance.judgments import KINDS  # noqa: E402
 
@@ -61,7 +63,7 @@ from search.backends import ELASTICSEARCH, EMBEDDED, get_backend  # noqa: E402
 from search.backends.elasticsearch import client  # noqa: E402
 from search.documents import CourseDocument  # noqa: E402
 
-QUERY_SETS = {"tuning": judgments.QUERIES, "heldout": heldout.QUERIES}
+QUERY_SETS = {"tuning": judgments.QUERIES, "heldout": heldout.QUERIES, "fresh": fresh.QUERIES}
 TARGETS = {"hit@3": 0.90, "ndcg@10": 0.80, "zero": 0.05}
 METRICS = ("hit@1", "hit@3", "mrr", "ndcg@10", "zero")
 BASELINE_FIELDS = [
@@ -277,7 +279,7 @@ def report(systems: dict[str, dict], name: str, queries: list, verbose: bool) ->
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--queries", choices=[*QUERY_SETS, "both"], default="both")
+    parser.add_argument("--queries", choices=[*QUERY_SETS, "all"], default="all")
     parser.add_argument("--postgres-url")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-elasticsearch", action="store_true")
@@ -294,7 +296,7 @@ def main():
     if not args.skip_elasticsearch:
         with elasticsearch(8300 + os.getpid() % 90 + 5) as url:
             systems["elasticsearch"], systems["baseline"] = elasticsearch_answers(url)
-    chosen = QUERY_SETS if args.queries == "both" else [args.queries]
+    chosen = QUERY_SETS if args.queries == "all" else [args.queries]
     met = True
     for name in chosen:
         met &= report(systems, name, QUERY_SETS[name], args.verbose)

@@ -134,14 +134,15 @@ def hours_range(hours: float) -> str:
     return HOURS_RANGES[0][0]
 
 
-# The analysis of the Elasticsearch index, built only from what every node has (no
-# analysis-common module, no plugins): the standard tokenizer emits one token per Han
-# character (Latin words stay whole), the shingle filter joins neighbours. Texts are
-# indexed as characters and bigrams — the tokens `search.text.index_tokens` gives, which
-# the query plan looks up as terms; a phrase is searched as its bigrams. Texts are sent
-# already normalised (simplified characters, half-width letters), since a stock node
-# has no filter for that; the other kinds of token (fuzzy pinyin, initials, pieces of
-# Latin words) are made in Python and sent as keywords.
+# The tokens the query plan looks up are made in Python (`search.tokens.columns`, the
+# embedded index's columns) and sent as keywords: the same terms on both backends —
+# characters and bigrams of the texts (bigrams stop at punctuation), fuzzy pinyin,
+# initials, pieces of Latin words, term frequency. The one analysis left, built only
+# from what every node has (no analysis-common module, no plugins), is the title's for
+# the phrase signal: the standard tokenizer emits one token per Han character (Latin
+# words stay whole), the shingle filter joins neighbours — across punctuation, as titles
+# are compared without it (`tokens.key`) — and a phrase is searched as its bigrams. The
+# title is sent already normalised (a stock node has no filter for that).
 def _shingles(unigrams: bool) -> dict:
     return {
         "type": "shingle",
@@ -206,13 +207,15 @@ def _initials() -> Text:
 
 class CourseIndexDocument(Document):
     """The Elasticsearch mapping of a `CourseDocument`. What the query plan looks up:
-    `body` (every text of the course, normalised), `spell`, `initials`, `grams` and
-    `repeats`; what ranking compares: the title (`title_terms`, `title_key`), the
-    lecturers' names and the spelling of both. The texts as written are only shown."""
+    `body` (the tokens of every text of the course), `spell`, `initials`, `grams` and
+    `repeats`; what ranking compares: the title (`title_tokens`, its phrase in
+    `title_terms`, `title_key`), the lecturers' names and the spelling of both. The
+    texts as written are only shown."""
 
     url = Keyword(index=False)
     title = _shown()
     title_terms = _chinese()
+    title_tokens = _tokens()
     title_key = Keyword()
     title_pinyin = Text(analyzer="standard")
     title_fuzzy = Text(analyzer="standard")
@@ -234,7 +237,7 @@ class CourseIndexDocument(Document):
     category = _shown()
     category_facet = _facet()
     tags = _shown()
-    body = Text(analyzer="lms_chinese")
+    body = _tokens()
     spell = _tokens()
     initials = _tokens()
     grams = _tokens()
@@ -266,7 +269,8 @@ class CourseIndexDocument(Document):
             title_length=len(tokens.key(doc.title)),
             lecturer_keys=[tokens.key(name) for name in doc.lecturers],
             lecturer_fuzzy=list(doc.spelling().lecturer_fuzzy),
-            body=[text.normalize(value) for value in tokens.texts(doc) if value],
+            title_tokens=kinds["title"],
+            body=kinds["body"],
             spell=kinds["spell"],
             initials=kinds["initials"],
             grams=kinds["grams"],

@@ -102,7 +102,7 @@ def _filter(name: str, value: str) -> Q:
 
 
 _FIELDS = {TEXT: "body", SPELL: "spell", INITIALS: "initials", GRAMS: "grams"}
-_TYPED_FIELDS = {"title": "title_terms", "spell": "spell", "initials": "initials"}
+_TYPED_FIELDS = {"title": "title_tokens", "spell": "spell", "initials": "initials"}
 STRICT_BOOST = 100_000.0  # strict matches before partial ones, whatever their score
 
 
@@ -145,7 +145,7 @@ def _score(query_plan: QueryPlan, partial: bool) -> list[Q]:
         _weighed(Term(TEXT, token), weight, "repeats") for token, weight in query_plan.repeats()
     ]
     should += [
-        _weighed(Term(TEXT, token), TITLE_WEIGHT * weight, "title_terms")
+        _weighed(Term(TEXT, token), TITLE_WEIGHT * weight, "title_tokens")
         for token, weight in query_plan.titled(partial)
     ]
 
@@ -340,12 +340,10 @@ class ElasticsearchBackend(SearchBackend):
         by_field: dict[str, list[str]] = {}
         for term in terms:
             by_field.setdefault(_FIELDS[term.field], []).append(term.token)
-        doc = {field: tokens if field != "body" else " ".join(tokens)
-               for field, tokens in by_field.items()}  # fmt: skip
         try:
             with _reachable():
                 vectors = client(self.url, SEARCH_TIMEOUT).termvectors(
-                    index=self.alias, doc=doc, term_statistics=True, field_statistics=True,
+                    index=self.alias, doc=by_field, term_statistics=True, field_statistics=True,
                     positions=False, offsets=False,
                 )["term_vectors"]  # fmt: skip
         except SearchUnavailable as error:

@@ -187,6 +187,41 @@ def test_one_character_starting_a_title_is_no_sign(backend, refresh):
     assert [hit.id for hit in backend.search(SearchQuery(text="焊")).hits] == [34, 33]
 
 
+def test_pairs_of_characters_stop_at_punctuation(backend, refresh):
+    # 工智 only across the bracket of the first title: no strict match there.
+    backend.index([make_doc(39, "汽车维修工(智能网联方向)"), make_doc(40, "人工智能训练师")])
+    refresh()
+    found = backend.search(SearchQuery(text="工智"))
+    assert [hit.id for hit in found.hits][:1] == [40] and found.total - found.partial == 1
+
+
+def test_a_title_typed_without_its_punctuation_is_the_title(backend, refresh):
+    # The second course names the words more often; the first is what was typed.
+    backend.index(
+        [
+            make_doc(41, "职工心理健康:压力调适"),
+            make_doc(42, "压力调适职工心理健康", summary="心理健康,心理健康,心理健康。压力调适。"),
+        ]
+    )
+    refresh()
+    assert [hit.id for hit in backend.search(SearchQuery(text="职工心理健康压力调适")).hits] == [
+        41,
+        42,
+    ]
+
+
+def test_a_latin_word_in_a_title_is_a_whole_word(backend, refresh):
+    # ps is inside WPS (found through the pieces of Latin words), but is not its title.
+    backend.index(
+        [
+            make_doc(43, "WPS表格", summary="办公软件。"),
+            make_doc(44, "商品图片PS处理", summary="主图。"),
+        ]
+    )
+    refresh()
+    assert [hit.id for hit in backend.search(SearchQuery(text="ps")).hits] == [44, 43]
+
+
 def test_partial_matches_with_the_querys_characters_in_the_title_first(backend, refresh):
     # Neither holds 焊接; both name 焊 twice, one of them in its (longer) title.
     backend.index(

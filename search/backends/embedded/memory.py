@@ -67,13 +67,12 @@ def repeats_lookup(token: str) -> Lookup:
 
 
 def title_tokens(phrase: str) -> list[str]:
-    """The title-column terms a title containing `phrase` holds: the pairs of its
-    Chinese characters (a lone character itself)."""
-    tokens = []
-    for run in text.runs(phrase):
-        if text.is_han(run):
-            tokens += [run] if len(run) == 1 else [a + b for a, b in pairwise(run)]
-    return tokens
+    """The title-column terms a title containing `phrase` holds: its Chinese
+    characters and its Latin words, whole (ps is not in WPS). Not the characters'
+    pairs: titles are compared without their punctuation (`title_key`), and a pair
+    typed across it (职工心理健康:压力… → 康压) is in none."""
+    runs = text.runs(phrase)
+    return list(dict.fromkeys(c for run in runs for c in (run if text.is_han(run) else [run])))
 
 
 def reading_gate(reading: tuple[str, ...]) -> list[Lookup]:
@@ -92,7 +91,7 @@ def lookups_of(query_plan: QueryPlan, partial: bool) -> list[Lookup]:
     """Every posting list a run of the plan reads: its terms, the title's characters
     and the pairs the spelling signals are gated on (see `Snapshot.scores`)."""
     found = [lookup_of(term) for term in query_plan.terms(partial)]
-    found += [title_lookup(t) for t, _w in query_plan.titled(partial) if text.is_han(t)]
+    found += [title_lookup(t) for t, _w in query_plan.titled(partial)]
     found += [repeats_lookup(t) for t, _w in query_plan.repeats()]
     for phrase, _weight in query_plan.phrases:
         found += map(title_lookup, title_tokens(phrase))
@@ -253,10 +252,7 @@ class Snapshot:
         for token, weight in query_plan.repeats():
             add(postings[repeats_lookup(token)], weight)
         for token, weight in query_plan.titled(partial):
-            if text.is_han(token):
-                add(postings[title_lookup(token)], TITLE_WEIGHT * weight)
-            else:
-                signal([], "title_key", token, TITLE_WEIGHT * weight)
+            add(postings[title_lookup(token)], TITLE_WEIGHT * weight)
         titles = strings["title_key"]
         for phrase, weight in query_plan.phrases:
             within, start, whole = phrase_points(phrase, weight)
