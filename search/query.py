@@ -23,7 +23,7 @@ Elasticsearch as a query."""
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import pairwise
 
@@ -36,6 +36,7 @@ GENERIC_WEIGHT = 0.5  # of a word saying what kind of course, not on what (text.
 PARTIAL_SHARE = 0.35  # of the weight of the query's characters, for a partial match
 PARTIAL_WORDS = 3  # a query of more words than this needs a smaller share of them
 PARTIAL_BELOW = 10  # strict matches: fewer, and partial matches follow
+LOOSE_SHARE = 0.6  # of PARTIAL_SHARE: partial matches filling a page after the others
 CHARACTER_WEIGHT = 0.3  # a character found counts less than a pair of them
 TITLE_WEIGHT = 2.0  # a term in the title counts this much more
 # What a word of the query named again and again in a course's own texts adds, as a
@@ -138,7 +139,9 @@ class QueryPlan:
     `phrases` are the query as a whole (and its vocabulary variants), compared with
     titles and lecturers' names with their weight; `readings` are pinyin, `initials`
     letters, for the spelling signals; `slips`: when nothing is found, the query may
-    be pinyin with one letter wrong (`corrected`)."""
+    be pinyin with one letter wrong (`corrected`). `loose` is a looser partial
+    condition, sought when strict and partial matches are fewer than a page
+    (`loosened`); `close` then ranks the closer partial matches before it."""
 
     text: str
     strict: object | None
@@ -151,10 +154,16 @@ class QueryPlan:
     marks: tuple[str, ...] = ()
     slips: bool = False
     partial_weights: tuple[tuple[Term, float], ...] = ()
+    loose: object | None = None
+    close: object | None = None
 
     @property
     def empty(self) -> bool:
         return not self.text
+
+    def loosened(self) -> "QueryPlan":
+        """The plan seeking the loose partial matches too, after the closer ones."""
+        return replace(self, partial=self.loose, close=self.partial, loose=None)
 
     def terms(self, partial: bool = False) -> list[Term]:
         """The terms to look up: for partial matches too, the query's characters."""
@@ -452,15 +461,17 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     partial_weights: dict[Term, float] = {}
     # A long question holds words no course uses (脖子 疼 of 长期坐办公室脖子疼怎么办):
     # the more words, the smaller the share of them a partial match needs.
+    # When they are still fewer than a page, a smaller share of the characters fills
+    # it, after them (`loose`): related courses rather than an almost empty page.
     share = PARTIAL_SHARE * min(1.0, PARTIAL_WORDS / max(len(wanted), 1))
-    partial = [
-        _share(pieces, weigh, weights, partial_weights, share),
-        _share(
-            [(t, weigh.idf(t)) for t in syllables], weigh, weights, partial_weights, PARTIAL_SHARE
-        ),
-    ]
-    partial = [p for p in partial if p is not None]
-    partial = (partial[0] if len(partial) == 1 else Any(tuple(partial))) if partial else None
+    spelled_pieces = [(t, weigh.idf(t)) for t in syllables]
+    partial, loose = (
+        _either(
+            _share(pieces, weigh, weights, partial_weights, share * part),
+            _share(spelled_pieces, weigh, weights, partial_weights, PARTIAL_SHARE),
+        )
+        for part in (1.0, LOOSE_SHARE)
+    )
 
     phrases = {"".join(u.text for u in wanted if u.text): 1.0}
     for unit in wanted:
@@ -472,6 +483,7 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         text=normalized,
         strict=strict,
         partial=partial,
+        loose=loose if loose != partial else None,
         weights=tuple(weights.items()),
         title_terms=tuple(title_terms.items()),
         phrases=tuple((p, w) for p, w in phrases.items() if p),
@@ -562,6 +574,12 @@ def _spelled(pairs: list[tuple[Term, bool]], weigh: "_Weigher", weights: dict, s
     if spaced or len(found) <= 2:
         return All(tuple(required)) if len(required) > 1 else required[0]
     return Coverage(tuple((term, 1.0) for term, _n in found), text.required_matches(len(found)))
+
+
+def _either(*conditions):
+    """Any of the conditions that are not None (None if none is left)."""
+    left = tuple(c for c in conditions if c is not None)
+    return (left[0] if len(left) == 1 else Any(left)) if left else None
 
 
 def _share(

@@ -41,7 +41,8 @@ class SearchBackend(ABC):
 
     def search(self, query: SearchQuery) -> SearchResults:
         """The strict matches of the query; when they are fewer than a page, the
-        partial matches after them (marked)."""
+        partial matches after them (marked); when these are still fewer, the loose
+        partial matches after those."""
         query_plan = plan(query, self.frequencies)
         if query_plan.empty:
             return self.run(query, query_plan, partial=False)
@@ -53,8 +54,9 @@ class SearchBackend(ABC):
             found = self.run(query, fixed, partial=False) if fixed else None
             if found and found.total:
                 return found
-        if query_plan.partial is not None and (results is None or results.total < PARTIAL_BELOW):
-            results = self.run(query, query_plan, partial=True)
+        for tier in (query_plan, query_plan.loosened()):
+            if tier.partial is not None and (results is None or results.total < PARTIAL_BELOW):
+                results = self.run(query, tier, partial=True)
         return results or self.nothing(query)
 
     @abstractmethod

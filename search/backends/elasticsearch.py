@@ -104,6 +104,7 @@ def _filter(name: str, value: str) -> Q:
 _FIELDS = {TEXT: "body", SPELL: "spell", INITIALS: "initials", GRAMS: "grams"}
 _TYPED_FIELDS = {"title": "title_tokens", "spell": "spell", "initials": "initials"}
 STRICT_BOOST = 100_000.0  # strict matches before partial ones, whatever their score
+CLOSE_BOOST = 10_000.0  # and closer partial matches before loose ones (`QueryPlan.close`)
 
 
 def _condition(condition) -> Q:
@@ -177,19 +178,26 @@ def _query(query: SearchQuery, query_plan: QueryPlan, partial: bool) -> Q:
         return Q("bool", filter=ids) if ids else Q("match_all")
     accept, ranked = [], query.sort == "relevance"
     should = _score(query_plan, partial) if ranked else []
+    strict = []
     if query_plan.strict is not None:
-        strict = _condition(query_plan.strict)
-        accept.append(strict)
+        strict = [_condition(query_plan.strict)]
+        accept += strict
         boost = STRICT_BOOST if ranked else 1.0
-        should.append(Q("constant_score", filter=strict, boost=boost, _name="strict"))
+        should.append(Q("constant_score", filter=strict[0], boost=boost, _name="strict"))
     if partial and query_plan.partial is not None:
         accept.append(_condition(query_plan.partial))
+    if partial and query_plan.close is not None:
+        # Strict matches too, so that it adds the same to every one of them.
+        close = Q("bool", should=[*strict, _condition(query_plan.close)])
+        boost = CLOSE_BOOST if ranked else 0.5
+        should.append(Q("constant_score", filter=close, boost=boost))
     found = Q("bool", should=accept, minimum_should_match=1)
     return Q("bool", filter=[found, *ids], should=should)
 
 
-# Strict matches first in every order: with another order than relevance, the score
-# is 1 for a strict match and 0 for a partial one.
+# Strict matches first in every order, then the closer partial ones: with another
+# order than relevance, the score is 1.5 for a strict match, 0.5 for a closer partial
+# one and 0 for a loose one.
 _SORTS = {
     "relevance": [
         "_score",

@@ -249,14 +249,16 @@ class EmbeddedBackend(SearchBackend):
         snapshot = self._current()
         postings = self.postings(snapshot, memory.lookups_of(query_plan, partial))
         if query_plan.empty:
-            found = strict = snapshot.every
+            found = strict = close = snapshot.every
         else:
             strict = 0
             if query_plan.strict is not None:
                 strict = snapshot.held(query_plan.strict, postings)
-            found = strict
+            found = close = strict
             if partial and query_plan.partial is not None:
                 found |= snapshot.held(query_plan.partial, postings)
+            if partial and query_plan.close is not None:
+                close |= snapshot.held(query_plan.close, postings)
         if query.only_ids is not None:
             position = snapshot.position
             only = (position[i] for i in query.only_ids if i in position)
@@ -270,7 +272,8 @@ class EmbeddedBackend(SearchBackend):
             else snapshot.scores(query_plan, partial, courses, postings)
         )
         end = query.offset + query.page_size
-        page = snapshot.page(courses, strict, score, query.sort, end)[query.offset : end]
+        page = snapshot.page(courses, (strict, close), score, query.sort, end)
+        page = page[query.offset : end]
         facets = {
             name: [
                 (key, snapshot.labels.get((p, key), ""), n) for key, n in counts[p].items() if key

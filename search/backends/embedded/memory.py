@@ -296,16 +296,17 @@ class Snapshot:
             )
         return passed, (passed & strict).bit_count(), counts
 
-    def page(self, courses: list[int], strict: int, score: dict, sort: str, end: int):
-        """The first `end` of `courses` in the order of `sort` (strict matches first)."""
+    def page(self, courses: list[int], tiers: tuple[int, ...], score: dict, sort: str, end: int):
+        """The first `end` of `courses` in the order of `sort`, the courses in each of
+        `tiers` (strict matches, then the closer partial ones) before the others."""
         ties, newest, popularity, ids = self.ties, self.newest, self.popularity, self.ids
 
         def order(i: int) -> tuple:
-            first = -((strict >> i) & 1)
+            first = tuple(-((bits >> i) & 1) for bits in tiers)
             if sort == "newest":
-                return first, newest[i], -score[i], ids[i]
+                return *first, newest[i], -score[i], ids[i]
             if sort == "popular":
-                return first, -popularity[i], -score[i], ids[i]
-            return first, -score[i], ties[i]
+                return *first, -popularity[i], -score[i], ids[i]
+            return *first, -score[i], ties[i]
 
         return heapq.nsmallest(end, courses, key=order)
