@@ -122,9 +122,11 @@ ACADEMIES = [
 CATEGORIES = ["思政引领", "文化艺术", "职业发展", "社会融入", "直播电商", "冰雪运动"]
 LEVELS = [("beginner", "初级"), ("intermediate", "中级"), ("advanced", "高级")]
 MODES = [("online", "线上"), ("in_person", "线下"), ("blended", "线上线下结合")]
-# The vocabulary a fresh installation has (migrations search.0007 and 0008).
+# The vocabulary a fresh installation has (migrations search.0007, 0008 and 0012).
 SYNONYMS = tuple(
-    tuple(term.strip() for term in terms.split(",")) for terms, _note in groups(SHIPPED)
+    tuple(term.strip() for term in terms.split(","))
+    for section in SHIPPED
+    for terms, _note in groups(section)
 )
 
 QUERIES = [
