@@ -55,9 +55,9 @@ TEXT, SPELL, INITIALS, GRAMS = "text", "spell", "initials", "grams"
 class SearchQuery:
     """What was asked. `filters` maps a facet name to the chosen value's key;
     `synonyms` are groups of interchangeable terms (the search vocabulary);
-    `only_ids` limits the search to these courses (editors' picks); `partial`
-    accepts partial matches after the strict ones (the backends ask for it when
-    strict matches are few)."""
+    `only_ids` limits the search to these courses (editors' picks); `loose` lets
+    loose partial matches fill a short page (`QueryPlan.loosened`), which the search
+    box's suggestions do without."""
 
     text: str = ""
     filters: dict[str, str] = field(default_factory=dict)
@@ -66,7 +66,7 @@ class SearchQuery:
     page_size: int = 10
     synonyms: tuple[tuple[str, ...], ...] = ()
     only_ids: tuple[int, ...] | None = None
-    partial: bool = False
+    loose: bool = True
 
     def __post_init__(self):
         if self.sort not in SORTS:

@@ -225,11 +225,12 @@ def _relabel(found: SearchPage) -> None:
 def course_suggest(*, prefix: str, limit: int = 8) -> list[Suggestion]:
     """Titles for the search box while a person types (Chinese, pinyin, initials):
     titles starting like what is typed first; when they are fewer than `limit`, the
-    best results of searching it (vocabulary, fuzzy pinyin, partial matches …)."""
+    best results of searching it (vocabulary, fuzzy pinyin, partial matches …; not
+    the loose ones, which only fill a page of results)."""
     backends = _Backends()
     suggestions = backends.suggest(prefix, limit)
     if len(suggestions) < limit and len(text.normalize(prefix)) >= 2:
-        query = SearchQuery(text=prefix, synonyms=_synonyms(), page_size=limit)
+        query = SearchQuery(text=prefix, synonyms=_synonyms(), page_size=limit, loose=False)
         shown = {s.url for s in suggestions}
         for hit in backends.search(query).hits:
             if hit.url not in shown and len(suggestions) < limit:

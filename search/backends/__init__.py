@@ -54,7 +54,8 @@ class SearchBackend(ABC):
             found = self.run(query, fixed, partial=False) if fixed else None
             if found and found.total:
                 return found
-        for tier in (query_plan, query_plan.loosened()):
+        tiers = [query_plan, query_plan.loosened()] if query.loose else [query_plan]
+        for tier in tiers:
             if tier.partial is not None and (results is None or results.total < PARTIAL_BELOW):
                 results = self.run(query, tier, partial=True)
         return results or self.nothing(query)

@@ -231,6 +231,11 @@ def test_suggest_api(client, catalogue):
         suggestions = client.get("/api/v1/search/suggest/", {"q": typed}).json()
         assert {"title": title, "url": catalogue_url(catalogue, title)} in suggestions
     assert client.get("/api/v1/search/suggest/", {"q": " "}).json() == []
+    # Loose partial matches (光伏发电站设计 holds 电 of 电焊) fill a page of results, not
+    # the search box's list.
+    assert "光伏发电站设计" in plain(page(client, q="电焊"))
+    titles = [s["title"] for s in client.get("/api/v1/search/suggest/", {"q": "电焊"}).json()]
+    assert "焊工技能竞赛强化训练" in titles and "光伏发电站设计" not in titles
 
 
 def catalogue_url(catalogue, title):
