@@ -465,13 +465,9 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     # it, after them (`loose`): related courses rather than an almost empty page.
     share = PARTIAL_SHARE * min(1.0, PARTIAL_WORDS / max(len(wanted), 1))
     spelled_pieces = [(t, weigh.idf(t)) for t in syllables]
-    partial, loose = (
-        _either(
-            _share(pieces, weigh, weights, partial_weights, share * part),
-            _share(spelled_pieces, weigh, weights, partial_weights, PARTIAL_SHARE),
-        )
-        for part in (1.0, LOOSE_SHARE)
-    )
+    spelled = _share(spelled_pieces, weigh, weights, partial_weights, PARTIAL_SHARE)
+    partial = _either(_share(pieces, weigh, weights, partial_weights, share), spelled)
+    loose = _either(_share(pieces, weigh, weights, partial_weights, share * LOOSE_SHARE), spelled)
 
     phrases = {"".join(u.text for u in wanted if u.text): 1.0}
     for unit in wanted:
