@@ -7,7 +7,8 @@ term of the vocabulary meaning the same (电焊 → 焊接, 焊工) — and an a
 found when the course holds every one of its terms that occurs somewhere in the index
 (character pairs, a character, a Latin word): a pair no course has (伏板 in 光伏板)
 cannot veto a match. A Latin query is also read as pinyin (fuzzy, or with one letter
-corrected) and as initials.
+corrected) and as initials: of titles and lecturers' names, and, from three letters on,
+of the vocabulary's terms (tzzy: 特种作业, in whatever text a course names it).
 
 A course is a *strict* match when it holds every unit. When few do, courses holding
 most of the query's characters, weighted by how rare they are (IDF), follow as
@@ -45,6 +46,9 @@ REPEAT_SHARES = (0.3, 0.5, 0.65, 0.75, 0.85)
 REPEATED = 2  # words of a query counted so (a search's cost grows with them)
 SCORE_STEP = 64  # scores are multiples of its inverse (`points`)
 MAX_TYPO_READINGS = 5
+# Initials typed for a vocabulary term (tzzy: 特种作业) are read as the term from this
+# many letters on; two letters stand for too many terms (yy: 养羊 英语 液压 …).
+INITIALS_SIZE = 3
 
 TOKEN = re.compile(rf"[a-z0-9{text.HAN}]+")
 # Fields of the index a term is looked up in.
@@ -214,11 +218,13 @@ class QueryPlan:
 # Reading the query
 @dataclass(frozen=True)
 class Vocabulary:
-    """Each normalised vocabulary term and the terms that may stand for it, and the
-    lengths of the terms, longest first."""
+    """Each normalised vocabulary term and the terms that may stand for it, the
+    lengths of the terms, longest first, and the Chinese terms of INITIALS_SIZE
+    characters or more by their initials (大数据 by dsj)."""
 
     alternatives: dict[str, tuple[str, ...]]
     lengths: tuple[int, ...]
+    by_initials: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def longest_in(self, piece: str) -> tuple[int, str] | None:
         """Where the longest term found in `piece` is (the first of that length), and
@@ -242,7 +248,15 @@ def vocabulary(synonyms: tuple[tuple[str, ...], ...]) -> Vocabulary:
         for term in terms:
             by_term.setdefault(term, []).extend(other for other in terms if other != term)
     alternatives = {term: tuple(dict.fromkeys(others)) for term, others in by_term.items()}
-    return Vocabulary(alternatives, tuple(sorted({len(t) for t in alternatives}, reverse=True)))
+    by_initials: dict[str, list[str]] = {}
+    for term in alternatives:
+        if len(term) >= INITIALS_SIZE and text.is_han(term):
+            by_initials.setdefault("".join(text.initials(term)), []).append(term)
+    return Vocabulary(
+        alternatives,
+        tuple(sorted({len(t) for t in alternatives}, reverse=True)),
+        {letters: tuple(terms) for letters, terms in by_initials.items()},
+    )
 
 
 def units(query: str, synonyms=()) -> list[Unit]:
@@ -382,6 +396,13 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     latin = letters.isascii() and letters.isalpha()
     readings = _readings(normalized) if latin else ()
     initials = text.initials_query(normalized) if latin and not readings else ()
+    known = vocabulary(query.synonyms)
+    # Initials of a vocabulary term (tzzy): the term and its alternatives, by their words.
+    abbreviated = {
+        alt: _alternative_terms(alt, by_words=True)
+        for term in (known.by_initials.get(letters, ()) if initials else ())
+        for alt in (term, *known.alternatives[term])
+    }
     spelled = {reading: _spelling(normalized, reading) for reading in readings}
     initial_pairs = [Term(INITIALS, a + b) for a, b in pairwise(initials)]
     characters = _characters(query_units)
@@ -389,9 +410,10 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     asked = [t for c in conditions.values() for part in c for t in terms_of(part)]
     asked += characters + initial_pairs + syllables + ([Term(TEXT, letters)] if latin else [])
     asked += [t for pairs in spelled.values() for t, _n in pairs]
+    asked += [t for parts in abbreviated.values() for part in parts for t in terms_of(part)]
     weigh = _Weigher(frequencies, asked)
     if latin and weigh.found(Term(TEXT, letters)):
-        initials, initial_pairs = (), []  # a word the courses use, not initials
+        initials, initial_pairs, abbreviated = (), [], {}  # a word the courses use
 
     # Words that say what kind of course, not on what (技术 of 焊接技术, 技能提升), weigh
     # less, unless nothing else is asked.
@@ -442,6 +464,17 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         alternatives.append(pairs)
         for term in terms_of(pairs):
             weights[term] = max(weights.get(term, 0), weigh.idf(term) * 0.5)
+    spelled_out = {}  # the vocabulary terms of the initials some course holds
+    for alt, parts in abbreviated.items():
+        held = weigh.held(All(tuple(parts)))
+        if held is None or not weigh.whole(_all(parts)):
+            continue
+        alternatives.append(held)
+        spelled_out[alt] = SYNONYM_WEIGHT
+        for term in terms_of(held):
+            weight = weigh.idf(term) * SYNONYM_WEIGHT
+            weights[term] = max(weights.get(term, 0), weight)
+            title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
     alternatives = [a for a in alternatives if a is not None]
     if alternatives:
         strict = Any(tuple(([strict] if strict is not None else []) + alternatives))
@@ -469,7 +502,7 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     partial = _either(_share(pieces, weigh, weights, partial_weights, share), spelled)
     loose = _either(_share(pieces, weigh, weights, partial_weights, share * LOOSE_SHARE), spelled)
 
-    phrases = {"".join(u.text for u in wanted if u.text): 1.0}
+    phrases = {"".join(u.text for u in wanted if u.text): 1.0, **spelled_out}
     for unit in wanted:
         if len(wanted) == 1:
             phrases.update({alt: SYNONYM_WEIGHT for alt in unit.alternatives[1:]})

@@ -265,6 +265,26 @@ def test_a_vocabulary_term_of_several_words_is_held_through_its_words(backend, r
     assert strict(found) == ["数控车床编程与操作"]
 
 
+def test_initials_of_a_vocabulary_term_find_courses_holding_it(backend, refresh):
+    # tzzy: 特种作业, named by the electricians' course only in its summary, whose
+    # title's initials do not hold tzzy; two letters (dg) stand for too many terms.
+    backend.index(
+        [
+            make_doc(45, "低压电工作业", summary="特种作业操作证考前培训。"),
+            make_doc(46, "特种设备安全管理", summary="锅炉与压力容器。"),
+            make_doc(47, "安全用电常识", summary="维修电工的安全常识。"),
+        ]
+    )
+    refresh()
+    vocabulary = (("特种作业", "特种作业操作证"), ("电工", "维修电工"))
+    found = backend.search(SearchQuery(text="tzzy", synonyms=vocabulary))
+    assert strict(found) == ["低压电工作业"]
+    assert "<mark>特种作业操作证</mark>" in found.hits[0].highlight["text"]
+    assert strict(backend.search(SearchQuery(text="tzzy"))) == []
+    two = backend.search(SearchQuery(text="dg", synonyms=vocabulary))  # 低压电工's initials
+    assert strict(two) == ["低压电工作业"]
+
+
 def test_words_in_no_one_course_find_partial_matches_marked(indexed):
     # 光伏 and 焊接 are both there, but in no one course: each is a partial match.
     found = indexed.search(SearchQuery(text="光伏焊接"))

@@ -147,6 +147,21 @@ def test_plan_reads_latin_as_pinyin_and_initials():
     assert plan(SearchQuery(text="Hanjie"), everywhere).readings == (("han", "jie"),)
 
 
+def test_initials_of_three_letters_or_more_spell_out_vocabulary_terms():
+    def han(terms):  # every Chinese term in both courses, no Latin word
+        return {t: 2 for t in terms if not (t.field == TEXT and t.token.isascii())}, 2
+
+    vocabulary = (("大数据", "数据分析"), ("养羊", "肉羊养殖"), ("英语", "外语"))
+    spelled = plan(SearchQuery(text="dsj", synonyms=vocabulary), han)
+    assert Term(TEXT, "数据") in terms_of(spelled.strict)
+    assert dict(spelled.phrases) == {"dsj": 1.0, "大数据": 0.5, "数据分析": 0.5}
+    two = plan(SearchQuery(text="yy", synonyms=vocabulary), han)  # 养羊, 英语 or more
+    assert two.initials == ("y", "y")
+    assert all(term.field != TEXT for term in terms_of(two.strict))
+    word = plan(SearchQuery(text="dsj", synonyms=vocabulary), everywhere)  # dsj is a word
+    assert word.initials == () and dict(word.phrases) == {"dsj": 1.0}
+
+
 def test_plan_drops_terms_in_no_course_and_weighs_rare_ones_more():
     def some(terms):
         return {
