@@ -7,8 +7,8 @@ term of the vocabulary meaning the same (电焊 → 焊接, 焊工) — and an a
 found when the course holds every one of its terms that occurs somewhere in the index
 (character pairs, a character, a Latin word): a pair no course has (伏板 in 光伏板)
 cannot veto a match. A Latin query is also read as pinyin (fuzzy, or with one letter
-corrected) and as initials: of titles and lecturers' names, and, from three letters on,
-of the vocabulary's terms (tzzy: 特种作业, in whatever text a course names it).
+corrected) and as initials, of the courses' texts, and as the vocabulary's terms it
+spells, in pinyin (dianhan: 电焊) or, from three letters on, in initials (tzzy: 特种作业).
 
 A course is a *strict* match when it holds every unit. When few do, courses holding
 most of the query's characters, weighted by how rare they are (IDF), follow as
@@ -219,12 +219,20 @@ class QueryPlan:
 @dataclass(frozen=True)
 class Vocabulary:
     """Each normalised vocabulary term and the terms that may stand for it, the
-    lengths of the terms, longest first, and the Chinese terms of INITIALS_SIZE
-    characters or more by their initials (大数据 by dsj)."""
+    lengths of the terms, longest first, and the Chinese terms of two characters or
+    more by their fuzzy pinyin (电焊 by dianfan, `spelling_key`), of INITIALS_SIZE or
+    more by their initials (大数据 by dsj)."""
 
     alternatives: dict[str, tuple[str, ...]]
     lengths: tuple[int, ...]
+    by_spelling: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_initials: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def spelled(self, readings, initials) -> tuple[str, ...]:
+        """The terms spelled by these readings of a query as pinyin, or its initials."""
+        found = [t for reading in readings for t in self.by_spelling.get(spelling_key(reading), ())]
+        found += self.by_initials.get("".join(initials), ())
+        return tuple(dict.fromkeys(found))
 
     def longest_in(self, piece: str) -> tuple[int, str] | None:
         """Where the longest term found in `piece` is (the first of that length), and
@@ -248,15 +256,24 @@ def vocabulary(synonyms: tuple[tuple[str, ...], ...]) -> Vocabulary:
         for term in terms:
             by_term.setdefault(term, []).extend(other for other in terms if other != term)
     alternatives = {term: tuple(dict.fromkeys(others)) for term, others in by_term.items()}
+    by_spelling: dict[str, list[str]] = {}
     by_initials: dict[str, list[str]] = {}
     for term in alternatives:
+        if len(term) >= 2 and text.is_han(term):
+            by_spelling.setdefault(spelling_key(text.pinyin(term)), []).append(term)
         if len(term) >= INITIALS_SIZE and text.is_han(term):
             by_initials.setdefault("".join(text.initials(term)), []).append(term)
     return Vocabulary(
         alternatives,
         tuple(sorted({len(t) for t in alternatives}, reverse=True)),
+        {key: tuple(terms) for key, terms in by_spelling.items()},
         {letters: tuple(terms) for letters, terms in by_initials.items()},
     )
+
+
+def spelling_key(syllables) -> str:
+    """Syllables in the fuzzy form, run together: 西安 and 先 (xi an, xian) alike."""
+    return "".join(map(text.fuzzy, syllables))
 
 
 def units(query: str, synonyms=()) -> list[Unit]:
@@ -397,10 +414,10 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     readings = _readings(normalized) if latin else ()
     initials = text.initials_query(normalized) if latin and not readings else ()
     known = vocabulary(query.synonyms)
-    # Initials of a vocabulary term (tzzy): the term and its alternatives, by their words.
-    abbreviated = {
+    # Vocabulary terms spelled (dianhan, tzzy): each and its alternatives, by their words.
+    read_as = {
         alt: _alternative_terms(alt, by_words=True)
-        for term in (known.by_initials.get(letters, ()) if initials else ())
+        for term in known.spelled(readings, initials)
         for alt in (term, *known.alternatives[term])
     }
     spelled = {reading: _spelling(normalized, reading) for reading in readings}
@@ -410,10 +427,10 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     asked = [t for c in conditions.values() for part in c for t in terms_of(part)]
     asked += characters + initial_pairs + syllables + ([Term(TEXT, letters)] if latin else [])
     asked += [t for pairs in spelled.values() for t, _n in pairs]
-    asked += [t for parts in abbreviated.values() for part in parts for t in terms_of(part)]
+    asked += [t for parts in read_as.values() for part in parts for t in terms_of(part)]
     weigh = _Weigher(frequencies, asked)
     if latin and weigh.found(Term(TEXT, letters)):
-        initials, initial_pairs, abbreviated = (), [], {}  # a word the courses use
+        initials, initial_pairs, read_as = (), [], {}  # a word the courses use
 
     # Words that say what kind of course, not on what (技术 of 焊接技术, 技能提升), weigh
     # less, unless nothing else is asked.
@@ -464,8 +481,8 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         alternatives.append(pairs)
         for term in terms_of(pairs):
             weights[term] = max(weights.get(term, 0), weigh.idf(term) * 0.5)
-    spelled_out = {}  # the vocabulary terms of the initials some course holds
-    for alt, parts in abbreviated.items():
+    spelled_out = {}  # the vocabulary terms the letters spell that some course holds
+    for alt, parts in read_as.items():
         held = weigh.held(All(tuple(parts)))
         if held is None or not weigh.whole(_all(parts)):
             continue

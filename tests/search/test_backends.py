@@ -285,6 +285,17 @@ def test_initials_of_a_vocabulary_term_find_courses_holding_it(backend, refresh)
     assert strict(two) == ["低压电工作业"]
 
 
+def test_pinyin_of_a_vocabulary_term_finds_what_the_term_finds(indexed):
+    # dianhan spells 电焊, which no course names: as 电焊 does, it finds the welding
+    # course through the vocabulary, not 光伏发电站设计 through 电站 (dianzhan), one
+    # letter off, as it did without the vocabulary.
+    vocabulary = (("电焊", "焊接"),)
+    for typed in ("dianhan", "dian han", "电焊"):
+        found = indexed.search(SearchQuery(text=typed, synonyms=vocabulary))
+        assert strict(found) == ["焊工技能竞赛强化训练"], typed
+    assert strict(indexed.search(SearchQuery(text="dianhan"))) == ["光伏发电站设计"]
+
+
 def test_words_in_no_one_course_find_partial_matches_marked(indexed):
     # 光伏 and 焊接 are both there, but in no one course: each is a partial match.
     found = indexed.search(SearchQuery(text="光伏焊接"))

@@ -147,10 +147,12 @@ def test_plan_reads_latin_as_pinyin_and_initials():
     assert plan(SearchQuery(text="Hanjie"), everywhere).readings == (("han", "jie"),)
 
 
-def test_initials_of_three_letters_or_more_spell_out_vocabulary_terms():
-    def han(terms):  # every Chinese term in both courses, no Latin word
-        return {t: 2 for t in terms if not (t.field == TEXT and t.token.isascii())}, 2
+def han(terms):
+    """Every term but Latin words in every course (of two)."""
+    return {t: 2 for t in terms if not (t.field == TEXT and t.token.isascii())}, 2
 
+
+def test_initials_of_three_letters_or_more_spell_out_vocabulary_terms():
     vocabulary = (("大数据", "数据分析"), ("养羊", "肉羊养殖"), ("英语", "外语"))
     spelled = plan(SearchQuery(text="dsj", synonyms=vocabulary), han)
     assert Term(TEXT, "数据") in terms_of(spelled.strict)
@@ -160,6 +162,20 @@ def test_initials_of_three_letters_or_more_spell_out_vocabulary_terms():
     assert all(term.field != TEXT for term in terms_of(two.strict))
     word = plan(SearchQuery(text="dsj", synonyms=vocabulary), everywhere)  # dsj is a word
     assert word.initials == () and dict(word.phrases) == {"dsj": 1.0}
+
+
+def test_pinyin_spells_out_vocabulary_terms_in_the_fuzzy_form():
+    vocabulary = (("电焊", "焊接"), ("西安", "长安"))
+    for typed in ("dianhan", "dian han", "dianfan", "dianhang"):  # h/f, an/ang
+        spelled = plan(SearchQuery(text=typed, synonyms=vocabulary), han)
+        assert Term(TEXT, "焊接") in terms_of(spelled.strict), typed
+    assert dict(plan(SearchQuery(text="xian", synonyms=vocabulary), han).phrases) == {
+        "xian": 1.0,
+        "西安": 0.5,
+        "长安": 0.5,
+    }  # xian, read as one syllable, spells 西安 too
+    other = plan(SearchQuery(text="dianhanji", synonyms=vocabulary), han)
+    assert Term(TEXT, "焊接") not in terms_of(other.strict)  # the whole query spells a term
 
 
 def test_plan_drops_terms_in_no_course_and_weighs_rare_ones_more():

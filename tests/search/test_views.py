@@ -88,7 +88,7 @@ def page(client, **params):
     [
         ("光伏", "<mark>光伏发电</mark>站设计"),  # 光伏发电 is in the vocabulary
         ("焊", "<mark>焊</mark>工技能竞赛强化训练"),
-        ("hanjie", "焊工技能竞赛强化训练"),
+        ("hanjie", "<mark>焊工</mark>技能竞赛强化训练"),  # 焊接 spelled, 焊工 in the vocabulary
         ("数控机床", "<mark>数控机床</mark>装调维修工实操"),
         ("gfd", "<mark>光伏发电</mark>站设计"),
     ],
