@@ -228,11 +228,27 @@ class Vocabulary:
     by_spelling: dict[str, tuple[str, ...]] = field(default_factory=dict)
     by_initials: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
-    def spelled(self, readings, initials) -> tuple[str, ...]:
-        """The terms spelled by these readings of a query as pinyin, or its initials."""
-        found = [t for reading in readings for t in self.by_spelling.get(spelling_key(reading), ())]
-        found += self.by_initials.get("".join(initials), ())
-        return tuple(dict.fromkeys(found))
+    def spelled(self, readings, initials) -> list[tuple[tuple[str, ...], ...]]:
+        """What a query's readings as pinyin, or its initials, spell: for each, the
+        vocabulary terms in it, in order, each as the terms spelled alike (电焊 点焊).
+        Syllables between them are left to the spelling signals (xue lifa: 理发)."""
+        found = [self._terms_in(reading) for reading in readings]
+        if terms := self.by_initials.get("".join(initials)):
+            found.append((terms,))
+        return [spelling for spelling in dict.fromkeys(found) if spelling]
+
+    def _terms_in(self, reading: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """The longest runs of two syllables or more spelling terms, from the left."""
+        found, at = [], 0
+        while at < len(reading):
+            for end in range(len(reading), at + 1, -1):
+                if terms := self.by_spelling.get(spelling_key(reading[at:end])):
+                    found.append(terms)
+                    at = end
+                    break
+            else:
+                at += 1
+        return tuple(found)
 
     def longest_in(self, piece: str) -> tuple[int, str] | None:
         """Where the longest term found in `piece` is (the first of that length), and
@@ -415,11 +431,17 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     initials = text.initials_query(normalized) if latin and not readings else ()
     known = vocabulary(query.synonyms)
     # Vocabulary terms spelled (dianhan, tzzy): each and its alternatives, by their words.
-    read_as = {
-        alt: _alternative_terms(alt, by_words=True)
-        for term in known.spelled(readings, initials)
-        for alt in (term, *known.alternatives[term])
-    }
+    read_as = [
+        [
+            {
+                alt: _alternative_terms(alt, by_words=True)
+                for t in terms
+                for alt in (t, *known.alternatives[t])
+            }
+            for terms in spelling
+        ]
+        for spelling in known.spelled(readings, initials)
+    ]
     spelled = {reading: _spelling(normalized, reading) for reading in readings}
     initial_pairs = [Term(INITIALS, a + b) for a, b in pairwise(initials)]
     characters = _characters(query_units)
@@ -427,10 +449,17 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     asked = [t for c in conditions.values() for part in c for t in terms_of(part)]
     asked += characters + initial_pairs + syllables + ([Term(TEXT, letters)] if latin else [])
     asked += [t for pairs in spelled.values() for t, _n in pairs]
-    asked += [t for parts in read_as.values() for part in parts for t in terms_of(part)]
+    asked += [
+        t
+        for spelling in read_as
+        for terms in spelling
+        for parts in terms.values()
+        for part in parts
+        for t in terms_of(part)
+    ]
     weigh = _Weigher(frequencies, asked)
     if latin and weigh.found(Term(TEXT, letters)):
-        initials, initial_pairs, read_as = (), [], {}  # a word the courses use
+        initials, initial_pairs, read_as = (), [], []  # a word the courses use
 
     # Words that say what kind of course, not on what (技术 of 焊接技术, 技能提升), weigh
     # less, unless nothing else is asked.
@@ -481,17 +510,13 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
         alternatives.append(pairs)
         for term in terms_of(pairs):
             weights[term] = max(weights.get(term, 0), weigh.idf(term) * 0.5)
-    spelled_out = {}  # the vocabulary terms the letters spell that some course holds
-    for alt, parts in read_as.items():
-        held = weigh.held(All(tuple(parts)))
-        if held is None or not weigh.whole(_all(parts)):
-            continue
-        alternatives.append(held)
-        spelled_out[alt] = SYNONYM_WEIGHT
-        for term in terms_of(held):
-            weight = weigh.idf(term) * SYNONYM_WEIGHT
-            weights[term] = max(weights.get(term, 0), weight)
-            title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
+    spelled_out = {}  # a vocabulary term the query spells, as a phrase
+    for spelling in read_as:
+        held = [_held_terms(terms, weigh, weights, title_terms) for terms in spelling]
+        if all(held):
+            alternatives.append(_all([Any(tuple(found)) for found in held]))
+            if len(spelling) == 1:
+                spelled_out.update(dict.fromkeys(spelling[0], SYNONYM_WEIGHT))
     alternatives = [a for a in alternatives if a is not None]
     if alternatives:
         strict = Any(tuple(([strict] if strict is not None else []) + alternatives))
@@ -620,6 +645,22 @@ def _spelled(pairs: list[tuple[Term, bool]], weigh: "_Weigher", weights: dict, s
     if spaced or len(found) <= 2:
         return All(tuple(required)) if len(required) > 1 else required[0]
     return Coverage(tuple((term, 1.0) for term, _n in found), text.required_matches(len(found)))
+
+
+def _held_terms(terms: dict, weigh: "_Weigher", weights: dict, title_terms: dict) -> list:
+    """The conditions of the vocabulary terms spelled (each by its terms) that some
+    course may hold, their terms weighing as a vocabulary term's do."""
+    found = []
+    for parts in terms.values():
+        held = weigh.held(All(tuple(parts)))
+        if held is None or not weigh.whole(_all(parts)):
+            continue
+        found.append(held)
+        for term in terms_of(held):
+            weight = weigh.idf(term) * SYNONYM_WEIGHT
+            weights[term] = max(weights.get(term, 0), weight)
+            title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
+    return found
 
 
 def _either(*conditions):

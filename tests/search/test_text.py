@@ -8,6 +8,7 @@ from search.query import (
     REPEATED,
     SCORE_STEP,
     TEXT,
+    All,
     SearchQuery,
     Term,
     phrase_points,
@@ -165,17 +166,21 @@ def test_initials_of_three_letters_or_more_spell_out_vocabulary_terms():
 
 
 def test_pinyin_spells_out_vocabulary_terms_in_the_fuzzy_form():
-    vocabulary = (("电焊", "焊接"), ("西安", "长安"))
+    vocabulary = (("电焊", "焊接"), ("理发", "美发"), ("数控", "cnc"), ("机床", "车床"))
     for typed in ("dianhan", "dian han", "dianfan", "dianhang"):  # h/f, an/ang
         spelled = plan(SearchQuery(text=typed, synonyms=vocabulary), han)
         assert Term(TEXT, "焊接") in terms_of(spelled.strict), typed
-    assert dict(plan(SearchQuery(text="xian", synonyms=vocabulary), han).phrases) == {
-        "xian": 1.0,
-        "西安": 0.5,
-        "长安": 0.5,
-    }  # xian, read as one syllable, spells 西安 too
-    other = plan(SearchQuery(text="dianhanji", synonyms=vocabulary), han)
-    assert Term(TEXT, "焊接") not in terms_of(other.strict)  # the whole query spells a term
+        assert dict(spelled.phrases) == {typed.replace(" ", ""): 1.0, "电焊": 0.5, "焊接": 0.5}
+    # Terms within the query, in order, syllables between them left to the spelling
+    # signals (xue of xuelifa); no phrase then.
+    spelled = plan(SearchQuery(text="xuelifa", synonyms=vocabulary), han)
+    assert Term(TEXT, "美发") in terms_of(spelled.strict)
+    both = plan(SearchQuery(text="shukongjichuang", synonyms=vocabulary), han)
+    (spelled_out,) = [part for part in both.strict.parts if Term(TEXT, "数控") in terms_of(part)]
+    assert isinstance(spelled_out, All) and Term(TEXT, "车床") in terms_of(spelled_out)
+    assert dict(both.phrases) == {"shukongjichuang": 1.0}
+    lone = plan(SearchQuery(text="dian", synonyms=vocabulary), han)  # one syllable: no term
+    assert Term(TEXT, "焊接") not in terms_of(lone.strict)
 
 
 def test_plan_drops_terms_in_no_course_and_weighs_rare_ones_more():
