@@ -62,6 +62,10 @@ class SearchResultsOut(Out):
     facets: dict[str, list[FacetValueOut]]
     suggestions: list[SuggestionOut]
     stale: bool = Field(description="Recent changes may not be searchable yet.")
+    corrected: str = Field(
+        description="When nothing matches pinyin as typed: the pinyin, one letter off, "
+        "whose courses are listed instead (all partial matches); empty otherwise."
+    )
 
 
 class SearchQuery(In):
@@ -113,6 +117,7 @@ def search(request, params: Query[SearchQuery]):
         ],
         "suggestions": [{"title": s.title, "url": s.url} for s in found.suggestions],
         "stale": found.stale,
+        "corrected": found.results.corrected,
     }
 
 

@@ -824,6 +824,14 @@ class SearchResults:
     page: int = 1
     page_size: int = 10
     partial: int = 0  # how many of `total` are partial matches
+    corrected: str = ""  # the pinyin searched for instead of what was typed
+
+    def corrected_to(self, reading: str) -> "SearchResults":
+        """These results, found for `reading`, one letter off what was typed: nothing
+        matches what was typed, so they are all partial matches."""
+        for hit in self.hits:
+            hit.partial = True
+        return replace(self, partial=self.total, corrected=reading)
 
     @property
     def page_count(self) -> int:

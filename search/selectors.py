@@ -225,14 +225,18 @@ def _relabel(found: SearchPage) -> None:
 def course_suggest(*, prefix: str, limit: int = 8) -> list[Suggestion]:
     """Titles for the search box while a person types (Chinese, pinyin, initials):
     titles starting like what is typed first; when they are fewer than `limit`, the
-    best results of searching it (vocabulary, fuzzy pinyin, partial matches …; not
-    the loose ones, which only fill a page of results)."""
+    best results of searching it (vocabulary, fuzzy pinyin …), partial matches only
+    when nothing matches whole (not the loose ones, which only fill a page of
+    results): a short list is better than a loose one."""
     backends = _Backends()
     suggestions = backends.suggest(prefix, limit)
     if len(suggestions) < limit and len(text.normalize(prefix)) >= 2:
         query = SearchQuery(text=prefix, synonyms=_synonyms(), page_size=limit, loose=False)
         shown = {s.url for s in suggestions}
-        for hit in backends.search(query).hits:
+        hits = backends.search(query).hits
+        if any(not hit.partial for hit in hits):
+            hits = [hit for hit in hits if not hit.partial]
+        for hit in hits:
             if hit.url not in shown and len(suggestions) < limit:
                 suggestions.append(Suggestion(hit.title, hit.url))
                 shown.add(hit.url)

@@ -143,6 +143,15 @@ def test_partial_matches_are_marked(client, catalogue):
     assert "光伏发电站设计" in plain(html) and "部分匹配</span>" in html
 
 
+def test_pinyin_one_letter_off_says_what_was_searched_instead(client, catalogue):
+    html = page(client, q="hanjei")
+    assert "没有找到“hanjei”,以下是“han jie”的课程" in html
+    assert "焊工技能竞赛强化训练" in plain(html) and "部分匹配</span>" in html
+    data = client.get("/api/v1/search/", {"q": "hanjei"}).json()
+    assert data["corrected"] == "han jie" and data["partial"] == data["total"] > 0
+    assert client.get("/api/v1/search/", {"q": "hanjie"}).json()["corrected"] == ""
+
+
 def test_nothing_found_shows_what_others_searched(client, catalogue):
     client.get("/search/", {"q": "数控"})
     html = page(client, q="潜水艇驾驶")
@@ -188,7 +197,7 @@ def test_api(client, catalogue):
     # The documented shape, and what else is there: paging, suggestions, staleness, picks.
     assert set(data) == {
         "total", "results", "facets", "page", "pages", "suggestions", "stale", "partial",
-        "lecturers",
+        "lecturers", "corrected",
     }  # fmt: skip
     assert data["total"] == 1 and (data["page"], data["pages"]) == (1, 1)
     assert data["partial"] == 0 and data["lecturers"] == []
@@ -236,6 +245,13 @@ def test_suggest_api(client, catalogue):
     assert "光伏发电站设计" in plain(page(client, q="电焊"))
     titles = [s["title"] for s in client.get("/api/v1/search/suggest/", {"q": "电焊"}).json()]
     assert "焊工技能竞赛强化训练" in titles and "光伏发电站设计" not in titles
+    # Nor partial ones (光伏发电站设计 holds dian of dianhan) when a course matches whole;
+    # when none does, they are the best there is.
+    titles = [s["title"] for s in client.get("/api/v1/search/suggest/", {"q": "dianhan"}).json()]
+    assert "焊工技能竞赛强化训练" in titles and "光伏发电站设计" not in titles
+    assert "光伏发电站设计" in plain(page(client, q="dianhan"))
+    titles = [s["title"] for s in client.get("/api/v1/search/suggest/", {"q": "光伏焊接"}).json()]
+    assert {"光伏发电站设计", "焊工技能竞赛强化训练"} <= set(titles)
 
 
 def catalogue_url(catalogue, title):
