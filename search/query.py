@@ -59,9 +59,11 @@ TEXT, SPELL, INITIALS, GRAMS = "text", "spell", "initials", "grams"
 class SearchQuery:
     """What was asked. `filters` maps a facet name to the chosen value's key;
     `synonyms` are groups of interchangeable terms (the search vocabulary);
-    `only_ids` limits the search to these courses (editors' picks); `loose` lets
-    loose partial matches fill a short page (`QueryPlan.loosened`), which the search
-    box's suggestions do without."""
+    `only_ids` limits the search to these courses (editors' picks); `fill`: partial
+    matches fill a page strict ones leave short, loose ones after them
+    (`QueryPlan.loosened`) — without it (the search box's suggestions: a short list is
+    better than a loose one), partial matches come only when nothing matches whole,
+    and no loose ones."""
 
     text: str = ""
     filters: dict[str, str] = field(default_factory=dict)
@@ -70,7 +72,7 @@ class SearchQuery:
     page_size: int = 10
     synonyms: tuple[tuple[str, ...], ...] = ()
     only_ids: tuple[int, ...] | None = None
-    loose: bool = True
+    fill: bool = True
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -488,11 +490,7 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
             share = (
                 1.0 if alt == unit.text else SYNONYM_WEIGHT * min(1, literal / len(terms_of(held)))
             )
-            for term in terms_of(held):
-                weight = weigh.idf(term) * share * factor(unit)
-                weights[term] = max(weights.get(term, 0), weight)
-                if term.field == TEXT:
-                    title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
+            _weigh_terms(held, share * factor(unit), weigh, weights, title_terms)
         unit_conditions.append(Any(tuple(alternatives)) if alternatives else None)
         others = [
             held for alt, held in zip(found_alts, alternatives, strict=True) if alt != unit.text
@@ -514,9 +512,9 @@ def plan(query: SearchQuery, frequencies: Frequencies) -> QueryPlan:
     for spelling in read_as:
         held = [_held_terms(terms, weigh, weights, title_terms) for terms in spelling]
         if all(held):
-            alternatives.append(_all([Any(tuple(found)) for found in held]))
+            alternatives.append(_all([Any(tuple(found.values())) for found in held]))
             if len(spelling) == 1:
-                spelled_out.update(dict.fromkeys(spelling[0], SYNONYM_WEIGHT))
+                spelled_out.update(dict.fromkeys(held[0], SYNONYM_WEIGHT))
     alternatives = [a for a in alternatives if a is not None]
     if alternatives:
         strict = Any(tuple(([strict] if strict is not None else []) + alternatives))
@@ -647,20 +645,26 @@ def _spelled(pairs: list[tuple[Term, bool]], weigh: "_Weigher", weights: dict, s
     return Coverage(tuple((term, 1.0) for term, _n in found), text.required_matches(len(found)))
 
 
-def _held_terms(terms: dict, weigh: "_Weigher", weights: dict, title_terms: dict) -> list:
-    """The conditions of the vocabulary terms spelled (each by its terms) that some
-    course may hold, their terms weighing as a vocabulary term's do."""
-    found = []
-    for parts in terms.values():
+def _held_terms(terms: dict, weigh: "_Weigher", weights: dict, title_terms: dict) -> dict:
+    """The vocabulary terms spelled (each with its terms) that some course may hold,
+    each with its condition, their terms weighing as a vocabulary term's do."""
+    found = {}
+    for alt, parts in terms.items():
         held = weigh.held(All(tuple(parts)))
         if held is None or not weigh.whole(_all(parts)):
             continue
-        found.append(held)
-        for term in terms_of(held):
-            weight = weigh.idf(term) * SYNONYM_WEIGHT
-            weights[term] = max(weights.get(term, 0), weight)
-            title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
+        found[alt] = held
+        _weigh_terms(held, SYNONYM_WEIGHT, weigh, weights, title_terms)
     return found
+
+
+def _weigh_terms(held, share: float, weigh: "_Weigher", weights: dict, title_terms: dict):
+    """Each term of the condition weighs `share` of its IDF (at least), in the title too."""
+    for term in terms_of(held):
+        weight = weigh.idf(term) * share
+        weights[term] = max(weights.get(term, 0), weight)
+        if term.field == TEXT:
+            title_terms[term.token] = max(title_terms.get(term.token, 0), weight)
 
 
 def _either(*conditions):

@@ -231,12 +231,9 @@ def course_suggest(*, prefix: str, limit: int = 8) -> list[Suggestion]:
     backends = _Backends()
     suggestions = backends.suggest(prefix, limit)
     if len(suggestions) < limit and len(text.normalize(prefix)) >= 2:
-        query = SearchQuery(text=prefix, synonyms=_synonyms(), page_size=limit, loose=False)
+        query = SearchQuery(text=prefix, synonyms=_synonyms(), page_size=limit, fill=False)
         shown = {s.url for s in suggestions}
-        hits = backends.search(query).hits
-        if any(not hit.partial for hit in hits):
-            hits = [hit for hit in hits if not hit.partial]
-        for hit in hits:
+        for hit in backends.search(query).hits:
             if hit.url not in shown and len(suggestions) < limit:
                 suggestions.append(Suggestion(hit.title, hit.url))
                 shown.add(hit.url)

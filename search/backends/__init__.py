@@ -42,8 +42,9 @@ class SearchBackend(ABC):
     def search(self, query: SearchQuery) -> SearchResults:
         """The strict matches of the query; when they are fewer than a page, the
         partial matches after them (marked); when these are still fewer, the loose
-        partial matches after those. When nothing matches pinyin as typed, the matches
-        of the pinyin one letter off instead (marked partial, `corrected`)."""
+        partial matches after those (`SearchQuery.fill`). When nothing matches pinyin
+        as typed, the matches of the pinyin one letter off instead (marked partial,
+        `corrected`)."""
         query_plan = plan(query, self.frequencies)
         if query_plan.empty:
             return self.run(query, query_plan, partial=False)
@@ -55,9 +56,10 @@ class SearchBackend(ABC):
             found = self.run(query, fixed, partial=False) if fixed else None
             if found and found.total:
                 return found.corrected_to(" ".join(fixed.readings[0]))
-        tiers = [query_plan, query_plan.loosened()] if query.loose else [query_plan]
+        below = PARTIAL_BELOW if query.fill else 1
+        tiers = [query_plan, query_plan.loosened()] if query.fill else [query_plan]
         for tier in tiers:
-            if tier.partial is not None and (results is None or results.total < PARTIAL_BELOW):
+            if tier.partial is not None and (results is None or results.total < below):
                 results = self.run(query, tier, partial=True)
         return results or self.nothing(query)
 
