@@ -145,7 +145,7 @@ def test_partial_matches_are_marked(client, catalogue):
 
 def test_pinyin_one_letter_off_says_what_was_searched_instead(client, catalogue):
     html = page(client, q="hanjei")
-    assert "没有找到“hanjei”,以下是“han jie”的课程" in html
+    assert "没有与“hanjei”完全符合的课程,以下是“han jie”的课程" in html
     assert "焊工技能竞赛强化训练" in plain(html) and "部分匹配</span>" in html
     data = client.get("/api/v1/search/", {"q": "hanjei"}).json()
     assert data["corrected"] == "han jie" and data["partial"] == data["total"] > 0
